@@ -1,0 +1,4 @@
+//! Diagnostic codes of the front end: E00xx lexing, E01xx parsing.
+use crate::diagnostic::CodeInfo;
+
+pub const REGISTRY: &[CodeInfo] = &[];

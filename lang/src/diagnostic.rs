@@ -1,0 +1,319 @@
+//! Diagnostics: the one shape every stage reports problems in.
+//!
+//! Each stage has its own error enum; each converts into a [`Diagnostic`]
+//! (stable code, severity, message, primary span, labels, help, notes)
+//! through [`ToDiagnostic`]. Stages push them into a [`Problems`] collector
+//! and carry on. The CLI renders them with ariadne ([`render_human`]) or as
+//! JSON lines ([`render_json`]); the language server converts them itself.
+
+use crate::source::SourceMap;
+use crate::span::{FileId, Span};
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// A secondary span with a short message ("declared here").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One problem, ready to show to a person or a tool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code such as `E0102`; `digitc explain` prints its explanation.
+    pub code: &'static str,
+    pub severity: Severity,
+    /// One line saying what is wrong.
+    pub message: String,
+    /// Where it is wrong.
+    pub span: Span,
+    /// The label under the primary span (what was expected there).
+    pub label: Option<String>,
+    /// Related places: the declaration, the other definition.
+    pub labels: Vec<Label>,
+    /// What to do about it.
+    pub help: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            label: None,
+            labels: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, span, message)
+        }
+    }
+
+    /// Sets the label under the primary span.
+    pub fn with_label(mut self, message: impl Into<String>) -> Self {
+        self.label = Some(message.into());
+        self
+    }
+
+    /// Adds a secondary span with a message.
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Conversion of a stage's error into a [`Diagnostic`].
+pub trait ToDiagnostic {
+    fn to_diagnostic(&self) -> Diagnostic;
+}
+
+impl ToDiagnostic for Diagnostic {
+    fn to_diagnostic(&self) -> Diagnostic {
+        self.clone()
+    }
+}
+
+/// Problems found by a run, collected instead of returned early.
+#[derive(Clone, Debug, Default)]
+pub struct Problems {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Problems {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, d: impl ToDiagnostic) {
+        self.diagnostics.push(d.to_diagnostic());
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter()
+    }
+
+    /// Sorts by file, position and code, and drops exact duplicates (the
+    /// same problem reached through two paths), so output is deterministic.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.diagnostics.sort_by(|a, b| {
+            (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
+                b.span.file,
+                b.span.start,
+                b.span.end,
+                b.code,
+                &b.message,
+            ))
+        });
+        self.diagnostics.dedup();
+        self.diagnostics
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}
+
+/// One entry of a code registry: `digitc explain CODE` prints `explanation`.
+#[derive(Clone, Copy, Debug)]
+pub struct CodeInfo {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub explanation: &'static str,
+}
+
+/// Adapter so ariadne can read files straight out of a [`SourceMap`].
+struct Cache<'a> {
+    map: &'a SourceMap,
+    sources: Vec<Option<ariadne::Source<std::sync::Arc<str>>>>,
+}
+
+impl ariadne::Cache<FileId> for Cache<'_> {
+    type Storage = std::sync::Arc<str>;
+
+    fn fetch(
+        &mut self,
+        id: &FileId,
+    ) -> Result<&ariadne::Source<Self::Storage>, impl fmt::Debug> {
+        let i = id.0 as usize;
+        if self.sources.len() <= i {
+            self.sources.resize(i + 1, None);
+        }
+        let Some(file) = self.map.get(*id) else {
+            return Err(format!("unknown file {id:?}"));
+        };
+        Ok(self.sources[i].get_or_insert_with(|| ariadne::Source::from(file.text.clone())))
+    }
+
+    fn display<'b>(&self, id: &'b FileId) -> Option<impl fmt::Display + 'b> {
+        Some(self.map.name(*id).to_string())
+    }
+}
+
+/// Renders `d` for people, with source excerpts; `color` adds ANSI colours.
+pub fn render_human(d: &Diagnostic, map: &SourceMap, color: bool) -> String {
+    use ariadne::{Color, Config, IndexType, Label as ALabel, Report, ReportKind};
+    let kind = match d.severity {
+        Severity::Error => ReportKind::Error,
+        Severity::Warning => ReportKind::Warning,
+    };
+    let clamp = |s: Span| {
+        let len = map.text(s.file).len();
+        let start = (s.start as usize).min(len);
+        let end = (s.end as usize).clamp(start, len);
+        (s.file, start..end)
+    };
+    let (primary_color, other_color) = if color {
+        (
+            match d.severity {
+                Severity::Error => Color::Red,
+                Severity::Warning => Color::Yellow,
+            },
+            Color::Cyan,
+        )
+    } else {
+        (Color::Primary, Color::Primary)
+    };
+    let mut primary = ALabel::new(clamp(d.span)).with_color(primary_color);
+    if let Some(l) = &d.label {
+        primary = primary.with_message(l);
+    }
+    let mut report = Report::build(kind, clamp(d.span))
+        .with_config(
+            Config::default()
+                .with_color(color)
+                .with_index_type(IndexType::Byte),
+        )
+        .with_code(d.code)
+        .with_message(&d.message)
+        .with_label(primary.with_order(0));
+    for (i, l) in d.labels.iter().enumerate() {
+        report = report.with_label(
+            ALabel::new(clamp(l.span))
+                .with_message(&l.message)
+                .with_color(other_color)
+                .with_order(i as i32 + 1),
+        );
+    }
+    if let Some(h) = &d.help {
+        report = report.with_help(h);
+    }
+    for n in &d.notes {
+        report = report.with_note(n);
+    }
+    let mut out = Vec::new();
+    let mut cache = Cache {
+        map,
+        sources: Vec::new(),
+    };
+    if report.finish().write(&mut cache, &mut out).is_err() {
+        // Rendering only fails when a file is unknown; fall back to one line.
+        return render_short(d, map);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `file:line:col: severity[CODE]: message`, for logs and fallbacks.
+pub fn render_short(d: &Diagnostic, map: &SourceMap) -> String {
+    let (line, col) = map.line_col(d.span.file, d.span.start);
+    format!(
+        "{}:{line}:{col}: {}[{}]: {}\n",
+        map.name(d.span.file),
+        d.severity,
+        d.code,
+        d.message
+    )
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    severity: Severity,
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+}
+
+/// One JSON object (no trailing newline); lines and columns are 1-based.
+pub fn render_json(d: &Diagnostic, map: &SourceMap) -> String {
+    let (line, column) = map.line_col(d.span.file, d.span.start);
+    let (end_line, end_column) = map.line_col(d.span.file, d.span.end);
+    let j = JsonDiagnostic {
+        file: map.name(d.span.file),
+        line,
+        column,
+        end_line,
+        end_column,
+        severity: d.severity,
+        code: d.code,
+        message: &d.message,
+        help: d.help.as_deref(),
+    };
+    serde_json::to_string(&j).unwrap_or_default()
+}

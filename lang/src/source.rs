@@ -1,0 +1,171 @@
+//! Source files and their line indexes.
+//!
+//! A [`SourceMap`] owns the text of every file a run has seen, under a
+//! [`FileId`]. It converts byte offsets to 1-based line/column for people and
+//! to 0-based line/UTF-16 column for the language server.
+
+use crate::span::{FileId, Span};
+use std::sync::Arc;
+
+/// One file: the name shown to users and its text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+}
+
+/// All files of a run.
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file and returns its id. Adding the same name twice gives two
+    /// ids; callers that want one id per path keep their own table.
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
+        let text = text.into();
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(SourceFile {
+            name: name.into(),
+            lines: LineIndex::new(&text),
+            text,
+        });
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    pub fn name(&self, id: FileId) -> &str {
+        self.get(id).map_or("<unknown>", |f| f.name.as_str())
+    }
+
+    pub fn text(&self, id: FileId) -> &str {
+        self.get(id).map_or("", |f| &f.text)
+    }
+
+    /// The source text under `span`, or "" when the span is out of range.
+    pub fn snippet(&self, span: Span) -> &str {
+        self.text(span.file).get(span.range()).unwrap_or("")
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// 1-based (line, column) of `offset`, columns counted in characters.
+    pub fn line_col(&self, file: FileId, offset: u32) -> (u32, u32) {
+        match self.get(file) {
+            Some(f) => f.lines.line_col(&f.text, offset),
+            None => (1, 1),
+        }
+    }
+}
+
+/// Byte offsets of line starts, for offset to line/column conversion.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            }
+        }
+        LineIndex { starts }
+    }
+
+    /// 0-based line containing `offset`.
+    pub fn line(&self, offset: u32) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    pub fn line_start(&self, line: usize) -> Option<u32> {
+        self.starts.get(line).copied()
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 1-based line and 1-based character column of `offset` in `text`.
+    pub fn line_col(&self, text: &str, offset: u32) -> (u32, u32) {
+        let line = self.line(offset);
+        let start = self.starts[line] as usize;
+        let end = (offset as usize).min(text.len());
+        let col = text
+            .get(start..end)
+            .map_or(end.saturating_sub(start), |s| s.chars().count());
+        (line as u32 + 1, col as u32 + 1)
+    }
+
+    /// 0-based line and UTF-16 column of `offset`, as the LSP wants them.
+    pub fn line_col_utf16(&self, text: &str, offset: u32) -> (u32, u32) {
+        let line = self.line(offset);
+        let start = self.starts[line] as usize;
+        let end = (offset as usize).min(text.len());
+        let col: usize = text
+            .get(start..end)
+            .map_or(0, |s| s.chars().map(char::len_utf16).sum());
+        (line as u32, col as u32)
+    }
+
+    /// Byte offset of a 0-based line and UTF-16 column, clamped to the text.
+    pub fn offset_utf16(&self, text: &str, line: u32, col: u32) -> u32 {
+        let Some(&start) = self.starts.get(line as usize) else {
+            return text.len() as u32;
+        };
+        let mut units = 0u32;
+        let mut offset = start as usize;
+        for c in text[start as usize..].chars() {
+            if units >= col || c == '\n' {
+                break;
+            }
+            units += c.len_utf16() as u32;
+            offset += c.len_utf8();
+        }
+        offset as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "a\nbé c\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        assert_eq!(idx.line_col(text, 2), (2, 1));
+        assert_eq!(idx.line_col(text, 5), (2, 3));
+        assert_eq!(idx.line_col(text, 8), (3, 1));
+    }
+
+    #[test]
+    fn utf16_round_trip() {
+        let text = "x = \"😀\" y\n";
+        let idx = LineIndex::new(text);
+        let off = text.find('y').unwrap() as u32;
+        let (l, c) = idx.line_col_utf16(text, off);
+        assert_eq!((l, c), (0, 8));
+        assert_eq!(idx.offset_utf16(text, l, c), off);
+    }
+}
