@@ -1,1 +1,3 @@
+pub mod quantity;
+
 pub fn placeholder() {}
