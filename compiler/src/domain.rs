@@ -145,7 +145,7 @@ fn validate_name(s: &str, kind: NameKind, subject: &str, plural: &str) -> Result
         ));
     }
     let len = s.chars().count();
-    if s.len() > kind.max_len() {
+    if len > kind.max_len() {
         return Err(format!(
             "{subject} `{shown}` is {len} characters long; {plural} are at most {}",
             kind.max_len()
@@ -234,7 +234,7 @@ fn check_name_kind(
     plural: &str,
 ) -> Result<(), DomainError> {
     validate_name(s, kind, subject, plural).map_err(|message| {
-        let help = if s.len() > kind.max_len() {
+        let help = if s.chars().count() > kind.max_len() {
             None
         } else {
             did_you_mean(suggest_name(s, kind))
@@ -975,6 +975,11 @@ mod tests {
                 (
                     "é",
                     "name `é` contains `é`; Kubernetes names may only contain lowercase letters, digits and `-`",
+                    None,
+                ),
+                (
+                    &"é".repeat(40),
+                    &format!("name `{}` contains `é`; Kubernetes names may only contain lowercase letters, digits and `-`", "é".repeat(40)),
                     None,
                 ),
                 (

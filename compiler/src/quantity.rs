@@ -69,8 +69,9 @@ pub struct Quantity {
 /// Why a quantity could not be parsed or computed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QuantityError {
-    /// The number part is empty or not a decimal number.
-    InvalidNumber { number: String },
+    /// The number part is empty or not a decimal number; `text` is the
+    /// whole quantity as written.
+    InvalidNumber { number: String, text: String },
     /// The suffix is not one Kubernetes knows.
     InvalidSuffix { suffix: String },
     /// The written value is too large to hold exactly.
@@ -100,8 +101,14 @@ impl QuantityError {
 impl fmt::Display for QuantityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            QuantityError::InvalidNumber { number } => {
-                write!(f, "`{number}` is not a valid quantity number")
+            QuantityError::InvalidNumber { number, text } => {
+                if text.is_empty() {
+                    write!(f, "quantity is empty")
+                } else if number.is_empty() {
+                    write!(f, "quantity `{text}` does not start with a number")
+                } else {
+                    write!(f, "quantity `{text}` has an invalid number `{number}`")
+                }
             }
             QuantityError::InvalidSuffix { suffix } => write!(
                 f,
@@ -251,6 +258,7 @@ impl Quantity {
         let (negative, int, frac) =
             split_number(number).ok_or_else(|| QuantityError::InvalidNumber {
                 number: number.to_string(),
+                text: text(),
             })?;
         let kind = interpret_suffix(suffix).ok_or_else(|| QuantityError::InvalidSuffix {
             suffix: suffix.to_string(),
@@ -373,14 +381,6 @@ impl Quantity {
         )
     }
 
-    /// `-self` (always representable).
-    pub fn neg(&self) -> Quantity {
-        Quantity {
-            nanos: -self.nanos,
-            format: self.format,
-        }
-    }
-
     fn combined_format(&self, other: &Quantity) -> QuantityFormat {
         if self.nanos == 0 {
             other.format
@@ -464,6 +464,18 @@ impl FromStr for Quantity {
             .map_or(s.len(), |(i, _)| i);
         let (number, suffix) = s.split_at(split);
         Quantity::parse(number, suffix)
+    }
+}
+
+impl std::ops::Neg for Quantity {
+    type Output = Quantity;
+
+    /// `-self`, always representable (the value is never `i128::MIN`).
+    fn neg(self) -> Quantity {
+        Quantity {
+            nanos: -self.nanos,
+            format: self.format,
+        }
     }
 }
 
@@ -778,7 +790,7 @@ mod tests {
             })
         );
         assert_eq!(
-            big.neg().checked_sub(&one),
+            (-big).checked_sub(&one),
             Err(QuantityError::Overflow {
                 operation: "subtraction"
             })
@@ -806,11 +818,12 @@ mod tests {
     #[test]
     fn parse_errors() {
         let cases = [
-            ("", "`` is not a valid quantity number"),
-            ("Gi", "`` is not a valid quantity number"),
-            (".", "`.` is not a valid quantity number"),
-            ("-", "`-` is not a valid quantity number"),
-            ("1.2.3", "`1.2.3` is not a valid quantity number"),
+            ("", "quantity is empty"),
+            ("Gi", "quantity `Gi` does not start with a number"),
+            (" 1Gi", "quantity ` 1Gi` does not start with a number"),
+            (".", "quantity `.` has an invalid number `.`"),
+            ("-", "quantity `-` has an invalid number `-`"),
+            ("1.2.3", "quantity `1.2.3` has an invalid number `1.2.3`"),
             ("1Gb", "unknown quantity suffix `Gb`; valid suffixes are n, u, m, k, M, G, T, P, E (powers of 1000) or Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024), or none"),
             ("1K", "unknown quantity suffix `K`; valid suffixes are n, u, m, k, M, G, T, P, E (powers of 1000) or Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024), or none"),
             ("1e3", "unknown quantity suffix `e3`; valid suffixes are n, u, m, k, M, G, T, P, E (powers of 1000) or Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024), or none"),
@@ -824,12 +837,13 @@ mod tests {
         assert_eq!(
             Quantity::parse("1x", "Gi").unwrap_err(),
             QuantityError::InvalidNumber {
-                number: "1x".to_string()
+                number: "1x".to_string(),
+                text: "1xGi".to_string()
             }
         );
         assert_eq!(
             Quantity::parse("--1", "").unwrap_err().to_string(),
-            "`--1` is not a valid quantity number"
+            "quantity `--1` has an invalid number `--1`"
         );
     }
 
