@@ -1625,4 +1625,44 @@ mod tests {
             let _ = image_tag(input);
         }
     }
+
+    #[test]
+    fn fuzz_no_panics_and_suggestions_pass() {
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let alphabet: Vec<char> = "aZ09-_./:@*,?# \té[]".chars().collect();
+        let checks: [Check; 7] = [
+            check_name,
+            check_subdomain,
+            check_label_value,
+            check_label_key,
+            check_env_name,
+            check_image,
+            check_cron,
+        ];
+        for _ in 0..20_000 {
+            let mut input = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = state % 12;
+            for i in 0..len {
+                let index = (state >> (i * 5)) % alphabet.len() as u64;
+                input.push(alphabet[index as usize]);
+            }
+            for check in checks {
+                if let Err(e) = check(&input) {
+                    assert!(!e.message.contains('\n'), "{input:?}: {}", e.message);
+                    if let Some(candidate) = e
+                        .help
+                        .as_deref()
+                        .and_then(|h| h.strip_prefix("did you mean `"))
+                        .and_then(|h| h.strip_suffix("`?"))
+                    {
+                        assert_eq!(check(candidate), Ok(()), "{input:?} -> {candidate:?}");
+                    }
+                }
+            }
+            let _ = image_tag(&input);
+        }
+    }
 }

@@ -914,4 +914,51 @@ mod tests {
         let long = format!("0.{}1Ei", "0".repeat(10_000));
         assert_eq!(q(&long).to_string(), "1n");
     }
+
+    /// Deterministic xorshift so the fuzz tests need no extra crate.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[(self.next() % items.len() as u64) as usize]
+        }
+    }
+
+    #[test]
+    fn fuzz_parse_print_round_trip() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let pieces = ["0", "1", "5", "9", "00", "12", "1024", "999", ".", "-", "+"];
+        let suffixes = [
+            "", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei",
+            "x",
+        ];
+        for _ in 0..20_000 {
+            let mut number = String::new();
+            for _ in 0..(rng.next() % 5) {
+                number.push_str(rng.pick(&pieces));
+            }
+            let suffix = rng.pick(&suffixes);
+            let Ok(value) = Quantity::parse(&number, suffix) else {
+                continue;
+            };
+            let printed = value.to_string();
+            if printed.contains('e') {
+                continue;
+            }
+            let again = q(&printed);
+            assert_eq!(again, value, "{number}{suffix} -> {printed}");
+            assert_eq!(again.to_string(), printed, "{number}{suffix} -> {printed}");
+            // arithmetic never panics
+            let _ = value.checked_add(&again);
+            let _ = value.checked_sub(&again);
+            let _ = value.checked_mul((rng.next() as i64) >> (rng.next() % 64));
+        }
+    }
 }
