@@ -78,6 +78,12 @@ fn show_char(c: char) -> String {
     }
 }
 
+/// Characters a fix may turn into the grammar's separator. A value with any
+/// other stray character gets no suggestion: guessing would mislead.
+fn is_separator(c: char) -> bool {
+    matches!(c, '_' | '-' | '.' | ' ' | '+' | '/')
+}
+
 fn did_you_mean(candidate: Option<String>) -> Option<String> {
     candidate.map(|c| format!("did you mean `{c}`?"))
 }
@@ -196,8 +202,19 @@ fn validate_name(s: &str, kind: NameKind, subject: &str, plural: &str) -> Result
 /// The obvious fix for a name-like value: lowercase (unless `Qualified`),
 /// other characters replaced by `-`, edges trimmed.
 fn suggest_name(s: &str, kind: NameKind) -> Option<String> {
-    let mapped: String = s
-        .trim()
+    let s_trimmed = s.trim();
+    let foldable = |c: char| {
+        let c = if kind == NameKind::Qualified {
+            c
+        } else {
+            c.to_ascii_lowercase()
+        };
+        kind.allows(c) || is_separator(c)
+    };
+    if !s_trimmed.chars().all(foldable) {
+        return None;
+    }
+    let mapped: String = s_trimmed
         .chars()
         .map(|c| {
             let c = if kind == NameKind::Qualified {
@@ -337,6 +354,13 @@ pub fn check_env_name(s: &str) -> Result<(), DomainError> {
     let shown = show(s);
     let is_ident_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let suggest = || {
+        if !s
+            .trim()
+            .chars()
+            .all(|c| is_ident_char(c) || is_separator(c))
+        {
+            return None;
+        }
         let candidate: String = s
             .trim()
             .chars()
@@ -963,6 +987,16 @@ mod tests {
                     Some("did you mean `egov`?"),
                 ),
                 (
+                    "egov@user",
+                    "name `egov@user` contains `@`; Kubernetes names may only contain lowercase letters, digits and `-`",
+                    None,
+                ),
+                (
+                    "team/app",
+                    "name `team/app` contains `/`; Kubernetes names may only contain lowercase letters, digits and `-`",
+                    Some("did you mean `team-app`?"),
+                ),
+                (
                     "-",
                     "name `-` must start with a letter or digit",
                     None,
@@ -985,7 +1019,7 @@ mod tests {
                 (
                     "a\nb",
                     "name `a\\nb` contains `\\n`; Kubernetes names may only contain lowercase letters, digits and `-`",
-                    Some("did you mean `a-b`?"),
+                    None,
                 ),
             ],
         );
@@ -1206,7 +1240,7 @@ mod tests {
                 (
                     "ÄRGER",
                     "environment variable name `ÄRGER` contains `Ä`; names may only contain letters, digits and `_`",
-                    Some("did you mean `_RGER`?"),
+                    None,
                 ),
             ],
         );
