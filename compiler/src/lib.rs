@@ -1,1 +1,4 @@
+pub mod domain;
+pub mod quantity;
+
 pub fn placeholder() {}
