@@ -1,1 +1,439 @@
-//! Lexer (placeholder).
+//! Lexer: source text in, tokens, comments and lexing diagnostics out.
+//!
+//! Normal-mode tokens come from a logos state machine ([`token::Raw`]). A
+//! small driver around it keeps a mode stack for strings: inside a string it
+//! scans text by hand and emits [`Token::StrText`] chunks; `${` pushes
+//! normal mode (tracking brace depth) and the matching `}` pops back.
+//! Comments never reach the token stream: they are returned beside it, and
+//! runs of `///` lines are also returned as [`DocBlock`]s keyed by the token
+//! that follows them.
+//!
+//! Guarantees: never panics; every byte of the input is either in a token,
+//! in a comment, whitespace, or covered by a diagnostic; string tokens are
+//! always balanced (`StrStart`/`StrEnd`, `InterpStart`/`InterpEnd`), with
+//! empty closing tokens synthesized when the source leaves them open.
+
+mod strings;
+mod token;
+
+pub use strings::{decode_escapes, strip_indent};
+pub use token::Token;
+
+use crate::ast::{Comment, CommentKind, Doc};
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Span};
+use logos::Logos;
+use token::Raw;
+
+/// Quantity suffixes, Kubernetes style.
+pub const QUANTITY_SUFFIXES: &[&str] = &[
+    "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei",
+];
+
+/// A run of consecutive `///` lines and the token it documents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocBlock {
+    pub doc: Doc,
+    /// Start offset of the first token after the block.
+    pub next_token: u32,
+    /// A blank line separates the block from that token.
+    pub blank_line_after: bool,
+}
+
+/// The lexer's output.
+#[derive(Clone, Debug, Default)]
+pub struct Lexed<'src> {
+    pub tokens: Vec<(Token<'src>, Span)>,
+    pub comments: Vec<Comment>,
+    pub docs: Vec<DocBlock>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Mode {
+    /// Inside a string opened at `start`.
+    Str { multiline: bool, start: u32 },
+    /// Inside `${ ... }` with this many unclosed `{`.
+    Interp { depth: u32, single_line: bool, start: u32 },
+}
+
+struct Driver<'src> {
+    file: FileId,
+    src: &'src str,
+    out: Lexed<'src>,
+    modes: Vec<Mode>,
+    pending_doc: Option<(Doc, u32)>,
+}
+
+/// Lexes a whole file.
+pub fn lex(file: FileId, src: &str) -> Lexed<'_> {
+    let mut d = Driver {
+        file,
+        src,
+        out: Lexed {
+            tokens: Vec::with_capacity(src.len() / 4),
+            ..Lexed::default()
+        },
+        modes: Vec::new(),
+        pending_doc: None,
+    };
+    d.run();
+    d.out
+}
+
+impl<'src> Driver<'src> {
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::from_range(self.file, start..end)
+    }
+
+    fn push(&mut self, tok: Token<'src>, start: usize, end: usize) {
+        if let Some((doc, end_of_doc)) = self.pending_doc.take() {
+            let gap = &self.src[end_of_doc as usize..start];
+            self.out.docs.push(DocBlock {
+                doc,
+                next_token: start as u32,
+                blank_line_after: gap.matches('\n').count() > 1,
+            });
+        }
+        let span = self.span(start, end);
+        self.out.tokens.push((tok, span));
+    }
+
+    fn error(&mut self, d: Diagnostic) {
+        self.out.diagnostics.push(d);
+    }
+
+    fn run(&mut self) {
+        let mut lexer = Raw::lexer(self.src);
+        let mut last_end = 0usize;
+        loop {
+            if let Some(Mode::Str { multiline, start }) = self.modes.last().copied() {
+                let pos = lexer.span().end;
+                let end = self.string_mode(pos, multiline, start);
+                lexer.bump(end - pos);
+                last_end = end;
+                continue;
+            }
+            let Some(res) = lexer.next() else { break };
+            let range = lexer.span();
+            if let Some(Mode::Interp {
+                depth: 0,
+                single_line: true,
+                start,
+            }) = self.modes.last().copied()
+            {
+                if self.src[last_end..range.start].contains('\n') {
+                    self.close_interp_at_line_end(last_end, start);
+                    // Re-scan this token in the enclosing mode.
+                    let back = range.start;
+                    lexer = Raw::lexer(self.src);
+                    lexer.bump(back);
+                    last_end = back;
+                    continue;
+                }
+            }
+            last_end = range.end;
+            match res {
+                Ok(raw) => self.raw_token(raw, range, &mut lexer),
+                Err(()) => self.stray(range, &mut lexer),
+            }
+            last_end = last_end.max(lexer.span().end);
+        }
+        self.finish();
+    }
+
+    /// Closes a single-line string's interpolation left open at a line end.
+    fn close_interp_at_line_end(&mut self, at: usize, interp_start: u32) {
+        self.modes.pop();
+        self.error(
+            Diagnostic::error(
+                codes::UNTERMINATED_INTERPOLATION,
+                Span::new(self.file, interp_start, interp_start + 2),
+                "unterminated interpolation",
+            )
+            .with_label("this `${` has no matching `}` on its line")
+            .with_help("close the interpolation with `}` before the end of the line"),
+        );
+        self.push(Token::InterpEnd, at, at);
+        if let Some(Mode::Str { .. }) = self.modes.last() {
+            self.modes.pop();
+            self.push(Token::StrEnd, at, at);
+        }
+    }
+
+    fn raw_token(
+        &mut self,
+        raw: Raw,
+        range: std::ops::Range<usize>,
+        lexer: &mut logos::Lexer<'src, Raw>,
+    ) {
+        let text = &self.src[range.clone()];
+        match raw {
+            Raw::LineComment => self.comment(CommentKind::Line, range),
+            Raw::DocComment => self.doc_comment(range),
+            Raw::BlockCommentStart => {
+                let end = match self.src[range.end..].find("*/") {
+                    Some(i) => range.end + i + 2,
+                    None => {
+                        self.error(
+                            Diagnostic::error(
+                                codes::UNTERMINATED_BLOCK_COMMENT,
+                                self.span(range.start, range.end),
+                                "unterminated block comment",
+                            )
+                            .with_label("this comment is never closed")
+                            .with_help("close it with `*/`"),
+                        );
+                        self.src.len()
+                    }
+                };
+                lexer.bump(end - range.end);
+                self.comment(CommentKind::Block, range.start..end);
+            }
+            Raw::Quote | Raw::TripleQuote => {
+                let multiline = raw == Raw::TripleQuote;
+                let tok = if multiline {
+                    Token::MlStrStart
+                } else {
+                    Token::StrStart
+                };
+                self.push(tok, range.start, range.end);
+                self.modes.push(Mode::Str {
+                    multiline,
+                    start: range.start as u32,
+                });
+            }
+            Raw::Ident => self.push(Token::Ident(text), range.start, range.end),
+            Raw::Int => {
+                let tok = self.int(text, &range);
+                self.push(tok, range.start, range.end);
+            }
+            Raw::Float => {
+                let clean: String = text.chars().filter(|c| *c != '_').collect();
+                let tok = clean.parse().map(Token::Float).unwrap_or(Token::BadLit);
+                self.push(tok, range.start, range.end);
+            }
+            Raw::NumberWithSuffix => {
+                let tok = self.quantity(text, &range);
+                self.push(tok, range.start, range.end);
+            }
+            Raw::LBrace => {
+                if let Some(Mode::Interp { depth, .. }) = self.modes.last_mut() {
+                    *depth += 1;
+                }
+                self.push(Token::LBrace, range.start, range.end);
+            }
+            Raw::RBrace => match self.modes.last_mut() {
+                Some(Mode::Interp { depth: 0, .. }) => {
+                    self.modes.pop();
+                    self.push(Token::InterpEnd, range.start, range.end);
+                }
+                Some(Mode::Interp { depth, .. }) => {
+                    *depth -= 1;
+                    self.push(Token::RBrace, range.start, range.end);
+                }
+                _ => self.push(Token::RBrace, range.start, range.end),
+            },
+            other => {
+                if let Some(tok) = token::simple(other) {
+                    self.push(tok, range.start, range.end);
+                }
+            }
+        }
+    }
+
+    fn int(&mut self, text: &str, range: &std::ops::Range<usize>) -> Token<'src> {
+        let mut value: i64 = 0;
+        for b in text.bytes().filter(|b| *b != b'_') {
+            match value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(i64::from(b - b'0')))
+            {
+                Some(v) => value = v,
+                None => {
+                    self.error(
+                        Diagnostic::error(
+                            codes::INT_TOO_LARGE,
+                            self.span(range.start, range.end),
+                            "integer literal too large",
+                        )
+                        .with_label("this does not fit in a 64-bit integer")
+                        .with_help(format!("the largest integer is {}", i64::MAX)),
+                    );
+                    return Token::BadLit;
+                }
+            }
+        }
+        Token::Int(value)
+    }
+
+    fn quantity(&mut self, text: &'src str, range: &std::ops::Range<usize>) -> Token<'src> {
+        let split = text
+            .find(|c: char| c.is_ascii_alphabetic())
+            .unwrap_or(text.len());
+        let (number, suffix) = text.split_at(split);
+        if QUANTITY_SUFFIXES.contains(&suffix) {
+            return Token::Quantity(number, suffix);
+        }
+        let start = range.start + split;
+        self.error(
+            Diagnostic::error(
+                codes::UNKNOWN_QUANTITY_SUFFIX,
+                self.span(start, range.end),
+                format!("unknown quantity suffix `{suffix}`"),
+            )
+            .with_label("not a Kubernetes quantity suffix")
+            .with_help(format!(
+                "valid suffixes are {}; put a space or an operator between a number and a name",
+                QUANTITY_SUFFIXES.join(" ")
+            )),
+        );
+        Token::BadLit
+    }
+
+    fn comment(&mut self, kind: CommentKind, range: std::ops::Range<usize>) {
+        let span = self.span(range.start, range.end);
+        self.out.comments.push(crate::ast::Comment { kind, span });
+    }
+
+    fn doc_comment(&mut self, range: std::ops::Range<usize>) {
+        self.comment(CommentKind::Doc, range.clone());
+        let raw = &self.src[range.start + 3..range.end];
+        let line = raw.strip_prefix(' ').unwrap_or(raw).trim_end_matches('\r');
+        if let Some((doc, end)) = &mut self.pending_doc {
+            let gap = &self.src[*end as usize..range.start];
+            if gap.matches('\n').count() <= 1 {
+                doc.text.push('\n');
+                doc.text.push_str(line);
+                doc.span = doc.span.to(Span::from_range(self.file, range.clone()));
+                *end = range.end as u32;
+                return;
+            }
+        }
+        let doc = Doc {
+            text: line.to_string(),
+            span: self.span(range.start, range.end),
+        };
+        self.pending_doc = Some((doc, range.end as u32));
+    }
+
+    /// Reports a run of characters logos does not know, skipping them all.
+    fn stray(&mut self, range: std::ops::Range<usize>, lexer: &mut logos::Lexer<'src, Raw>) {
+        let rest = &self.src[range.end..];
+        let more = rest
+            .char_indices()
+            .find(|(_, c)| c.is_ascii() && !is_stray_ascii(*c))
+            .map_or(rest.len(), |(i, _)| i);
+        lexer.bump(more);
+        let end = range.end + more;
+        let text = &self.src[range.start..end];
+        let what = if text.chars().count() == 1 {
+            format!("unexpected character `{}`", text.escape_debug())
+        } else {
+            format!("unexpected characters `{}`", text.escape_debug())
+        };
+        let mut d = Diagnostic::error(codes::STRAY_CHARACTER, self.span(range.start, end), what)
+            .with_label("not part of the language");
+        if text.starts_with('\'') {
+            d = d.with_help("strings use double quotes: \"...\"");
+        } else if text.starts_with('#') {
+            d = d.with_help("comments start with `//`");
+        } else if text.starts_with('&') {
+            d = d.with_help("logical and is written `&&`");
+        } else {
+            d = d.with_help("remove it, or put it inside a string");
+        }
+        self.error(d);
+    }
+
+    /// Scans string text from `pos`; returns where normal lexing resumes.
+    fn string_mode(&mut self, pos: usize, multiline: bool, start: u32) -> usize {
+        let scan = strings::scan(self.src, pos, multiline);
+        for (at, len) in &scan.bad_escapes {
+            let esc = &self.src[*at..*at + *len];
+            self.error(
+                Diagnostic::error(
+                    codes::BAD_ESCAPE,
+                    self.span(*at, *at + *len),
+                    format!("unknown escape sequence `{}`", esc.escape_debug()),
+                )
+                .with_label("not a valid escape")
+                .with_help(
+                    "valid escapes are \\n \\t \\r \\\\ \\\" \\$ and \\u{XXXX}; write \\\\ for a backslash",
+                ),
+            );
+        }
+        if scan.text_end > pos {
+            self.push(Token::StrText(&self.src[pos..scan.text_end]), pos, scan.text_end);
+        }
+        match scan.stop {
+            strings::Stop::Close(len) => {
+                self.modes.pop();
+                self.push(Token::StrEnd, scan.text_end, scan.text_end + len);
+                scan.text_end + len
+            }
+            strings::Stop::Interp => {
+                let at = scan.text_end;
+                self.push(Token::InterpStart, at, at + 2);
+                self.modes.push(Mode::Interp {
+                    depth: 0,
+                    single_line: !multiline,
+                    start: at as u32,
+                });
+                at + 2
+            }
+            strings::Stop::LineEnd | strings::Stop::Eof => {
+                self.modes.pop();
+                let quotes = if multiline { "\"\"\"" } else { "\"" };
+                let open = if multiline { 3 } else { 1 };
+                self.error(
+                    Diagnostic::error(
+                        codes::UNTERMINATED_STRING,
+                        Span::new(self.file, start, start + open),
+                        "unterminated string",
+                    )
+                    .with_label(if multiline {
+                        "this string is never closed"
+                    } else {
+                        "this string is not closed on its line"
+                    })
+                    .with_help(format!("close the string with {quotes}")),
+                );
+                self.push(Token::StrEnd, scan.text_end, scan.text_end);
+                scan.text_end
+            }
+        }
+    }
+
+    /// Closes whatever the end of the file left open.
+    fn finish(&mut self) {
+        let end = self.src.len();
+        while let Some(mode) = self.modes.pop() {
+            match mode {
+                Mode::Str { .. } => self.push(Token::StrEnd, end, end),
+                Mode::Interp { start, .. } => {
+                    self.error(
+                        Diagnostic::error(
+                            codes::UNTERMINATED_INTERPOLATION,
+                            Span::new(self.file, start, start + 2),
+                            "unterminated interpolation",
+                        )
+                        .with_label("this `${` is never closed")
+                        .with_help("close the interpolation with `}`"),
+                    );
+                    self.push(Token::InterpEnd, end, end);
+                }
+            }
+        }
+        if let Some((doc, _)) = self.pending_doc.take() {
+            // A doc comment at the end of the file documents nothing.
+            let _ = doc;
+        }
+    }
+}
+
+fn is_stray_ascii(c: char) -> bool {
+    matches!(c, '@' | '#' | '$' | '^' | '~' | '`' | '\'' | '\\' | '&')
+        || (c.is_ascii_control() && !c.is_ascii_whitespace())
+}

@@ -14,6 +14,7 @@ pub mod source;
 pub mod span;
 
 pub use diagnostic::{Diagnostic, Problems, Severity, ToDiagnostic};
-pub use parser::{parse, Parse};
+pub mod dump;
+pub use parser::{parse, parse_bytes, Parse};
 pub use source::SourceMap;
 pub use span::{FileId, Span, Spanned};

@@ -1,7 +1,31 @@
-//! Parser (placeholder until the chumsky parser lands).
+//! Parser: source text in, a syntax tree, its comments and its problems out.
+//!
+//! [`parse`] lexes the text ([`crate::lexer`]), checks delimiters and
+//! nesting depth on the token stream ([`delims`]), then runs the chumsky
+//! grammar ([`grammar`]) over the token slice. Broken pieces become `Error`
+//! nodes with the span they skipped; chumsky's errors are turned into
+//! [`Diagnostic`]s with stable codes ([`errors`]).
+//!
+//! Guarantees: never panics, on any input; always returns a tree; each
+//! independent mistake is reported once; nesting deeper than
+//! [`delims::MAX_DEPTH`] is one diagnostic, not a stack overflow.
+
+mod delims;
+mod errors;
+mod expr;
+mod grammar;
+mod member;
+mod types;
+
 use crate::ast::{Comment, Module};
+use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::span::FileId;
+use crate::lexer::{self, DocBlock, Token};
+use crate::span::{FileId, Span};
+use chumsky::input::Input as _;
+use chumsky::Parser as _;
+
+pub use delims::MAX_DEPTH;
 
 /// The result of parsing one file: always a tree, plus its problems.
 #[derive(Clone, Debug)]
@@ -11,8 +35,137 @@ pub struct Parse {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl chumsky::span::Span for Span {
+    type Context = FileId;
+    type Offset = u32;
+
+    fn new(context: FileId, range: std::ops::Range<u32>) -> Self {
+        // chumsky spans an empty match from the next token's start to the
+        // previous token's end; make that an empty span.
+        let start = range.start.min(range.end);
+        Span {
+            file: context,
+            start,
+            end: range.end,
+        }
+    }
+
+    fn context(&self) -> FileId {
+        self.file
+    }
+
+    fn start(&self) -> u32 {
+        self.start
+    }
+
+    fn end(&self) -> u32 {
+        self.end
+    }
+}
+
 /// Lexes and parses `text` as file `file`. Never panics; always a tree.
 pub fn parse(file: FileId, text: &str) -> Parse {
-    let _ = (file, text);
-    todo!("chumsky parser")
+    let lexed = lexer::lex(file, text);
+    let mut diagnostics = lexed.diagnostics;
+    let eof = Span::from_range(file, text.len()..text.len());
+
+    let checked = delims::check(&lexed.tokens, eof);
+    let tokens = &lexed.tokens[..checked.cut];
+    let mut docs = lexed.docs;
+    let module_doc = take_module_doc(&mut docs, tokens);
+
+    let line_starts = line_starts(text, tokens);
+    let ctx = grammar::Ctx {
+        docs: &docs,
+        line_starts: &line_starts,
+    };
+    let input = tokens.map(eof, |(t, s)| (t, s));
+    let (module, errs) = grammar::module_parser(ctx)
+        .parse(input)
+        .into_output_errors();
+    let mut module = module.unwrap_or_else(|| grammar::empty_module(eof));
+    module.span = Span::from_range(file, 0..text.len());
+    module.doc = module_doc;
+
+    let mut parse_diags: Vec<Diagnostic> = errs
+        .into_iter()
+        .map(|e| errors::to_diagnostic(&e))
+        .collect();
+    parse_diags.retain(|d| !checked.suppresses(d.span));
+    dedup_same_start(&mut parse_diags);
+    diagnostics.extend(checked.diagnostics);
+    diagnostics.extend(parse_diags);
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    Parse {
+        module,
+        comments: lexed.comments,
+        diagnostics,
+    }
+}
+
+/// Lossily decodes `bytes`, reports the first invalid UTF-8 sequence, and
+/// parses the text. Returns the decoded text (spans point into it).
+pub fn parse_bytes(file: FileId, bytes: &[u8]) -> (String, Parse) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            let p = parse(file, text);
+            (text.to_string(), p)
+        }
+        Err(err) => {
+            let valid = err.valid_up_to();
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let mut p = parse(file, &text);
+            // The replacement character is 3 bytes long in the decoded text.
+            let span = Span::from_range(file, valid..(valid + 3).min(text.len()));
+            p.diagnostics.insert(
+                0,
+                Diagnostic::error(codes::INVALID_UTF8, span, "invalid UTF-8")
+                    .with_label("this byte is not valid UTF-8")
+                    .with_help("save the file as UTF-8"),
+            );
+            (text, p)
+        }
+    }
+}
+
+/// The first doc block documents the module when it starts the file and is
+/// followed by a blank line or by `amends`/`import`.
+fn take_module_doc(
+    docs: &mut Vec<DocBlock>,
+    tokens: &[(Token<'_>, Span)],
+) -> Option<crate::ast::Doc> {
+    let first = docs.first()?;
+    let next = tokens.first();
+    let is_module_doc = match next {
+        None => true,
+        Some((tok, span)) => {
+            span.start == first.next_token
+                && (first.blank_line_after || matches!(tok, Token::Amends | Token::Import))
+        }
+    };
+    if is_module_doc && next.is_none_or(|(_, s)| s.start == first.next_token) {
+        return Some(docs.remove(0).doc);
+    }
+    None
+}
+
+/// Start offsets of the tokens that are the first on their line.
+fn line_starts(text: &str, tokens: &[(Token<'_>, Span)]) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut prev_end = 0usize;
+    for (i, (_, span)) in tokens.iter().enumerate() {
+        let start = span.start as usize;
+        let gap = text.get(prev_end..start).unwrap_or_default();
+        if i == 0 || gap.contains('\n') {
+            out.push(span.start);
+        }
+        prev_end = span.end as usize;
+    }
+    out
+}
+
+/// One error per position: recovery can report the same spot twice.
+fn dedup_same_start(ds: &mut Vec<Diagnostic>) {
+    ds.sort_by_key(|d| (d.span.start, d.span.end));
+    ds.dedup_by_key(|d| d.span.start);
 }

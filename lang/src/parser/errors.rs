@@ -1,0 +1,121 @@
+//! Turning chumsky's errors into [`Diagnostic`]s a tired operator can read.
+//!
+//! Grammar rules that detect a mistake themselves (`a.b: Int`, `amends`
+//! after members) emit a custom error carrying a stable code, a message, a
+//! label and a help text ([`custom`]); everything else is an "expected ...,
+//! found ..." error turned into "unexpected X" with at most a few expected
+//! items.
+
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::lexer::Token;
+use crate::span::Span;
+use chumsky::error::{Rich, RichPattern, RichReason};
+
+const SEP: char = '\u{1f}';
+
+/// A custom grammar error with its code, message, label and help.
+pub(crate) fn custom<'t, 'src>(
+    span: Span,
+    code: &'static str,
+    message: &str,
+    label: &str,
+    help: &str,
+) -> Rich<'t, Token<'src>, Span> {
+    Rich::custom(span, format!("{code}{SEP}{message}{SEP}{label}{SEP}{help}"))
+}
+
+fn code_of(s: &str) -> &'static str {
+    crate::codes::REGISTRY
+        .iter()
+        .find(|c| c.code == s)
+        .map_or(codes::UNEXPECTED_TOKEN, |c| c.code)
+}
+
+pub(crate) fn to_diagnostic(e: &Rich<'_, Token<'_>, Span>) -> Diagnostic {
+    let span = *e.span();
+    match e.reason() {
+        RichReason::Custom(msg) => {
+            let mut parts = msg.split(SEP);
+            let code = code_of(parts.next().unwrap_or_default());
+            let message = parts.next().unwrap_or("syntax error");
+            let mut d = Diagnostic::error(code, span, message);
+            if let Some(label) = parts.next().filter(|l| !l.is_empty()) {
+                d = d.with_label(label);
+            }
+            if let Some(help) = parts.next().filter(|h| !h.is_empty()) {
+                d = d.with_help(help);
+            }
+            d
+        }
+        RichReason::ExpectedFound { expected, found } => {
+            let found_text = match found {
+                Some(t) => t.describe(),
+                None => "the end of the file".to_string(),
+            };
+            let expected = describe_expected(expected);
+            let message = match found {
+                Some(_) => format!("unexpected {found_text}"),
+                None => "unexpected end of file".to_string(),
+            };
+            let mut d = Diagnostic::error(codes::UNEXPECTED_TOKEN, span, message);
+            if let Some(exp) = &expected {
+                d = d.with_label(format!("expected {exp}"));
+            }
+            for (label, at) in e.contexts() {
+                if let chumsky::error::RichPattern::Label(l) = label {
+                    d = d.with_secondary(*at, format!("while reading this {l}"));
+                }
+            }
+            if let Some(h) = help_for(found.as_deref(), expected.as_deref()) {
+                d = d.with_help(h);
+            }
+            d
+        }
+    }
+}
+
+fn describe_expected(expected: &[RichPattern<'_, Token<'_>>]) -> Option<String> {
+    let mut items: Vec<String> = Vec::new();
+    for p in expected {
+        let s = match p {
+            RichPattern::Token(t) => t.describe(),
+            RichPattern::Label(l) => l.to_string(),
+            RichPattern::Identifier(i) => format!("`{i}`"),
+            RichPattern::EndOfInput => "the end of the file".to_string(),
+            _ => continue,
+        };
+        if !items.contains(&s) {
+            items.push(s);
+        }
+    }
+    if items.is_empty() {
+        return None;
+    }
+    if items.len() > 4 {
+        items.truncate(3);
+        items.push("something else".to_string());
+    }
+    Some(match items.as_slice() {
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        [] => return None,
+    })
+}
+
+fn help_for(found: Option<&Token<'_>>, expected: Option<&str>) -> Option<String> {
+    let expected = expected.unwrap_or_default();
+    match found {
+        Some(Token::Colon) if expected.contains("`=`") => {
+            Some("a field declaration is `name: Type` or `name: Type = default`".into())
+        }
+        Some(Token::Eq) if expected.contains("expression") => {
+            Some("there is one `=` too many here".into())
+        }
+        Some(Token::Ident(_)) if expected.contains("`=`") => {
+            Some("write `name = value` to set a field, or `name: Type` to declare one".into())
+        }
+        None => Some("something is missing before the end of the file".into()),
+        _ => None,
+    }
+}

@@ -1,0 +1,309 @@
+//! Expressions, by precedence from low to high: `if c then a else b`,
+//! `??` (right associative), `||`, `&&`, comparisons (not associative),
+//! `+ -`, `* / %`, unary `! -`, postfix (`.name`, `[index]`, `{ members }`),
+//! atoms.
+//!
+//! The grammar is built twice: with postfix `{ members }` (amend) and
+//! without, for the expression in `for x in EXPR {` and `if EXPR {` whose
+//! `{` starts the member's body (Rust's rule for struct literals in
+//! conditions).
+
+use super::grammar::{ident, Extra};
+use crate::ast::*;
+use crate::lexer::Token;
+use crate::span::Span;
+use chumsky::input::ValueInput;
+use chumsky::prelude::*;
+
+enum Post {
+    Field(Key),
+    Index(Expr),
+    Amend(Body),
+}
+
+/// A key after `.` or in a member path: a name, `"quoted"` or `"${computed}"`.
+pub(crate) fn key_parser<'t, 'src: 't, I>(
+    string: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+) -> impl Parser<'t, I, Key, Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    ident()
+        .map(Key::Name)
+        .or(string.map(|s| {
+            let plain = match &s.kind {
+                ExprKind::Str(lit) => lit.as_plain(),
+                _ => None,
+            };
+            match plain {
+                Some(name) => Key::Quoted(Ident { name, span: s.span }),
+                None => Key::Computed(Box::new(s)),
+            }
+        }))
+        .labelled("a field name")
+}
+
+fn bin(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
+    let span = lhs.span.to(rhs.span);
+    Expr::new(
+        ExprKind::Binary {
+            op,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        },
+        span,
+    )
+}
+
+/// One left-associative binary level.
+fn left_level<'t, 'src: 't, I>(
+    operand: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+    op: impl Parser<'t, I, BinaryOp, Extra<'t, 'src>> + Clone + 't,
+) -> impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    operand
+        .clone()
+        .foldl(op.then(operand).repeated(), |lhs, (op, rhs)| bin(op, lhs, rhs))
+}
+
+/// The atoms: literals, names, calls, lists, comprehensions, records,
+/// strings and parentheses.
+fn atom_parser<'t, 'src: 't, I>(
+    expr: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+    body: impl Parser<'t, I, Body, Extra<'t, 'src>> + Clone + 't,
+    string: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+) -> impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    let literal = select! {
+        Token::None => ExprKind::None,
+        Token::True => ExprKind::Bool(true),
+        Token::False => ExprKind::Bool(false),
+        Token::Int(n) => ExprKind::Int(n),
+        Token::Float(f) => ExprKind::Float(f),
+        Token::Quantity(n, s) => ExprKind::Quantity { number: n.to_string(), suffix: s.to_string() },
+        Token::BadLit => ExprKind::Error,
+    }
+    .map_with(|k, e| Expr::new(k, e.span()));
+
+    let args = expr
+        .clone()
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<_>>()
+        .delimited_by(just(Token::LParen), just(Token::RParen));
+    let name_or_call = ident()
+        .then(args.or_not())
+        .map_with(|(name, args), e| match args {
+            Some(args) => Expr::new(ExprKind::Call { func: name, args }, e.span()),
+            None => {
+                let span = name.span;
+                Expr::new(ExprKind::Name(name), span)
+            }
+        });
+
+    let vars = ident()
+        .then(just(Token::Comma).ignore_then(ident()).or_not())
+        .map(|(a, b)| match b {
+            Some(v) => (Some(a), v),
+            None => (None, a),
+        });
+    let for_clause = just(Token::For)
+        .ignore_then(vars)
+        .then_ignore(just(Token::In).labelled("`in`"))
+        .then(expr.clone())
+        .map(|((key_var, value_var), iter)| CompClause::For {
+            key_var,
+            value_var,
+            iter,
+        });
+    let if_clause = just(Token::If)
+        .ignore_then(expr.clone())
+        .map(CompClause::If);
+    let comprehension = for_clause
+        .clone()
+        .then(for_clause.or(if_clause).repeated().collect::<Vec<_>>())
+        .then_ignore(just(Token::Colon).labelled("`:` before the element"))
+        .then(expr.clone())
+        .map(|((first, mut rest), body)| {
+            rest.insert(0, first);
+            ExprKind::ListComp {
+                clauses: rest,
+                body: Box::new(body),
+            }
+        });
+    let items = expr
+        .clone()
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<_>>()
+        .map(ExprKind::List);
+    let list = comprehension
+        .or(items)
+        .delimited_by(just(Token::LBracket), just(Token::RBracket))
+        .map_with(|k, e| Expr::new(k, e.span()))
+        .recover_with(via_parser(nested_delimiters(
+            Token::LBracket,
+            Token::RBracket,
+            [
+                (Token::LBrace, Token::RBrace),
+                (Token::LParen, Token::RParen),
+                (Token::InterpStart, Token::InterpEnd),
+            ],
+            |span| Expr::new(ExprKind::Error, span),
+        )));
+    let paren = expr
+        .delimited_by(just(Token::LParen), just(Token::RParen))
+        .map_with(|x, e| Expr::new(ExprKind::Paren(Box::new(x)), e.span()))
+        .recover_with(via_parser(nested_delimiters(
+            Token::LParen,
+            Token::RParen,
+            [
+                (Token::LBrace, Token::RBrace),
+                (Token::LBracket, Token::RBracket),
+                (Token::InterpStart, Token::InterpEnd),
+            ],
+            |span| Expr::new(ExprKind::Error, span),
+        )));
+    let record = body.map(|b| {
+        let span = b.span;
+        Expr::new(ExprKind::Record(b), span)
+    });
+    choice((literal, string, name_or_call, list, paren, record))
+}
+
+/// One precedence ladder; `this` is the ladder itself (for unary operands
+/// and `if` branches), `expr` the full grammar (inside brackets).
+pub(crate) fn expr_parser<'t, 'src: 't, I>(
+    expr: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+    this: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+    body: impl Parser<'t, I, Body, Extra<'t, 'src>> + Clone + 't,
+    string: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+    allow_amend: bool,
+) -> impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    let atom = atom_parser(expr.clone(), body.clone(), string.clone()).boxed();
+    let field = just(Token::Dot)
+        .ignore_then(super::expr::key_parser(string))
+        .map(Post::Field);
+    let index = expr
+        .clone()
+        .delimited_by(just(Token::LBracket), just(Token::RBracket))
+        .map(Post::Index);
+    let post = if allow_amend {
+        choice((field, index, body.map(Post::Amend))).boxed()
+    } else {
+        field.or(index).boxed()
+    };
+    let postfix = atom
+        .foldl_with(
+            post.repeated(),
+            |lhs, post, e| {
+                let kind = match post {
+                    Post::Field(name) => ExprKind::Field {
+                        target: Box::new(lhs),
+                        name,
+                    },
+                    Post::Index(i) => ExprKind::Index {
+                        target: Box::new(lhs),
+                        index: Box::new(i),
+                    },
+                    Post::Amend(body) => ExprKind::Amend {
+                        base: Box::new(lhs),
+                        body,
+                    },
+                };
+                Expr::new(kind, e.span())
+            },
+        )
+        .boxed();
+    let unary_op = select! {
+        Token::Bang => UnaryOp::Not,
+        Token::Minus => UnaryOp::Neg,
+    }
+    .map_with(|op, e| (op, e.span()));
+    let unary = unary_op
+        .repeated()
+        .foldr(postfix, |(op, span): (UnaryOp, Span), operand: Expr| {
+            let span = span.to(operand.span);
+            Expr::new(
+                ExprKind::Unary {
+                    op,
+                    operand: Box::new(operand),
+                },
+                span,
+            )
+        });
+    let product = left_level(
+        unary,
+        select! {
+            Token::Star => BinaryOp::Mul,
+            Token::Slash => BinaryOp::Div,
+            Token::Percent => BinaryOp::Rem,
+        },
+    );
+    let sum = left_level(
+        product,
+        select! {
+            Token::Plus => BinaryOp::Add,
+            Token::Minus => BinaryOp::Sub,
+        },
+    )
+    .boxed();
+    let cmp_op = select! {
+        Token::EqEq => BinaryOp::Eq,
+        Token::Ne => BinaryOp::Ne,
+        Token::Lt => BinaryOp::Lt,
+        Token::Le => BinaryOp::Le,
+        Token::Gt => BinaryOp::Gt,
+        Token::Ge => BinaryOp::Ge,
+    };
+    let compare = sum
+        .clone()
+        .then(cmp_op.then(sum).or_not())
+        .map(|(lhs, rest)| match rest {
+            Some((op, rhs)) => bin(op, lhs, rhs),
+            None => lhs,
+        });
+    let and = left_level(compare, just(Token::AndAnd).to(BinaryOp::And));
+    let or = left_level(and, just(Token::OrOr).to(BinaryOp::Or));
+    let coalesce = or
+        .clone()
+        .then(
+            just(Token::QQ)
+                .ignore_then(or)
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .map(|(first, rest)| {
+            let mut operands = rest;
+            operands.insert(0, first);
+            let mut acc = operands.pop();
+            while let (Some(lhs), Some(rhs)) = (operands.pop(), acc.take()) {
+                acc = Some(bin(BinaryOp::Coalesce, lhs, rhs));
+            }
+            acc.unwrap_or_else(|| Expr::new(ExprKind::Error, Span::default()))
+        });
+    let if_expr = just(Token::If)
+        .ignore_then(expr)
+        .then_ignore(just(Token::Then).labelled("`then`"))
+        .then(this.clone())
+        .then_ignore(just(Token::Else).labelled("`else` (an `if` expression needs both branches)"))
+        .then(this)
+        .map_with(|((cond, a), b), e| {
+            Expr::new(
+                ExprKind::If {
+                    cond: Box::new(cond),
+                    then_branch: Box::new(a),
+                    else_branch: Box::new(b),
+                },
+                e.span(),
+            )
+        });
+    if_expr.or(coalesce).labelled("an expression")
+}

@@ -1,0 +1,387 @@
+//! The module grammar: ties the expression, member and type grammars
+//! together (they are mutually recursive) and reads a whole file.
+
+use super::errors::custom;
+use super::{expr, member, types};
+use crate::ast::*;
+use crate::codes;
+use crate::lexer::{decode_escapes, strip_indent, DocBlock, Token};
+use crate::span::Span;
+use chumsky::input::ValueInput;
+use chumsky::prelude::*;
+use chumsky::recursive::Indirect;
+
+pub(crate) type Extra<'t, 'src> = extra::Err<Rich<'t, Token<'src>, Span>>;
+
+/// Side tables the grammar reads: doc blocks and line starts.
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx<'t> {
+    pub docs: &'t [DocBlock],
+    /// Sorted start offsets of the tokens that begin a line.
+    pub line_starts: &'t [u32],
+}
+
+impl Ctx<'_> {
+    pub fn doc_at(&self, start: u32) -> Option<Doc> {
+        self.docs
+            .binary_search_by_key(&start, |d| d.next_token)
+            .ok()
+            .map(|i| self.docs[i].doc.clone())
+    }
+
+    pub fn is_line_start(&self, offset: u32) -> bool {
+        self.line_starts.binary_search(&offset).is_ok()
+    }
+}
+
+pub(crate) type Rec<'t, 'src, I, O> = Recursive<Indirect<'t, 't, I, O, Extra<'t, 'src>>>;
+
+pub(crate) fn empty_module(span: Span) -> Module {
+    Module {
+        doc: None,
+        amends: None,
+        imports: Vec::new(),
+        items: Vec::new(),
+        span,
+    }
+}
+
+/// An identifier.
+pub(crate) fn ident<'t, 'src: 't, I>() -> impl Parser<'t, I, Ident, Extra<'t, 'src>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    select! { Token::Ident(name) => name }
+        .map_with(|name: &str, e| Ident {
+            name: name.to_string(),
+            span: e.span(),
+        })
+        .labelled("a name")
+}
+
+/// Member separators: `;` or `,` (newlines are whitespace).
+pub(crate) fn sep<'t, 'src: 't, I>() -> impl Parser<'t, I, (), Extra<'t, 'src>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    one_of([Token::Semi, Token::Comma]).ignored()
+}
+
+/// A string literal, single or multi-line, with interpolations.
+pub(crate) fn string_parser<'t, 'src: 't, I>(
+    expr: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+) -> impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    enum Raw<'a> {
+        Text(&'a str),
+        Interp(Expr),
+    }
+    let interp = expr
+        .delimited_by(just(Token::InterpStart), just(Token::InterpEnd))
+        .recover_with(via_parser(nested_delimiters(
+            Token::InterpStart,
+            Token::InterpEnd,
+            [
+                (Token::LBrace, Token::RBrace),
+                (Token::LBracket, Token::RBracket),
+                (Token::LParen, Token::RParen),
+            ],
+            |span| Expr::new(ExprKind::Error, span),
+        )))
+        .map(Raw::Interp);
+    let text = select! { Token::StrText(t) => Raw::Text(t) };
+    let start = select! {
+        Token::StrStart => false,
+        Token::MlStrStart => true,
+    };
+    start
+        .then(text.or(interp).repeated().collect::<Vec<_>>())
+        .then_ignore(just(Token::StrEnd))
+        .map_with(|(multiline, raw), e| {
+            let mut texts: Vec<Option<String>> = raw
+                .iter()
+                .map(|r| match r {
+                    Raw::Text(t) => Some((*t).to_string()),
+                    Raw::Interp(_) => None,
+                })
+                .collect();
+            if multiline {
+                strip_indent(&mut texts);
+            }
+            let mut parts = Vec::with_capacity(raw.len());
+            for (r, t) in raw.into_iter().zip(texts) {
+                match (r, t) {
+                    (Raw::Interp(x), _) => parts.push(StrPart::Interp(x)),
+                    (Raw::Text(_), Some(t)) if !t.is_empty() => {
+                        parts.push(StrPart::Text(decode_escapes(&t)))
+                    }
+                    _ => {}
+                }
+            }
+            Expr::new(ExprKind::Str(StrLit { parts, multiline }), e.span())
+        })
+        .labelled("a string")
+}
+
+/// `{ members }`
+pub(crate) fn body_parser<'t, 'src: 't, I>(
+    member: impl Parser<'t, I, Member, Extra<'t, 'src>> + Clone + 't,
+) -> impl Parser<'t, I, Body, Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    member_list(member)
+        .delimited_by(just(Token::LBrace), just(Token::RBrace))
+        .map_with(|members, e| Body {
+            members,
+            span: e.span(),
+        })
+        .recover_with(via_parser(nested_delimiters(
+            Token::LBrace,
+            Token::RBrace,
+            [
+                (Token::LBracket, Token::RBracket),
+                (Token::LParen, Token::RParen),
+                (Token::InterpStart, Token::InterpEnd),
+            ],
+            |span| Body {
+                members: Vec::new(),
+                span,
+            },
+        )))
+}
+
+/// Members with optional separators between them.
+pub(crate) fn member_list<'t, 'src: 't, I>(
+    member: impl Parser<'t, I, Member, Extra<'t, 'src>> + Clone + 't,
+) -> impl Parser<'t, I, Vec<Member>, Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    member
+        .map(Some)
+        .or(sep().to(None))
+        .repeated()
+        .collect::<Vec<_>>()
+        .map(|ms| ms.into_iter().flatten().collect())
+}
+
+/// Skips a broken piece: a first token that is not in `stop`, then tokens
+/// (and whole bracketed groups) up to a stop token or the next line.
+pub(crate) fn skip_piece<'t, 'src: 't, I>(
+    ctx: Ctx<'t>,
+    stop: fn(&Token<'_>) -> bool,
+) -> impl Parser<'t, I, Span, Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    let group = || {
+        let others = |a, b, c, d, e, f| [(a, b), (c, d), (e, f)];
+        nested_delimiters(
+            Token::LBrace,
+            Token::RBrace,
+            others(
+                Token::LBracket,
+                Token::RBracket,
+                Token::LParen,
+                Token::RParen,
+                Token::InterpStart,
+                Token::InterpEnd,
+            ),
+            |_| (),
+        )
+        .or(nested_delimiters(
+            Token::LBracket,
+            Token::RBracket,
+            others(
+                Token::LBrace,
+                Token::RBrace,
+                Token::LParen,
+                Token::RParen,
+                Token::InterpStart,
+                Token::InterpEnd,
+            ),
+            |_| (),
+        ))
+        .or(nested_delimiters(
+            Token::LParen,
+            Token::RParen,
+            others(
+                Token::LBrace,
+                Token::RBrace,
+                Token::LBracket,
+                Token::RBracket,
+                Token::InterpStart,
+                Token::InterpEnd,
+            ),
+            |_| (),
+        ))
+    };
+    let first = group().or(any().filter(move |t| !stop(t)).ignored());
+    let next = any()
+        .try_map(move |t: Token<'src>, span: Span| {
+            if stop(&t) || ctx.is_line_start(span.start) {
+                Err(Rich::custom(span, ""))
+            } else {
+                Ok(t)
+            }
+        })
+        .rewind()
+        .ignore_then(group().or(any().ignored()));
+    first
+        .then(next.repeated())
+        .map_with(|_, e| -> Span { e.span() })
+}
+
+/// The whole file.
+pub(crate) fn module_parser<'t, 'src: 't, I>(
+    ctx: Ctx<'t>,
+) -> impl Parser<'t, I, Module, Extra<'t, 'src>> + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    let mut expr: Rec<'t, 'src, I, Expr> = Recursive::declare();
+    let mut expr_na: Rec<'t, 'src, I, Expr> = Recursive::declare();
+    let mut member: Rec<'t, 'src, I, Member> = Recursive::declare();
+    let string = string_parser(expr.clone()).boxed();
+    let body = body_parser(member.clone()).boxed();
+    let ty = types::type_parser(expr.clone(), string.clone()).boxed();
+    expr.define(expr::expr_parser(
+        expr.clone(),
+        expr.clone(),
+        body.clone(),
+        string.clone(),
+        true,
+    ));
+    expr_na.define(expr::expr_parser(
+        expr.clone(),
+        expr_na.clone(),
+        body.clone(),
+        string.clone(),
+        false,
+    ));
+    member.define(member::member_parser(
+        ctx,
+        expr.clone(),
+        expr_na,
+        body.clone(),
+        string.clone(),
+        ty.clone(),
+    ));
+
+    let path = string
+        .clone()
+        .validate(|s: Expr, e, emitter| {
+            let path = match &s.kind {
+                ExprKind::Str(lit) => lit.as_plain(),
+                _ => None,
+            };
+            path.unwrap_or_else(|| {
+                emitter.emit(custom(
+                    e.span(),
+                    codes::UNEXPECTED_TOKEN,
+                    "a module path cannot use interpolation",
+                    "interpolation here",
+                    "write the path as a plain string such as \"../base.dg\"",
+                ));
+                String::new()
+            })
+        })
+        .map_with(|path, e| (path, e.span()))
+        .labelled("a module path string");
+    let amends = just(Token::Amends)
+        .ignore_then(path.clone())
+        .map_with(|(path, span), e| ModulePath {
+            path,
+            span,
+            stmt_span: e.span(),
+        });
+    let import = just(Token::Import)
+        .ignore_then(path.clone())
+        .then_ignore(just(Token::As).labelled("`as` and a name after the import path"))
+        .then(ident())
+        .map_with(|((path, span), alias), e| Import {
+            path: ModulePath {
+                path,
+                span,
+                stmt_span: e.span(),
+            },
+            alias,
+        });
+
+    let misplaced = amends
+        .clone()
+        .map(|_| "`amends`")
+        .or(import.clone().map(|_| "`import`"))
+        .validate(|what, e, emitter| {
+            emitter.emit(custom(
+                e.span(),
+                codes::MISPLACED_HEADER,
+                &format!("{what} must come before the members of the module"),
+                "out of place",
+                "move it to the top of the file: `amends` first, then the imports",
+            ));
+        })
+        .map_with(|_, e| {
+            Item::Member(Member {
+                doc: None,
+                kind: MemberKind::Error,
+                span: e.span(),
+            })
+        });
+    let schema = just(Token::Schema)
+        .ignore_then(ident().labelled("a schema name"))
+        .then(body.clone().labelled("`{` and the schema's fields"))
+        .map_with(move |(name, body), e| {
+            let span: Span = e.span();
+            Item::Schema(Schema {
+                doc: ctx.doc_at(span.start),
+                name,
+                body,
+                span,
+            })
+        });
+    let alias = just(Token::Type)
+        .ignore_then(ident().labelled("a type name"))
+        .then_ignore(just(Token::Eq).labelled("`=` after the type name"))
+        .then(ty)
+        .map_with(move |(name, ty), e| {
+            let span: Span = e.span();
+            Item::TypeAlias(TypeAlias {
+                doc: ctx.doc_at(span.start),
+                name,
+                ty,
+                span,
+            })
+        });
+    let item = choice((schema, alias, misplaced, member.map(Item::Member)))
+        .recover_with(via_parser(skip_piece(ctx, |_| false).map(|span| {
+            Item::Member(Member {
+                doc: None,
+                kind: MemberKind::Error,
+                span,
+            })
+        })));
+    let items = item
+        .map(Some)
+        .or(sep().to(None))
+        .repeated()
+        .collect::<Vec<_>>()
+        .map(|ms| ms.into_iter().flatten().collect::<Vec<_>>());
+    let seps = sep().repeated();
+    seps.clone()
+        .ignore_then(amends.or_not())
+        .then_ignore(seps.clone())
+        .then(import.then_ignore(seps).repeated().collect::<Vec<_>>())
+        .then(items)
+        .then_ignore(end())
+        .map_with(|((amends, imports), items), e| Module {
+            doc: None,
+            amends,
+            imports,
+            items,
+            span: e.span(),
+        })
+}

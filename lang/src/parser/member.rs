@@ -1,0 +1,144 @@
+//! Members of a module or record body: declarations, assignments, appends,
+//! amends along a path, `let`, `for`, `if`/`else`, `check`, and the
+//! recovery that turns a broken member into [`MemberKind::Error`].
+
+use super::errors::custom;
+use super::expr::key_parser;
+use super::grammar::{ident, skip_piece, Ctx, Extra};
+use crate::ast::*;
+use crate::codes;
+use crate::lexer::Token;
+use crate::span::Span;
+use chumsky::input::ValueInput;
+use chumsky::prelude::*;
+
+enum Tail {
+    Decl(Type, Option<Expr>),
+    Assign(Expr),
+    Append(Expr),
+    Amend(Body),
+}
+
+pub(crate) fn member_parser<'t, 'src: 't, I>(
+    ctx: Ctx<'t>,
+    expr: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+    expr_na: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+    body: impl Parser<'t, I, Body, Extra<'t, 'src>> + Clone + 't,
+    string: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+    ty: impl Parser<'t, I, Type, Extra<'t, 'src>> + Clone + 't,
+) -> impl Parser<'t, I, Member, Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    let path = key_parser(string)
+        .separated_by(just(Token::Dot))
+        .at_least(1)
+        .collect::<Vec<_>>();
+    let tail = choice((
+        just(Token::Colon)
+            .ignore_then(ty)
+            .then(just(Token::Eq).ignore_then(expr.clone()).or_not())
+            .map(|(t, d)| Tail::Decl(t, d)),
+        just(Token::Eq).ignore_then(expr.clone()).map(Tail::Assign),
+        just(Token::PlusEq)
+            .ignore_then(expr.clone())
+            .map(Tail::Append),
+        body.clone().map(Tail::Amend),
+    ))
+    .labelled("`=`, `+=`, `:` or `{` after the field name");
+    let field = path.then(tail).validate(|(mut path, tail), e, emitter| match tail {
+        Tail::Decl(ty, default) => {
+            if path.len() > 1 {
+                emitter.emit(custom(
+                    e.span(),
+                    codes::PATH_IN_DECLARATION,
+                    "a field declaration takes a single name, not a path",
+                    "declares along a path",
+                    "declare the field inside its record, or use `=` to set it",
+                ));
+            }
+            let name = path.swap_remove(0);
+            MemberKind::Decl { name, ty, default }
+        }
+        Tail::Assign(value) => MemberKind::Assign { path, value },
+        Tail::Append(value) => MemberKind::Append { path, value },
+        Tail::Amend(body) => MemberKind::Amend { path, body },
+    });
+
+    let let_ = just(Token::Let)
+        .ignore_then(ident().labelled("a name after `let`"))
+        .then_ignore(just(Token::Eq).labelled("`=` after the name"))
+        .then(expr.clone())
+        .map(|(name, value)| MemberKind::Let { name, value });
+
+    let vars = ident()
+        .then(just(Token::Comma).ignore_then(ident()).or_not())
+        .map(|(a, b)| match b {
+            Some(v) => (Some(a), v),
+            None => (None, a),
+        });
+    let for_ = just(Token::For)
+        .ignore_then(vars.labelled("a loop variable"))
+        .then_ignore(just(Token::In).labelled("`in`"))
+        .then(expr_na.clone())
+        .then(body.clone().labelled("`{` and the members to repeat"))
+        .map(|(((key_var, value_var), iter), body)| MemberKind::For {
+            key_var,
+            value_var,
+            iter,
+            body,
+        });
+
+    let if_ = recursive(move |if_| {
+        let else_if = if_.map_with(|kind, e| {
+            let span: Span = e.span();
+            Body {
+                members: vec![Member {
+                    doc: None,
+                    kind,
+                    span,
+                }],
+                span,
+            }
+        });
+        just(Token::If)
+            .ignore_then(expr_na)
+            .then(body.clone().labelled("`{` and the conditional members"))
+            .then(just(Token::Else).ignore_then(else_if.or(body)).or_not())
+            .map(|((cond, then_body), else_body)| MemberKind::If {
+                cond,
+                then_body,
+                else_body,
+            })
+    });
+
+    let check = just(Token::Check)
+        .ignore_then(expr.clone())
+        .then_ignore(just(Token::Colon).labelled("`:` and a message after the condition"))
+        .then(expr)
+        .map(|(cond, message)| MemberKind::Check { cond, message });
+
+    choice((let_, for_, if_, check, field))
+        .map_with(move |kind, e| {
+            let span: Span = e.span();
+            Member {
+                doc: ctx.doc_at(span.start),
+                kind,
+                span,
+            }
+        })
+        .labelled("a member")
+        .recover_with(via_parser(
+            skip_piece(ctx, |t| {
+                matches!(
+                    t,
+                    Token::RBrace | Token::Semi | Token::Comma | Token::InterpEnd
+                )
+            })
+            .map(|span| Member {
+                doc: None,
+                kind: MemberKind::Error,
+                span,
+            }),
+        ))
+}

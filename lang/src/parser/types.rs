@@ -1,0 +1,80 @@
+//! Types: `Int`, `k8s.Probe`, `Int(1..65535)`, `[T]`, `{K: V}`, `T?`,
+//! `"a" | "b"`, `A | B`.
+
+use super::grammar::{ident, Extra};
+use crate::ast::*;
+use crate::lexer::Token;
+use crate::span::Span;
+use chumsky::input::ValueInput;
+use chumsky::prelude::*;
+
+pub(crate) fn type_parser<'t, 'src: 't, I>(
+    expr: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+    string: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+) -> impl Parser<'t, I, Type, Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    recursive(move |ty| {
+        let range = expr
+            .clone()
+            .or_not()
+            .then_ignore(just(Token::DotDot).labelled("`..` between the bounds"))
+            .then(expr.clone().or_not())
+            .delimited_by(just(Token::LParen), just(Token::RParen))
+            .map_with(|(lo, hi), e| TypeRange {
+                lo,
+                hi,
+                span: e.span(),
+            });
+        let named = ident()
+            .separated_by(just(Token::Dot))
+            .at_least(1)
+            .collect::<Vec<_>>()
+            .then(range.or_not())
+            .map(|(name, range)| TypeKind::Named { name, range });
+        let list = ty
+            .clone()
+            .delimited_by(just(Token::LBracket), just(Token::RBracket))
+            .map(|t| TypeKind::List(Box::new(t)));
+        let map = ty
+            .clone()
+            .then_ignore(just(Token::Colon).labelled("`:` between key and value types"))
+            .then(ty.clone())
+            .delimited_by(just(Token::LBrace), just(Token::RBrace))
+            .map(|(k, v)| TypeKind::Map(Box::new(k), Box::new(v)));
+        let literal = string.clone().map(|s| match &s.kind {
+            ExprKind::Str(lit) => lit
+                .as_plain()
+                .map_or(TypeKind::Error, TypeKind::Literal),
+            _ => TypeKind::Error,
+        });
+        let primary = choice((named, list, map, literal))
+            .map_with(|kind, e| Type {
+                kind,
+                span: e.span(),
+            })
+            .labelled("a type");
+        let optional = primary.foldl_with(just(Token::Question).repeated(), |t, _, e| Type {
+            kind: TypeKind::Optional(Box::new(t)),
+            span: e.span(),
+        });
+        optional
+            .separated_by(just(Token::Pipe))
+            .at_least(1)
+            .collect::<Vec<_>>()
+            .map_with(|mut alts, e| {
+                if alts.len() == 1 {
+                    alts.pop().unwrap_or(Type {
+                        kind: TypeKind::Error,
+                        span: e.span(),
+                    })
+                } else {
+                    Type {
+                        kind: TypeKind::Union(alts),
+                        span: e.span(),
+                    }
+                }
+            })
+    })
+}
