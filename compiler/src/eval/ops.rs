@@ -36,13 +36,12 @@ impl<'a> Evaluator<'a> {
                 }
                 float_op(op, as_f64(&l), as_f64(&r))
             }
-            (K::Quantity(a), K::Quantity(b)) => match op {
-                BinaryOp::Add => a.checked_add(b).map(|q| K::Quantity(Rc::new(q))),
-                BinaryOp::Sub => a.checked_sub(b).map(|q| K::Quantity(Rc::new(q))),
-                _ => None,
-            },
+            (K::Quantity(a), K::Quantity(b)) if matches!(op, BinaryOp::Add | BinaryOp::Sub) => {
+                let r = if op == BinaryOp::Add { a.checked_add(b) } else { a.checked_sub(b) };
+                self.quantity_result(r, op, span)
+            }
             (K::Quantity(a), K::Int(n)) | (K::Int(n), K::Quantity(a)) if op == BinaryOp::Mul => {
-                a.checked_mul(*n).map(|q| K::Quantity(Rc::new(q)))
+                self.quantity_result(a.checked_mul(*n), op, span)
             }
             (K::Str(a), K::Str(b)) if op == BinaryOp::Add => Some(K::Str(format!("{a}{b}").into())),
             (K::List(a), K::List(b)) if op == BinaryOp::Add => {
@@ -56,6 +55,16 @@ impl<'a> Evaluator<'a> {
         match out {
             Some(k) => Value::new(k, span),
             None => Value::invalid(span),
+        }
+    }
+
+    fn quantity_result(&self, r: Result<crate::quantity::Quantity, crate::quantity::QuantityError>, op: BinaryOp, span: Span) -> Option<ValueKind<'a>> {
+        match r {
+            Ok(q) => Some(ValueKind::Quantity(Rc::new(q))),
+            Err(_) => {
+                self.report(EvalError::Overflow { span, op: op.as_str().into() });
+                None
+            }
         }
     }
 
