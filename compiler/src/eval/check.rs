@@ -66,8 +66,8 @@ impl<'a> Evaluator<'a> {
             }
             (Ty::Secret, K::Secret(s)) => {
                 let s = match ctx.path {
-                    Some(p) => Rc::new(s.with_path(p.clone())),
-                    None => s.clone(),
+                    Some(p) if s.path.is_none() => Rc::new(s.with_path(p.clone())),
+                    _ => s.clone(),
                 };
                 Ok(Value::new(K::Secret(s), span))
             }

@@ -300,7 +300,11 @@ impl<'a> Evaluator<'a> {
         };
         let Some(ty) = ty else { return Some(v) };
         let decl_span = decl.as_ref().map(|d| d.span);
-        Some(self.check_value(v, &ty, Some(&path), decl_span))
+        let v = self.check_value(v, &ty, Some(&path), decl_span);
+        if let ValueKind::Object(o) = &v.kind {
+            o.settle(&path, map_key);
+        }
+        Some(v)
     }
 
     fn report_unknown_field(&self, obj: &Rc<Object<'a>>, key: &str, def: &Def<'a>) {
@@ -308,7 +312,12 @@ impl<'a> Evaluator<'a> {
         let help = suggest::help(key, &declared.iter().map(String::as_str).collect::<Vec<_>>());
         let (owner, decl) = match &obj.kind {
             ObjKind::Schema(id, name) => (name.to_string(), self.types.schemas.get(*id).map(|s| s.ast.name.span)),
-            _ => ("this environment".to_string(), None),
+            ObjKind::Module(id) => {
+                let chain = self.graph.amends_chain(*id);
+                let env = chain.last().and_then(|m| self.graph.get(*m)).is_some_and(|m| m.key == crate::modules::ModuleKey::Std("environment".into()));
+                (if env { "the environment" } else { "this module" }.to_string(), None)
+            }
+            _ => ("this record".to_string(), None),
         };
         self.report(EvalError::UnknownField { span: def.key_span(), name: key.to_string(), owner, decl, help });
     }

@@ -105,7 +105,12 @@ impl<'a> Evaluator<'a> {
             });
             layers.push(Layer { src, scope: ScopeNode::root(m), module: m });
         }
-        let span = self.graph.get(id).map(|m| m.ast.span).unwrap_or_default();
+        // Errors about the module as a whole point at its `amends` line, or
+        // at the start of the file.
+        let span = self.graph.get(id).map_or_else(Span::default, |m| match &m.ast.amends {
+            Some(a) => a.stmt_span,
+            None => m.ast.span.start_point(),
+        });
         let obj = self.new_object(object::ObjKind::Module(id), layers, span, closed);
         obj.settle(&Rc::from(""), None);
         self.modules.borrow_mut().insert(id, obj.clone());
