@@ -16,7 +16,11 @@ pub fn platform(n: usize) -> MemLoader {
         let _ = writeln!(base, "  \"svc-{i}\" {{");
         let _ = writeln!(base, "    image = \"egovio/svc-{i}:${{tag}}\"");
         let _ = writeln!(base, "    replicas = {}", 1 + i % 3);
-        let _ = writeln!(base, "    resources {{ memory = {}Mi, cpu = 250m }}", 256 + (i % 4) * 128);
+        let _ = writeln!(
+            base,
+            "    resources {{ memory = {}Mi, cpu = 250m }}",
+            256 + (i % 4) * 128
+        );
         base.push_str("    env {\n");
         base.push_str("      SPRING_DATASOURCE_URL = \"jdbc:postgresql://${db.host}:${db.port}/${db.name}\"\n");
         base.push_str("      SERVER_HOST = \"${name}.${domain}\"\n");
@@ -25,7 +29,9 @@ pub fn platform(n: usize) -> MemLoader {
             let _ = writeln!(base, "      VAR_{j} = \"value-{j}-{i}\"");
         }
         base.push_str("    }\n");
-        base.push_str("    secret_env { DB_PASSWORD = secrets.db.password, DB_USER = secrets.db.username }\n");
+        base.push_str(
+            "    secret_env { DB_PASSWORD = secrets.db.password, DB_USER = secrets.db.username }\n",
+        );
         base.push_str("  }\n");
     }
     base.push_str("}\n");
@@ -42,7 +48,11 @@ fn bench(c: &mut Criterion) {
     for n in [150usize, 750, 1500] {
         let loader = platform(n);
         let a = check_file(&loader, Path::new("env/qa.dg"));
-        assert!(!a.has_errors(), "generated platform has errors: {:?}", a.problems.iter().next());
+        assert!(
+            !a.has_errors(),
+            "generated platform has errors: {:?}",
+            a.problems.iter().next()
+        );
         group.bench_with_input(BenchmarkId::from_parameter(n), &loader, |b, l| {
             b.iter(|| check_file(l, Path::new("env/qa.dg")))
         });

@@ -6,7 +6,11 @@ use digit_lang::diagnostic::CodeInfo;
 
 macro_rules! code {
     ($code:literal, $title:literal, $expl:literal) => {
-        CodeInfo { code: $code, title: $title, explanation: $expl }
+        CodeInfo {
+            code: $code,
+            title: $title,
+            explanation: $expl,
+        }
     };
 }
 

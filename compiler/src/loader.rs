@@ -32,7 +32,11 @@ impl Loader for FsLoader {
     }
 
     fn list(&self, dir: &Path) -> Vec<PathBuf> {
-        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
         let Ok(entries) = std::fs::read_dir(dir) else {
             return Vec::new();
         };
@@ -135,7 +139,10 @@ mod tests {
 
     #[test]
     fn normalizes_lexically() {
-        assert_eq!(normalize(Path::new("a/./b/../c.dg")), PathBuf::from("a/c.dg"));
+        assert_eq!(
+            normalize(Path::new("a/./b/../c.dg")),
+            PathBuf::from("a/c.dg")
+        );
         assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
         assert_eq!(normalize(Path::new("/a/../../b")), PathBuf::from("/b"));
         assert_eq!(

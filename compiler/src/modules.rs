@@ -98,19 +98,31 @@ pub enum ModuleError {
     /// amends "../bsae.dg"
     ///        ^^^^^^^^^^^^ no such file
     /// ```
-    MissingFile { span: Span, path: String, help: Option<String> },
+    MissingFile {
+        span: Span,
+        path: String,
+        help: Option<String>,
+    },
     /// ```txt
     /// amends "digit:enviroment"
     ///        ^^^^^^^^^^^^^^^^^^ no such standard module
     /// ```
-    UnknownStd { span: Span, name: String, help: Option<String> },
+    UnknownStd {
+        span: Span,
+        name: String,
+        help: Option<String>,
+    },
     /// ```txt
     /// // a.dg                    // b.dg
     /// amends "./b.dg"            amends "./a.dg"
     /// ```
     Cycle { span: Span, cycle: Vec<String> },
     /// The file exists but could not be read, or is not UTF-8.
-    Unreadable { span: Span, path: String, reason: String },
+    Unreadable {
+        span: Span,
+        path: String,
+        reason: String,
+    },
 }
 
 impl ToDiagnostic for ModuleError {
@@ -130,15 +142,24 @@ impl ToDiagnostic for ModuleError {
                     .map(|n| format!("digit:{n}"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                Diagnostic::error("E0202", *span, format!("unknown standard module `digit:{name}`"))
-                    .with_label("not in the standard library")
-                    .with_help(help.clone().unwrap_or_else(|| format!("the standard modules are {known}")))
+                Diagnostic::error(
+                    "E0202",
+                    *span,
+                    format!("unknown standard module `digit:{name}`"),
+                )
+                .with_label("not in the standard library")
+                .with_help(
+                    help.clone()
+                        .unwrap_or_else(|| format!("the standard modules are {known}")),
+                )
             }
-            ModuleError::Cycle { span, cycle } => {
-                Diagnostic::error("E0203", *span, format!("module cycle: {}", cycle.join(" → ")))
-                    .with_label("this closes the cycle")
-                    .with_help("a module cannot amend or import itself, directly or through others")
-            }
+            ModuleError::Cycle { span, cycle } => Diagnostic::error(
+                "E0203",
+                *span,
+                format!("module cycle: {}", cycle.join(" → ")),
+            )
+            .with_label("this closes the cycle")
+            .with_help("a module cannot amend or import itself, directly or through others"),
             ModuleError::Unreadable { span, path, reason } => {
                 Diagnostic::error("E0204", *span, format!("cannot read `{path}`: {reason}"))
                     .with_label("unreadable")
@@ -260,10 +281,15 @@ impl<'l> GraphBuilder<'l> {
             None => self.read_module(key, &edge)?,
         };
         if let Some(pos) = self.stack.iter().position(|&m| m == id) {
-            let mut cycle: Vec<String> =
-                self.stack[pos..].iter().map(|&m| self.graph.modules[m].key.display()).collect();
+            let mut cycle: Vec<String> = self.stack[pos..]
+                .iter()
+                .map(|&m| self.graph.modules[m].key.display())
+                .collect();
             cycle.push(self.graph.modules[id].key.display());
-            self.problems.push(ModuleError::Cycle { span: edge.stmt_span, cycle });
+            self.problems.push(ModuleError::Cycle {
+                span: edge.stmt_span,
+                cycle,
+            });
             return None;
         }
         Some(id)

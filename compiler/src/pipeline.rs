@@ -32,7 +32,10 @@ impl Analysis {
     }
 }
 
-fn load<'l>(loader: &'l dyn Loader, paths: &[PathBuf]) -> (GraphBuilder<'l>, Vec<Option<ModuleId>>) {
+fn load<'l>(
+    loader: &'l dyn Loader,
+    paths: &[PathBuf],
+) -> (GraphBuilder<'l>, Vec<Option<ModuleId>>) {
     let mut b = GraphBuilder::new(loader);
     let ids = paths.iter().map(|p| b.load_entry(p)).collect();
     (b, ids)
@@ -47,7 +50,12 @@ fn project_root(graph: &ModuleGraph) -> PathBuf {
         let dir = normalize(p.parent().unwrap_or(Path::new("")));
         root = Some(match root {
             None => dir,
-            Some(r) => r.components().zip(dir.components()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect(),
+            Some(r) => r
+                .components()
+                .zip(dir.components())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect(),
         });
     }
     match root {
@@ -57,7 +65,12 @@ fn project_root(graph: &ModuleGraph) -> PathBuf {
 }
 
 /// Evaluates module `entry` of `analysis` and hands its value to `f`.
-pub fn with_root<'g, R>(graph: &'g ModuleGraph, loader: &'g dyn Loader, entry: ModuleId, f: impl FnOnce(&Evaluator<'g>, Rc<Object<'g>>) -> R) -> R {
+pub fn with_root<'g, R>(
+    graph: &'g ModuleGraph,
+    loader: &'g dyn Loader,
+    entry: ModuleId,
+    f: impl FnOnce(&Evaluator<'g>, Rc<Object<'g>>) -> R,
+) -> R {
     let ev = Evaluator::new(graph, loader, project_root(graph));
     let root = ev.eval_root(entry);
     f(&ev, root)
@@ -68,7 +81,12 @@ fn finish(b: GraphBuilder<'_>, mut problems: Problems, entries: Vec<ModuleId>) -
     all.extend(problems.iter().cloned());
     problems = Problems::new();
     problems.extend(all.sorted());
-    Analysis { sources: b.sources, problems, graph: b.graph, entries }
+    Analysis {
+        sources: b.sources,
+        problems,
+        graph: b.graph,
+        entries,
+    }
 }
 
 fn check_entry(graph: &ModuleGraph, loader: &dyn Loader, entry: ModuleId) -> Vec<Diagnostic> {
@@ -90,7 +108,15 @@ pub fn check_files(loader: &dyn Loader, paths: &[PathBuf]) -> Analysis {
     let (b, ids) = load(loader, paths);
     let amended: HashSet<ModuleId> = b.graph.modules.iter().filter_map(|m| m.amends).collect();
     let given: Vec<ModuleId> = ids.into_iter().flatten().collect();
-    let entries: Vec<ModuleId> = if given.len() == 1 { given.clone() } else { given.iter().copied().filter(|id| !amended.contains(id)).collect() };
+    let entries: Vec<ModuleId> = if given.len() == 1 {
+        given.clone()
+    } else {
+        given
+            .iter()
+            .copied()
+            .filter(|id| !amended.contains(id))
+            .collect()
+    };
     let mut problems = Problems::new();
     for &e in &entries {
         problems.extend(check_entry(&b.graph, loader, e));
@@ -101,7 +127,11 @@ pub fn check_files(loader: &dyn Loader, paths: &[PathBuf]) -> Analysis {
 /// Evaluates one file to JSON (after validation), optionally selecting a
 /// path such as `services."egov-user".env`. The JSON is `None` when the
 /// file has errors or the path does not exist.
-pub fn eval_file(loader: &dyn Loader, path: &Path, select: Option<&str>) -> (Analysis, Option<serde_json::Value>) {
+pub fn eval_file(
+    loader: &dyn Loader,
+    path: &Path,
+    select: Option<&str>,
+) -> (Analysis, Option<serde_json::Value>) {
     let (b, ids) = load(loader, &[path.to_path_buf()]);
     let Some(entry) = ids.into_iter().flatten().next() else {
         return (finish(b, Problems::new(), Vec::new()), None);
@@ -126,7 +156,11 @@ pub fn eval_file(loader: &dyn Loader, path: &Path, select: Option<&str>) -> (Ana
 fn select_path<'a>(ev: &Evaluator<'a>, mut v: Value<'a>, select: &str) -> Option<Value<'a>> {
     for seg in split_path(select) {
         let ValueKind::Object(o) = &v.kind else {
-            ev.report(Diagnostic::error("E0501", Span::default(), format!("`{select}`: `{seg}` is not inside a record")));
+            ev.report(Diagnostic::error(
+                "E0501",
+                Span::default(),
+                format!("`{select}`: `{seg}` is not inside a record"),
+            ));
             return None;
         };
         match ev.field(o, &seg, o.span) {
@@ -134,7 +168,8 @@ fn select_path<'a>(ev: &Evaluator<'a>, mut v: Value<'a>, select: &str) -> Option
             None => {
                 let keys = ev.keys(o);
                 let help = crate::suggest::best(&seg, keys.iter().map(|k| &**k));
-                let mut d = Diagnostic::error("E0501", o.span, format!("`{select}`: no field `{seg}`"));
+                let mut d =
+                    Diagnostic::error("E0501", o.span, format!("`{select}`: no field `{seg}`"));
                 if let Some(h) = help {
                     d = d.with_help(format!("did you mean `{h}`?"));
                 }
@@ -168,7 +203,10 @@ pub fn split_path(s: &str) -> Vec<String> {
 mod tests {
     #[test]
     fn splits_quoted_paths() {
-        assert_eq!(super::split_path(r#"services."egov-user".env"#), vec!["services", "egov-user", "env"]);
+        assert_eq!(
+            super::split_path(r#"services."egov-user".env"#),
+            vec!["services", "egov-user", "env"]
+        );
         assert_eq!(super::split_path(r#""a.b".c"#), vec!["a.b", "c"]);
     }
 }

@@ -13,13 +13,15 @@ pub fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -41,7 +43,11 @@ where
         if c == name {
             continue;
         }
-        let dist = if c.to_lowercase() == lower { 0 } else { distance(name, c) };
+        let dist = if c.to_lowercase() == lower {
+            0
+        } else {
+            distance(name, c)
+        };
         if dist <= limit && best.is_none_or(|(d, _)| dist < d) {
             best = Some((dist, c));
         }
@@ -61,7 +67,10 @@ mod tests {
     #[test]
     fn finds_typos() {
         assert_eq!(distance("replicas", "replcias"), 1);
-        assert_eq!(best("replcas", ["replicas", "port"]), Some("replicas".into()));
+        assert_eq!(
+            best("replcas", ["replicas", "port"]),
+            Some("replicas".into())
+        );
         assert_eq!(best("xyz", ["replicas"]), None);
     }
 }

@@ -27,7 +27,10 @@ pub enum Ty {
     /// A type that failed to resolve (already reported): accepts anything.
     Unknown,
     Bool,
-    Int { lo: Option<i64>, hi: Option<i64> },
+    Int {
+        lo: Option<i64>,
+        hi: Option<i64>,
+    },
     Float,
     Str,
     Quantity,
@@ -56,7 +59,10 @@ impl Ty {
 
     /// True for types that hold a string value.
     pub fn is_stringish(&self) -> bool {
-        matches!(self, Ty::Str | Ty::Name | Ty::Image | Ty::Cron | Ty::EnvName | Ty::Literal(_))
+        matches!(
+            self,
+            Ty::Str | Ty::Name | Ty::Image | Ty::Cron | Ty::EnvName | Ty::Literal(_)
+        )
     }
 }
 
@@ -133,7 +139,11 @@ impl<'a> TypeEnv<'a> {
                 match item {
                     ast::Item::Schema(s) => {
                         table.insert(s.name.name.as_str(), TypeDef::Schema(schemas.len()));
-                        schemas.push(SchemaInfo { name: s.name.name.as_str().into(), module: id, ast: s });
+                        schemas.push(SchemaInfo {
+                            name: s.name.name.as_str().into(),
+                            module: id,
+                            ast: s,
+                        });
                     }
                     ast::Item::TypeAlias(t) => {
                         table.insert(t.name.name.as_str(), TypeDef::Alias(t, id));
@@ -195,9 +205,11 @@ impl<'a> TypeEnv<'a> {
             return t.clone();
         }
         if self.resolving.borrow().contains(&key.0) {
-            self.error(Diagnostic::error("E0305", ty.span, "this type alias refers to itself")
-                .with_label("recursive type")
-                .with_help("a type alias must expand to a finite type"));
+            self.error(
+                Diagnostic::error("E0305", ty.span, "this type alias refers to itself")
+                    .with_label("recursive type")
+                    .with_help("a type alias must expand to a finite type"),
+            );
             return Rc::new(Ty::Unknown);
         }
         self.resolving.borrow_mut().push(key.0);
@@ -209,7 +221,9 @@ impl<'a> TypeEnv<'a> {
 
     fn resolve_uncached(&self, ty: &ast::Type, module: ModuleId) -> Ty {
         match &ty.kind {
-            TypeKind::Named { name, range } => self.resolve_named(name, range.as_ref(), module, ty.span),
+            TypeKind::Named { name, range } => {
+                self.resolve_named(name, range.as_ref(), module, ty.span)
+            }
             TypeKind::List(t) => Ty::List(self.resolve(t, module)),
             TypeKind::Map(k, v) => Ty::Map(self.resolve(k, module), self.resolve(v, module)),
             TypeKind::Optional(t) => Ty::Optional(self.resolve(t, module)),
@@ -219,7 +233,13 @@ impl<'a> TypeEnv<'a> {
         }
     }
 
-    fn resolve_named(&self, name: &[ast::Ident], range: Option<&ast::TypeRange>, module: ModuleId, span: Span) -> Ty {
+    fn resolve_named(
+        &self,
+        name: &[ast::Ident],
+        range: Option<&ast::TypeRange>,
+        module: ModuleId,
+        span: Span,
+    ) -> Ty {
         let parts: Vec<&str> = name.iter().map(|i| i.name.as_str()).collect();
         let builtin = match parts.as_slice() {
             ["Bool"] => Some(Ty::Bool),
@@ -238,9 +258,11 @@ impl<'a> TypeEnv<'a> {
         };
         if let Some(b) = builtin {
             if range.is_some() && !matches!(b, Ty::Int { .. }) {
-                self.error(Diagnostic::error("E0306", span, "only Int takes a range")
-                    .with_label("not a range type")
-                    .with_help("write `Int(lo..hi)`"));
+                self.error(
+                    Diagnostic::error("E0306", span, "only Int takes a range")
+                        .with_label("not a range type")
+                        .with_help("write `Int(lo..hi)`"),
+                );
             }
             return b;
         }
@@ -251,9 +273,11 @@ impl<'a> TypeEnv<'a> {
         let names = self.names_in_scope(module);
         let help = suggest::help(&written, &names)
             .unwrap_or_else(|| "types come from `schema` and `type` declarations in this module, the modules it amends, or `alias.Name` of an import".into());
-        self.error(Diagnostic::error("E0302", span, format!("unknown type `{written}`"))
-            .with_label("not a type in scope")
-            .with_help(help));
+        self.error(
+            Diagnostic::error("E0302", span, format!("unknown type `{written}`"))
+                .with_label("not a type in scope")
+                .with_help(help),
+        );
         Ty::Unknown
     }
 
@@ -266,13 +290,22 @@ impl<'a> TypeEnv<'a> {
             match literal_int(e) {
                 Some(n) => Some(n),
                 None => {
-                    self.error(Diagnostic::error("E0306", e.span, "a range bound must be an integer literal")
-                        .with_label("not an integer literal"));
+                    self.error(
+                        Diagnostic::error(
+                            "E0306",
+                            e.span,
+                            "a range bound must be an integer literal",
+                        )
+                        .with_label("not an integer literal"),
+                    );
                     None
                 }
             }
         };
-        Ty::Int { lo: bound(&r.lo), hi: bound(&r.hi) }
+        Ty::Int {
+            lo: bound(&r.lo),
+            hi: bound(&r.hi),
+        }
     }
 
     fn error(&self, d: Diagnostic) {
@@ -283,7 +316,10 @@ impl<'a> TypeEnv<'a> {
 fn literal_int(e: &ast::Expr) -> Option<i64> {
     match &e.kind {
         ExprKind::Int(n) => Some(*n),
-        ExprKind::Unary { op: UnaryOp::Neg, operand } => literal_int(operand)?.checked_neg(),
+        ExprKind::Unary {
+            op: UnaryOp::Neg,
+            operand,
+        } => literal_int(operand)?.checked_neg(),
         ExprKind::Paren(inner) => literal_int(inner),
         _ => None,
     }

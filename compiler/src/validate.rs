@@ -59,8 +59,12 @@ fn run_checks<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>) {
         }
         let env = ev.member_env(layer.src, o, &layer.scope);
         for pos in &ix.checks {
-            let Some(m) = layer.src.member(*pos as usize) else { continue };
-            let MemberKind::Check { cond, message } = &m.kind else { continue };
+            let Some(m) = layer.src.member(*pos as usize) else {
+                continue;
+            };
+            let MemberKind::Check { cond, message } = &m.kind else {
+                continue;
+            };
             if ev.eval_cond(cond, &env) != Some(false) {
                 continue;
             }
@@ -68,7 +72,12 @@ fn run_checks<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>) {
                 ValueKind::Str(s) => s.to_string(),
                 _ => "a check failed".to_string(),
             };
-            ev.report(EvalError::CheckFailed { span: o.span, path: o.path().to_string(), message: msg, check: m.span });
+            ev.report(EvalError::CheckFailed {
+                span: o.span,
+                path: o.path().to_string(),
+                message: msg,
+                check: m.span,
+            });
         }
     }
 }

@@ -46,11 +46,17 @@ pub struct Secret {
 
 impl Secret {
     pub fn new(ciphertext: Rc<str>) -> Self {
-        Secret { ciphertext, path: None }
+        Secret {
+            ciphertext,
+            path: None,
+        }
     }
 
     pub fn with_path(&self, path: Rc<str>) -> Self {
-        Secret { ciphertext: self.ciphertext.clone(), path: Some(path) }
+        Secret {
+            ciphertext: self.ciphertext.clone(),
+            path: Some(path),
+        }
     }
 
     /// The envelope text, for the decrypting build step only.
@@ -80,11 +86,17 @@ impl<'a> Value<'a> {
     }
 
     pub fn invalid(span: Span) -> Self {
-        Value { kind: ValueKind::Invalid, span }
+        Value {
+            kind: ValueKind::Invalid,
+            span,
+        }
     }
 
     pub fn str(s: impl Into<Rc<str>>, span: Span) -> Self {
-        Value { kind: ValueKind::Str(s.into()), span }
+        Value {
+            kind: ValueKind::Str(s.into()),
+            span,
+        }
     }
 
     pub fn is_invalid(&self) -> bool {
@@ -139,7 +151,10 @@ impl fmt::Debug for Value<'_> {
 
 /// `services."egov-user".replicas`: a path segment as the user would write it.
 pub fn path_segment(key: &str) -> String {
-    let ident = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let ident = key
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if ident {
         key.to_string()

@@ -18,7 +18,10 @@ fn fixture(path: &Path) -> (MemLoader, PathBuf, Vec<(String, String)>) {
     let mut loader = MemLoader::new();
     let mut sources = Vec::new();
     let is_dir_fixture = path.file_name().is_some_and(|n| n == "main.dg")
-        && path.parent().and_then(|p| p.file_name()).is_some_and(|n| n != "eval" && n != "errors");
+        && path
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| n != "eval" && n != "errors");
     if is_dir_fixture {
         let dir = path.parent().unwrap();
         let mut files = Vec::new();
@@ -64,7 +67,10 @@ fn show_sources(sources: &[(String, String)]) -> String {
 }
 
 fn is_entry(path: &Path, area: &str) -> bool {
-    let parent = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
+    let parent = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
     parent.as_deref() == Some(area) || path.file_name().is_some_and(|n| n == "main.dg")
 }
 
@@ -76,8 +82,17 @@ fn eval_fixtures() {
         }
         let (loader, entry, sources) = fixture(path);
         let (analysis, json) = eval_file(&loader, &entry, None);
-        let diags: Vec<String> = analysis.problems.iter().map(|d| render_human(d, &analysis.sources, false)).collect();
-        assert!(!analysis.has_errors(), "{}: unexpected errors:\n{}", path.display(), diags.join("\n"));
+        let diags: Vec<String> = analysis
+            .problems
+            .iter()
+            .map(|d| render_human(d, &analysis.sources, false))
+            .collect();
+        assert!(
+            !analysis.has_errors(),
+            "{}: unexpected errors:\n{}",
+            path.display(),
+            diags.join("\n")
+        );
         let json = serde_json::to_string_pretty(&json.unwrap()).unwrap();
         let mut out = show_sources(&sources);
         let _ = write!(out, "----- JSON\n{json}\n");
@@ -96,9 +111,21 @@ fn error_fixtures() {
         }
         let (loader, entry, sources) = fixture(path);
         let (analysis, _) = eval_file(&loader, &entry, None);
-        assert!(analysis.has_errors(), "{}: expected an error", path.display());
-        let diags: Vec<String> = analysis.problems.iter().map(|d| render_human(d, &analysis.sources, false)).collect();
-        let out = format!("{}----- DIAGNOSTICS\n{}", show_sources(&sources), diags.join("\n"));
+        assert!(
+            analysis.has_errors(),
+            "{}: expected an error",
+            path.display()
+        );
+        let diags: Vec<String> = analysis
+            .problems
+            .iter()
+            .map(|d| render_human(d, &analysis.sources, false))
+            .collect();
+        let out = format!(
+            "{}----- DIAGNOSTICS\n{}",
+            show_sources(&sources),
+            diags.join("\n")
+        );
         insta::assert_snapshot!(out);
     });
 }

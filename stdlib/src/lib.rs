@@ -11,7 +11,10 @@ const NAMES: &[&str] = &["environment"];
 
 /// The source text of standard library module `name` (without `digit:`).
 pub fn module(name: &str) -> Option<&'static str> {
-    MODULES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+    MODULES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 /// All module names, for did-you-mean and completion.

@@ -28,12 +28,42 @@ pub const BUILTINS: &[(&str, usize, usize, &str)] = &[
     ("split", 2, 2, "split(s: String, sep: String) -> [String]"),
     ("upper", 1, 1, "upper(s: String) -> String"),
     ("lower", 1, 1, "lower(s: String) -> String"),
-    ("replace", 3, 3, "replace(s: String, from: String, to: String) -> String"),
-    ("contains", 2, 2, "contains(s: String | [T] | {K: V}, x) -> Bool"),
-    ("starts_with", 2, 2, "starts_with(s: String, prefix: String) -> Bool"),
-    ("ends_with", 2, 2, "ends_with(s: String, suffix: String) -> Bool"),
-    ("range", 2, 2, "range(from: Int, to: Int) -> [Int]  (to excluded)"),
-    ("sort", 1, 1, "sort(xs: [Int | Float | String | Quantity]) -> [T]"),
+    (
+        "replace",
+        3,
+        3,
+        "replace(s: String, from: String, to: String) -> String",
+    ),
+    (
+        "contains",
+        2,
+        2,
+        "contains(s: String | [T] | {K: V}, x) -> Bool",
+    ),
+    (
+        "starts_with",
+        2,
+        2,
+        "starts_with(s: String, prefix: String) -> Bool",
+    ),
+    (
+        "ends_with",
+        2,
+        2,
+        "ends_with(s: String, suffix: String) -> Bool",
+    ),
+    (
+        "range",
+        2,
+        2,
+        "range(from: Int, to: Int) -> [Int]  (to excluded)",
+    ),
+    (
+        "sort",
+        1,
+        1,
+        "sort(xs: [Int | Float | String | Quantity]) -> [T]",
+    ),
     ("unique", 1, 1, "unique(xs: [T]) -> [T]"),
     ("flatten", 1, 1, "flatten(xss: [[T]]) -> [T]"),
     ("all", 1, 1, "all(xs: [Bool]) -> Bool"),
@@ -43,26 +73,63 @@ pub const BUILTINS: &[(&str, usize, usize, &str)] = &[
     ("to_json", 1, 1, "to_json(x) -> String"),
     ("base64", 1, 1, "base64(s: String) -> String"),
     ("sha256", 1, 1, "sha256(s: String) -> String  (hex)"),
-    ("read_file", 1, 1, "read_file(path: String) -> String  (relative to this file)"),
-    ("secret", 1, 1, "secret(envelope: String) -> Secret  (\"dg1:...\")"),
+    (
+        "read_file",
+        1,
+        1,
+        "read_file(path: String) -> String  (relative to this file)",
+    ),
+    (
+        "secret",
+        1,
+        1,
+        "secret(envelope: String) -> Secret  (\"dg1:...\")",
+    ),
 ];
 
 type R<'a> = Result<ValueKind<'a>, String>;
 
+/// The keys and values of a record or map.
+type Entries<'a> = (Rc<Vec<Rc<str>>>, Vec<Value<'a>>);
+
 impl<'a> Evaluator<'a> {
-    pub(crate) fn call(&self, func: &'a Ident, args: &'a [Expr], env: &Scope<'a>, span: Span) -> Value<'a> {
+    pub(crate) fn call(
+        &self,
+        func: &'a Ident,
+        args: &'a [Expr],
+        env: &Scope<'a>,
+        span: Span,
+    ) -> Value<'a> {
         let Some(&(name, min, max, sig)) = BUILTINS.iter().find(|b| b.0 == func.name) else {
-            let help = suggest::best(&func.name, BUILTINS.iter().map(|b| b.0)).map(|c| format!("did you mean `{c}`?"));
-            self.report(EvalError::UnknownFunction { span: func.span, name: func.name.clone(), help });
+            let help = suggest::best(&func.name, BUILTINS.iter().map(|b| b.0))
+                .map(|c| format!("did you mean `{c}`?"));
+            self.report(EvalError::UnknownFunction {
+                span: func.span,
+                name: func.name.clone(),
+                help,
+            });
             return Value::invalid(span);
         };
         let bad = |problem: String| {
-            self.report(EvalError::BadCall { span, func: name.into(), signature: sig.into(), problem });
+            self.report(EvalError::BadCall {
+                span,
+                func: name.into(),
+                signature: sig.into(),
+                problem,
+            });
             Value::invalid(span)
         };
         if args.len() < min || args.len() > max {
-            let want = if min == max { format!("{min}") } else { format!("at least {min}") };
-            return bad(format!("expected {want} argument{}, found {}", if min == 1 && max == 1 { "" } else { "s" }, args.len()));
+            let want = if min == max {
+                format!("{min}")
+            } else {
+                format!("at least {min}")
+            };
+            return bad(format!(
+                "expected {want} argument{}, found {}",
+                if min == 1 && max == 1 { "" } else { "s" },
+                args.len()
+            ));
         }
         let vals: Vec<Value<'a>> = args.iter().map(|a| self.eval(a, env, None)).collect();
         if vals.iter().any(Value::is_invalid) {
@@ -70,7 +137,10 @@ impl<'a> Evaluator<'a> {
         }
         if name != "secret" {
             if let Some(s) = vals.iter().find(|v| matches!(v.kind, ValueKind::Secret(_))) {
-                self.report(EvalError::SecretMisuse { span: s.span, what: format!("passed to `{name}`") });
+                self.report(EvalError::SecretMisuse {
+                    span: s.span,
+                    what: format!("passed to `{name}`"),
+                });
                 return Value::invalid(span);
             }
         }
@@ -90,7 +160,13 @@ impl<'a> Evaluator<'a> {
                 K::Object(o) => Ok(K::Int(self.keys(o).len() as i64)),
                 _ => Err(format!("cannot take the length of {}", a[0].describe())),
             },
-            "keys" => Ok(K::List(Rc::new(self.obj_arg(&a[0])?.0.iter().map(|k| Value::str(k.clone(), span)).collect()))),
+            "keys" => Ok(K::List(Rc::new(
+                self.obj_arg(&a[0])?
+                    .0
+                    .iter()
+                    .map(|k| Value::str(k.clone(), span))
+                    .collect(),
+            ))),
             "values" => Ok(K::List(Rc::new(self.obj_arg(&a[0])?.1))),
             "join" => {
                 let xs = strings(&a[0])?;
@@ -101,7 +177,9 @@ impl<'a> Evaluator<'a> {
                 if sep.is_empty() {
                     return Err("the separator is empty".into());
                 }
-                Ok(K::List(Rc::new(s.split(&*sep).map(|p| Value::str(p, span)).collect())))
+                Ok(K::List(Rc::new(
+                    s.split(&*sep).map(|p| Value::str(p, span)).collect(),
+                )))
             }
             "upper" => Ok(K::Str(string(&a[0])?.to_uppercase().into())),
             "lower" => Ok(K::Str(string(&a[0])?.to_lowercase().into())),
@@ -110,7 +188,9 @@ impl<'a> Evaluator<'a> {
                 if from.is_empty() {
                     return Err("the text to replace is empty".into());
                 }
-                Ok(K::Str(string(&a[0])?.replace(&*from, &string(&a[2])?).into()))
+                Ok(K::Str(
+                    string(&a[0])?.replace(&*from, &string(&a[2])?).into(),
+                ))
             }
             "contains" => self.contains(&a[0], &a[1]),
             "starts_with" => Ok(K::Bool(string(&a[0])?.starts_with(&*string(&a[1])?))),
@@ -134,18 +214,35 @@ impl<'a> Evaluator<'a> {
                 Ok(K::List(Rc::new(out)))
             }
             "all" | "any" => {
-                let bools = list(&a[0])?.iter().map(boolean).collect::<Result<Vec<_>, _>>()?;
-                Ok(K::Bool(if name == "all" { bools.iter().all(|b| *b) } else { bools.iter().any(|b| *b) }))
+                let bools = list(&a[0])?
+                    .iter()
+                    .map(boolean)
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(K::Bool(if name == "all" {
+                    bools.iter().all(|b| *b)
+                } else {
+                    bools.iter().any(|b| *b)
+                }))
             }
             "min" | "max" => self.min_max(name == "max", a, span),
             "to_json" => {
                 let j = self.to_json_checked(&a[0])?;
                 Ok(K::Str(serde_json::to_string(&j).unwrap_or_default().into()))
             }
-            "base64" => Ok(K::Str(base64::engine::general_purpose::STANDARD.encode(string(&a[0])?.as_bytes()).into())),
+            "base64" => Ok(K::Str(
+                base64::engine::general_purpose::STANDARD
+                    .encode(string(&a[0])?.as_bytes())
+                    .into(),
+            )),
             "sha256" => {
                 let digest = sha2::Sha256::digest(string(&a[0])?.as_bytes());
-                Ok(K::Str(digest.iter().map(|b| format!("{b:02x}")).collect::<String>().into()))
+                Ok(K::Str(
+                    digest
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect::<String>()
+                        .into(),
+                ))
             }
             "read_file" => self.read_file(&a[0], span),
             "secret" => make_secret(&a[0]),
@@ -153,33 +250,50 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn obj_arg(&self, v: &Value<'a>) -> Result<(Rc<Vec<Rc<str>>>, Vec<Value<'a>>), String> {
+    fn obj_arg(&self, v: &Value<'a>) -> Result<Entries<'a>, String> {
         let ValueKind::Object(o) = &v.kind else {
             return Err(format!("expected a record or map, found {}", v.describe()));
         };
         let keys = self.keys(o);
-        let vals = keys.iter().filter_map(|k| self.field(o, k, v.span)).collect();
+        let vals = keys
+            .iter()
+            .filter_map(|k| self.field(o, k, v.span))
+            .collect();
         Ok((keys, vals))
     }
 
     fn contains(&self, hay: &Value<'a>, needle: &Value<'a>) -> R<'a> {
         match (&hay.kind, &needle.kind) {
             (ValueKind::Str(s), ValueKind::Str(n)) => Ok(ValueKind::Bool(s.contains(&**n))),
-            (ValueKind::List(xs), _) => Ok(ValueKind::Bool(xs.iter().any(|x| self.equal(x, needle)))),
-            (ValueKind::Object(o), ValueKind::Str(k)) => Ok(ValueKind::Bool(self.keys(o).iter().any(|x| x == k))),
-            _ => Err(format!("cannot look for {} in {}", needle.describe(), hay.describe())),
+            (ValueKind::List(xs), _) => {
+                Ok(ValueKind::Bool(xs.iter().any(|x| self.equal(x, needle))))
+            }
+            (ValueKind::Object(o), ValueKind::Str(k)) => {
+                Ok(ValueKind::Bool(self.keys(o).iter().any(|x| x == k)))
+            }
+            _ => Err(format!(
+                "cannot look for {} in {}",
+                needle.describe(),
+                hay.describe()
+            )),
         }
     }
 
     fn range(&self, from: i64, to: i64, span: Span) -> R<'a> {
         let n = to.saturating_sub(from).max(0);
         if n > MAX_RANGE {
-            return Err(format!("the range has {n} elements; at most {MAX_RANGE} are allowed"));
+            return Err(format!(
+                "the range has {n} elements; at most {MAX_RANGE} are allowed"
+            ));
         }
         if !self.spend(n as u64, span) {
             return Ok(ValueKind::Invalid);
         }
-        Ok(ValueKind::List(Rc::new((from..to).map(|i| Value::new(ValueKind::Int(i), span)).collect())))
+        Ok(ValueKind::List(Rc::new(
+            (from..to)
+                .map(|i| Value::new(ValueKind::Int(i), span))
+                .collect(),
+        )))
     }
 
     fn sort(&self, xs: &Rc<Vec<Value<'a>>>, span: Span) -> R<'a> {
@@ -187,11 +301,24 @@ impl<'a> Evaluator<'a> {
             return Ok(ValueKind::Invalid);
         }
         let mut out: Vec<Value<'a>> = xs.iter().cloned().collect();
-        if let Some(bad) = out.iter().find(|x| !matches!(x.kind, ValueKind::Int(_) | ValueKind::Float(_) | ValueKind::Str(_) | ValueKind::Quantity(_))) {
+        if let Some(bad) = out.iter().find(|x| {
+            !matches!(
+                x.kind,
+                ValueKind::Int(_)
+                    | ValueKind::Float(_)
+                    | ValueKind::Str(_)
+                    | ValueKind::Quantity(_)
+            )
+        }) {
             return Err(format!("cannot sort {}", bad.describe()));
         }
-        let kinds: std::collections::HashSet<_> = out.iter().map(|x| std::mem::discriminant(&x.kind)).collect();
-        let numeric = out.iter().all(|x| matches!(x.kind, ValueKind::Int(_) | ValueKind::Float(_)));
+        let kinds: std::collections::HashSet<_> = out
+            .iter()
+            .map(|x| std::mem::discriminant(&x.kind))
+            .collect();
+        let numeric = out
+            .iter()
+            .all(|x| matches!(x.kind, ValueKind::Int(_) | ValueKind::Float(_)));
         if kinds.len() > 1 && !numeric {
             return Err("cannot sort a list mixing kinds of values".into());
         }
@@ -205,9 +332,12 @@ impl<'a> Evaluator<'a> {
             many => many.to_vec(),
         };
         let sorted = self.sort(&Rc::new(xs), span)?;
-        let ValueKind::List(s) = sorted else { return Ok(sorted) };
+        let ValueKind::List(s) = sorted else {
+            return Ok(sorted);
+        };
         let pick = if max { s.last() } else { s.first() };
-        pick.map(|v| v.kind.clone()).ok_or_else(|| "the list is empty".to_string())
+        pick.map(|v| v.kind.clone())
+            .ok_or_else(|| "the list is empty".to_string())
     }
 
     fn to_json_checked(&self, v: &Value<'a>) -> Result<serde_json::Value, String> {
@@ -220,16 +350,26 @@ impl<'a> Evaluator<'a> {
     fn read_file(&self, p: &Value<'a>, span: Span) -> R<'a> {
         let rel = string(p)?;
         let (loader, root) = self.files();
-        let from = self.graph.modules.iter().find(|m| m.file == span.file).and_then(|m| match &m.key {
-            crate::modules::ModuleKey::File(f) => Some(f.clone()),
-            crate::modules::ModuleKey::Std(_) => None,
-        });
+        let from = self
+            .graph
+            .modules
+            .iter()
+            .find(|m| m.file == span.file)
+            .and_then(|m| match &m.key {
+                crate::modules::ModuleKey::File(f) => Some(f.clone()),
+                crate::modules::ModuleKey::Std(_) => None,
+            });
         let Some(from) = from else {
             return Err("read_file is not available in the standard library".into());
         };
         let path = resolve_relative(&from, &rel);
         let fail = |reason: String, escapes: bool| {
-            self.report(EvalError::ReadFile { span: p.span, path: rel.to_string(), reason, escapes });
+            self.report(EvalError::ReadFile {
+                span: p.span,
+                path: rel.to_string(),
+                reason,
+                escapes,
+            });
             Ok(ValueKind::Invalid)
         };
         if !is_inside(root, &path) {
@@ -250,7 +390,10 @@ fn make_secret<'a>(v: &Value<'a>) -> R<'a> {
     let Some(body) = s.strip_prefix("dg1:") else {
         return Err("the envelope must start with `dg1:`".into());
     };
-    let ok = !body.is_empty() && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=');
+    let ok = !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=');
     if !ok {
         return Err("after `dg1:` comes base64url text (A-Z a-z 0-9 - _)".into());
     }
@@ -286,7 +429,10 @@ fn list<'v, 'a>(v: &'v Value<'a>) -> Result<&'v Rc<Vec<Value<'a>>>, String> {
 }
 
 fn strings(v: &Value<'_>) -> Result<Vec<String>, String> {
-    list(v)?.iter().map(|x| string(x).map(|s| s.to_string())).collect()
+    list(v)?
+        .iter()
+        .map(|x| string(x).map(|s| s.to_string()))
+        .collect()
 }
 
 fn order(a: &Value<'_>, b: &Value<'_>) -> std::cmp::Ordering {

@@ -10,12 +10,23 @@ pub enum EvalError {
     /// replicas = "two"
     ///            ^^^^^ expected Int(0..), found a String
     /// ```
-    TypeMismatch { span: Span, path: Option<String>, expected: String, found: String, decl: Option<Span>, help: Option<String> },
+    TypeMismatch {
+        span: Span,
+        path: Option<String>,
+        expected: String,
+        found: String,
+        decl: Option<Span>,
+        help: Option<String>,
+    },
     /// ```txt
     /// password = "hunter2"
     ///            ^^^^^^^^^ a plaintext secret
     /// ```
-    PlaintextSecret { span: Span, path: Option<String>, decl: Option<Span> },
+    PlaintextSecret {
+        span: Span,
+        path: Option<String>,
+        decl: Option<Span>,
+    },
     /// ```txt
     /// "url=${secrets.db.password}"
     ///        ^^^^^^^^^^^^^^^^^^^ a Secret cannot be put in a string
@@ -25,22 +36,42 @@ pub enum EvalError {
     /// x = 1 + "a"
     ///     ^^^^^^^ cannot add an Int and a String
     /// ```
-    BadOperands { span: Span, op: String, lhs: String, rhs: String },
+    BadOperands {
+        span: Span,
+        op: String,
+        lhs: String,
+        rhs: String,
+    },
     /// ```txt
     /// url = "${hots}"
     ///          ^^^^ not defined; did you mean `host`?
     /// ```
-    UndefinedName { span: Span, name: String, help: Option<String> },
+    UndefinedName {
+        span: Span,
+        name: String,
+        help: Option<String>,
+    },
     /// ```txt
     /// replcas = 3      // in a Service
     /// ^^^^^^^ Service has no field `replcas`
     /// ```
-    UnknownField { span: Span, name: String, owner: String, decl: Option<Span>, help: Option<String> },
+    UnknownField {
+        span: Span,
+        name: String,
+        owner: String,
+        decl: Option<Span>,
+        help: Option<String>,
+    },
     /// ```txt
     /// x = services."egov-usr".port
     ///              ^^^^^^^^^^ no such entry
     /// ```
-    MissingKey { span: Span, key: String, owner: String, help: Option<String> },
+    MissingKey {
+        span: Span,
+        key: String,
+        owner: String,
+        help: Option<String>,
+    },
     /// ```txt
     /// x = 10 / 0
     ///     ^^^^^^
@@ -65,11 +96,20 @@ pub enum EvalError {
     /// ```txt
     /// len(1, 2)
     /// ```
-    BadCall { span: Span, func: String, signature: String, problem: String },
+    BadCall {
+        span: Span,
+        func: String,
+        signature: String,
+        problem: String,
+    },
     /// ```txt
     /// lenght(xs)
     /// ```
-    UnknownFunction { span: Span, name: String, help: Option<String> },
+    UnknownFunction {
+        span: Span,
+        name: String,
+        help: Option<String>,
+    },
     /// ```txt
     /// replicas { x = 1 }   // replicas is an Int
     /// ```
@@ -77,7 +117,12 @@ pub enum EvalError {
     /// ```txt
     /// read_file("../../etc/passwd")
     /// ```
-    ReadFile { span: Span, path: String, reason: String, escapes: bool },
+    ReadFile {
+        span: Span,
+        path: String,
+        reason: String,
+        escapes: bool,
+    },
     /// ```txt
     /// secret("hunter2")
     /// ```
@@ -87,25 +132,50 @@ pub enum EvalError {
     /// ```txt
     /// replicas = -1      // replicas: Int(0..)
     /// ```
-    OutOfRange { span: Span, path: Option<String>, value: i64, ty: String, decl: Option<Span> },
+    OutOfRange {
+        span: Span,
+        path: Option<String>,
+        value: i64,
+        ty: String,
+        decl: Option<Span>,
+    },
     /// ```txt
     /// name = "Egov_User"   // name: Name
     /// ```
-    Domain { span: Span, path: Option<String>, ty: String, message: String, help: Option<String>, decl: Option<Span> },
+    Domain {
+        span: Span,
+        path: Option<String>,
+        ty: String,
+        message: String,
+        help: Option<String>,
+        decl: Option<Span>,
+    },
     /// ```txt
     /// check memory_limit >= memory : "the memory limit is below the memory request"
     /// ```
-    CheckFailed { span: Span, path: String, message: String, check: Span },
+    CheckFailed {
+        span: Span,
+        path: String,
+        message: String,
+        check: Span,
+    },
     /// ```txt
     /// "egov-user" { replicas = 2 }   // but Service.image is required
     /// ```
-    MissingField { span: Span, field: String, path: String, decl: Span },
+    MissingField {
+        span: Span,
+        field: String,
+        path: String,
+        decl: Span,
+    },
     /// `for x in 3 { }`, `if "yes" then ...`.
     NotIterable { span: Span, found: String },
 }
 
 fn in_path(path: &Option<String>) -> String {
-    path.as_ref().map(|p| format!(" at `{p}`")).unwrap_or_default()
+    path.as_ref()
+        .map(|p| format!(" at `{p}`"))
+        .unwrap_or_default()
 }
 
 impl ToDiagnostic for EvalError {

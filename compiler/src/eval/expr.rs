@@ -36,7 +36,10 @@ impl<'a> Evaluator<'a> {
             ExprKind::Quantity { number, suffix } => match Quantity::parse(number, suffix) {
                 Ok(q) => v(ValueKind::Quantity(Rc::new(q))),
                 Err(err) => {
-                    self.report(EvalError::BadQuantity { span, problem: err.to_string() });
+                    self.report(EvalError::BadQuantity {
+                        span,
+                        problem: err.to_string(),
+                    });
                     Value::invalid(span)
                 }
             },
@@ -47,12 +50,21 @@ impl<'a> Evaluator<'a> {
                     Ty::List(el) => Some(el.clone()),
                     _ => None,
                 });
-                let xs = items.iter().map(|x| self.eval(x, env, elem.as_ref())).collect();
+                let xs = items
+                    .iter()
+                    .map(|x| self.eval(x, env, elem.as_ref()))
+                    .collect();
                 v(ValueKind::List(Rc::new(xs)))
             }
-            ExprKind::ListComp { clauses, body } => self.eval_comp(clauses, body, env, expected, span),
+            ExprKind::ListComp { clauses, body } => {
+                self.eval_comp(clauses, body, env, expected, span)
+            }
             ExprKind::Record(body) => {
-                let layer = Layer { src: Src::Members(&body.members), scope: env.clone(), module: env.module() };
+                let layer = Layer {
+                    src: Src::Members(&body.members),
+                    scope: env.clone(),
+                    module: env.module(),
+                };
                 self.make_object(expected, vec![layer], span)
             }
             ExprKind::Amend { base, body } => self.eval_amend(base, body, env, expected, span),
@@ -70,8 +82,14 @@ impl<'a> Evaluator<'a> {
             ExprKind::Index { target, index } => self.eval_index(target, index, env, span),
             ExprKind::Call { func, args } => self.call(func, args, env, span),
             ExprKind::Unary { op, operand } => self.eval_unary(*op, operand, env, span),
-            ExprKind::Binary { op, lhs, rhs } => self.eval_binary(*op, lhs, rhs, env, expected, span),
-            ExprKind::If { cond, then_branch, else_branch } => match self.eval_cond(cond, env) {
+            ExprKind::Binary { op, lhs, rhs } => {
+                self.eval_binary(*op, lhs, rhs, env, expected, span)
+            }
+            ExprKind::If {
+                cond,
+                then_branch,
+                else_branch,
+            } => match self.eval_cond(cond, env) {
                 Some(true) => self.eval(then_branch, env, expected),
                 Some(false) => self.eval(else_branch, env, expected),
                 None => Value::invalid(span),
@@ -96,7 +114,11 @@ impl<'a> Evaluator<'a> {
             Resolved::Value(v) => v,
             Resolved::NotFound => {
                 let module = env.module();
-                if self.types.lookup_named(module, &[id.name.as_str()]).is_some() {
+                if self
+                    .types
+                    .lookup_named(module, &[id.name.as_str()])
+                    .is_some()
+                {
                     self.report(EvalError::TypeMismatch {
                         span: id.span,
                         path: None,
@@ -108,23 +130,44 @@ impl<'a> Evaluator<'a> {
                     return Value::invalid(id.span);
                 }
                 let names = self.names_in_scope(env);
-                let help = suggest::best(&id.name, names.iter().map(String::as_str)).map(|c| format!("did you mean `{c}`?"));
-                self.report(EvalError::UndefinedName { span: id.span, name: id.name.clone(), help });
+                let help = suggest::best(&id.name, names.iter().map(String::as_str))
+                    .map(|c| format!("did you mean `{c}`?"));
+                self.report(EvalError::UndefinedName {
+                    span: id.span,
+                    name: id.name.clone(),
+                    help,
+                });
                 Value::invalid(id.span)
             }
         }
     }
 
     /// `obj.key` / `m["key"]` on a value.
-    pub(crate) fn get_member(&self, target: &Value<'a>, key: &str, key_span: Span, span: Span) -> Value<'a> {
+    pub(crate) fn get_member(
+        &self,
+        target: &Value<'a>,
+        key: &str,
+        key_span: Span,
+        span: Span,
+    ) -> Value<'a> {
         match &target.kind {
             ValueKind::Object(o) => match self.field(o, key, span) {
                 Some(v) => v,
                 None => {
                     let keys = self.keys(o);
-                    let help = suggest::best(key, keys.iter().map(|k| &**k)).map(|c| format!("did you mean `{c}`?"));
-                    let owner = if o.path().is_empty() { o.describe() } else { format!("`{}`", o.path()) };
-                    self.report(EvalError::MissingKey { span: key_span, key: key.to_string(), owner, help });
+                    let help = suggest::best(key, keys.iter().map(|k| &**k))
+                        .map(|c| format!("did you mean `{c}`?"));
+                    let owner = if o.path().is_empty() {
+                        o.describe()
+                    } else {
+                        format!("`{}`", o.path())
+                    };
+                    self.report(EvalError::MissingKey {
+                        span: key_span,
+                        key: key.to_string(),
+                        owner,
+                        help,
+                    });
                     Value::invalid(span)
                 }
             },
@@ -143,21 +186,38 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn eval_index(&self, target: &'a Expr, index: &'a Expr, env: &Scope<'a>, span: Span) -> Value<'a> {
+    fn eval_index(
+        &self,
+        target: &'a Expr,
+        index: &'a Expr,
+        env: &Scope<'a>,
+        span: Span,
+    ) -> Value<'a> {
         let t = self.eval(target, env, None);
         let i = self.eval(index, env, None);
         match (&t.kind, &i.kind) {
             (ValueKind::Invalid, _) | (_, ValueKind::Invalid) => Value::invalid(span),
-            (ValueKind::List(xs), ValueKind::Int(n)) => match usize::try_from(*n).ok().and_then(|n| xs.get(n)) {
-                Some(x) => x.clone(),
-                None => {
-                    self.report(EvalError::IndexOutOfRange { span: index.span, index: *n, len: xs.len() });
-                    Value::invalid(span)
+            (ValueKind::List(xs), ValueKind::Int(n)) => {
+                match usize::try_from(*n).ok().and_then(|n| xs.get(n)) {
+                    Some(x) => x.clone(),
+                    None => {
+                        self.report(EvalError::IndexOutOfRange {
+                            span: index.span,
+                            index: *n,
+                            len: xs.len(),
+                        });
+                        Value::invalid(span)
+                    }
                 }
-            },
+            }
             (ValueKind::Object(_), ValueKind::Str(k)) => self.get_member(&t, k, index.span, span),
             _ => {
-                self.report(EvalError::BadOperands { span, op: "[]".into(), lhs: t.describe(), rhs: i.describe() });
+                self.report(EvalError::BadOperands {
+                    span,
+                    op: "[]".into(),
+                    lhs: t.describe(),
+                    rhs: i.describe(),
+                });
                 Value::invalid(span)
             }
         }
@@ -170,7 +230,14 @@ impl<'a> Evaluator<'a> {
             ValueKind::Bool(b) => Some(b),
             ValueKind::Invalid => None,
             _ => {
-                self.report(EvalError::TypeMismatch { span: c.span, path: None, expected: "Bool".into(), found: c.describe(), decl: None, help: None });
+                self.report(EvalError::TypeMismatch {
+                    span: c.span,
+                    path: None,
+                    expected: "Bool".into(),
+                    found: c.describe(),
+                    decl: None,
+                    help: None,
+                });
                 None
             }
         }
@@ -189,18 +256,33 @@ impl<'a> Evaluator<'a> {
             ValueKind::Object(o) => {
                 let keys = self.keys(o);
                 keys.iter()
-                    .filter_map(|k| Some((Value::str(k.clone(), iter.span), self.field(o, k, iter.span)?)))
+                    .filter_map(|k| {
+                        Some((
+                            Value::str(k.clone(), iter.span),
+                            self.field(o, k, iter.span)?,
+                        ))
+                    })
                     .collect()
             }
             ValueKind::Invalid => Vec::new(),
             _ => {
-                self.report(EvalError::NotIterable { span: iter.span, found: v.describe() });
+                self.report(EvalError::NotIterable {
+                    span: iter.span,
+                    found: v.describe(),
+                });
                 Vec::new()
             }
         }
     }
 
-    fn eval_comp(&self, clauses: &'a [CompClause], body: &'a Expr, env: &Scope<'a>, expected: Option<&Rc<Ty>>, span: Span) -> Value<'a> {
+    fn eval_comp(
+        &self,
+        clauses: &'a [CompClause],
+        body: &'a Expr,
+        env: &Scope<'a>,
+        expected: Option<&Rc<Ty>>,
+        span: Span,
+    ) -> Value<'a> {
         let elem = expected.and_then(|t| match t.strip_optional() {
             Ty::List(el) => Some(el.clone()),
             _ => None,
@@ -210,7 +292,14 @@ impl<'a> Evaluator<'a> {
         Value::new(ValueKind::List(Rc::new(out)), span)
     }
 
-    fn comp_step(&self, clauses: &'a [CompClause], body: &'a Expr, env: Scope<'a>, elem: Option<&Rc<Ty>>, out: &mut Vec<Value<'a>>) {
+    fn comp_step(
+        &self,
+        clauses: &'a [CompClause],
+        body: &'a Expr,
+        env: Scope<'a>,
+        elem: Option<&Rc<Ty>>,
+        out: &mut Vec<Value<'a>>,
+    ) {
         let Some((first, rest)) = clauses.split_first() else {
             out.push(self.eval(body, &env, elem));
             return;
@@ -221,7 +310,11 @@ impl<'a> Evaluator<'a> {
                     self.comp_step(rest, body, env, elem, out);
                 }
             }
-            CompClause::For { key_var, value_var, iter } => {
+            CompClause::For {
+                key_var,
+                value_var,
+                iter,
+            } => {
                 for (k, v) in self.iterate(iter, &env) {
                     let mut e = env.clone();
                     if let Some(kv) = key_var {
@@ -234,14 +327,28 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn eval_amend(&self, base: &'a Expr, body: &'a ast::Body, env: &Scope<'a>, expected: Option<&Rc<Ty>>, span: Span) -> Value<'a> {
-        let layer = Layer { src: Src::Members(&body.members), scope: env.clone(), module: env.module() };
+    fn eval_amend(
+        &self,
+        base: &'a Expr,
+        body: &'a ast::Body,
+        env: &Scope<'a>,
+        expected: Option<&Rc<Ty>>,
+        span: Span,
+    ) -> Value<'a> {
+        let layer = Layer {
+            src: Src::Members(&body.members),
+            scope: env.clone(),
+            module: env.module(),
+        };
         if let Some(ty) = self.as_type_name(base, env) {
             return match &*ty {
                 Ty::Schema(id, name) => self.schema_instance(*id, name.clone(), vec![layer], span),
                 Ty::Map(..) => self.make_object(Some(&ty), vec![layer], span),
                 _ => {
-                    self.report(EvalError::NotAmendable { span: base.span, found: format!("the type {ty}") });
+                    self.report(EvalError::NotAmendable {
+                        span: base.span,
+                        found: format!("the type {ty}"),
+                    });
                     Value::invalid(span)
                 }
             };
@@ -282,7 +389,9 @@ impl<'a> Evaluator<'a> {
         let mut cur = env;
         loop {
             match &**cur {
-                ScopeNode::Var { name: n, parent, .. } => {
+                ScopeNode::Var {
+                    name: n, parent, ..
+                } => {
                     if *n == name {
                         return Some(true);
                     }
@@ -301,7 +410,10 @@ impl<'a> Evaluator<'a> {
                     cur = parent;
                 }
                 ScopeNode::Root { module } => {
-                    let imported = self.graph.get(*module).is_some_and(|m| m.imports.iter().any(|i| i.alias == name));
+                    let imported = self
+                        .graph
+                        .get(*module)
+                        .is_some_and(|m| m.imports.iter().any(|i| i.alias == name));
                     return Some(imported);
                 }
             }
@@ -309,32 +421,66 @@ impl<'a> Evaluator<'a> {
     }
 
     /// A new object from `layers`, typed by the expected type.
-    pub(crate) fn make_object(&self, expected: Option<&Rc<Ty>>, layers: Vec<Layer<'a>>, span: Span) -> Value<'a> {
+    pub(crate) fn make_object(
+        &self,
+        expected: Option<&Rc<Ty>>,
+        layers: Vec<Layer<'a>>,
+        span: Span,
+    ) -> Value<'a> {
         match expected.and_then(|t| object_type(t)) {
             Some(Ty::Schema(id, name)) => self.schema_instance(*id, name.clone(), layers, span),
             Some(Ty::Map(k, v)) => {
-                let o = self.new_object(ObjKind::Map { key: k.clone(), value: v.clone() }, layers, span, false);
+                let o = self.new_object(
+                    ObjKind::Map {
+                        key: k.clone(),
+                        value: v.clone(),
+                    },
+                    layers,
+                    span,
+                    false,
+                );
                 Value::new(ValueKind::Object(o), span)
             }
-            _ => Value::new(ValueKind::Object(self.new_object(ObjKind::Record, layers, span, false)), span),
+            _ => Value::new(
+                ValueKind::Object(self.new_object(ObjKind::Record, layers, span, false)),
+                span,
+            ),
         }
     }
 
     /// A record value stored where a schema or map is expected takes that
     /// type: its layers are laid over the type's defaults.
     pub(crate) fn conform(&self, v: Value<'a>, ty: &Rc<Ty>) -> Value<'a> {
-        let ValueKind::Object(o) = &v.kind else { return v };
+        let ValueKind::Object(o) = &v.kind else {
+            return v;
+        };
         match (object_type(ty), &o.kind) {
             (Some(Ty::Schema(id, name)), ObjKind::Record) => {
                 let out = self.schema_instance(*id, name.clone(), o.layers.clone(), o.span);
                 out.with_span(v.span)
             }
             (Some(Ty::Map(k, val)), ObjKind::Record) => {
-                let n = self.new_object(ObjKind::Map { key: k.clone(), value: val.clone() }, o.layers.clone(), o.span, false);
+                let n = self.new_object(
+                    ObjKind::Map {
+                        key: k.clone(),
+                        value: val.clone(),
+                    },
+                    o.layers.clone(),
+                    o.span,
+                    false,
+                );
                 Value::new(ValueKind::Object(n), v.span)
             }
             (Some(Ty::Map(k, val)), ObjKind::Map { key, value }) if (key != k || value != val) => {
-                let n = self.new_object(ObjKind::Map { key: k.clone(), value: val.clone() }, o.layers.clone(), o.span, false);
+                let n = self.new_object(
+                    ObjKind::Map {
+                        key: k.clone(),
+                        value: val.clone(),
+                    },
+                    o.layers.clone(),
+                    o.span,
+                    false,
+                );
                 Value::new(ValueKind::Object(n), v.span)
             }
             _ => v,
@@ -379,7 +525,10 @@ impl<'a> Evaluator<'a> {
             }
             ValueKind::Invalid => return false,
             ValueKind::Secret(_) => {
-                self.report(EvalError::SecretMisuse { span: v.span, what: "interpolated into a string".into() });
+                self.report(EvalError::SecretMisuse {
+                    span: v.span,
+                    what: "interpolated into a string".into(),
+                });
                 return false;
             }
             _ => {
@@ -389,7 +538,9 @@ impl<'a> Evaluator<'a> {
                     expected: "a String, number, Bool or Quantity".into(),
                     found: v.describe(),
                     decl: None,
-                    help: Some("use `${to_json(x)}` to put a record, list or none into a string".into()),
+                    help: Some(
+                        "use `${to_json(x)}` to put a record, list or none into a string".into(),
+                    ),
                 });
                 return false;
             }
@@ -405,24 +556,42 @@ impl<'a> Evaluator<'a> {
             (UnaryOp::Neg, ValueKind::Int(n)) => match n.checked_neg() {
                 Some(n) => ValueKind::Int(n),
                 None => {
-                    self.report(EvalError::Overflow { span, op: "-".into() });
+                    self.report(EvalError::Overflow {
+                        span,
+                        op: "-".into(),
+                    });
                     return Value::invalid(span);
                 }
             },
             (UnaryOp::Neg, ValueKind::Float(f)) => ValueKind::Float(-f),
             _ => {
                 let op = if op == UnaryOp::Not { "!" } else { "-" };
-                self.report(EvalError::BadOperands { span, op: op.into(), lhs: String::new(), rhs: x.describe() });
+                self.report(EvalError::BadOperands {
+                    span,
+                    op: op.into(),
+                    lhs: String::new(),
+                    rhs: x.describe(),
+                });
                 return Value::invalid(span);
             }
         };
         Value::new(k, span)
     }
 
-    fn eval_binary(&self, op: BinaryOp, lhs: &'a Expr, rhs: &'a Expr, env: &Scope<'a>, expected: Option<&Rc<Ty>>, span: Span) -> Value<'a> {
+    fn eval_binary(
+        &self,
+        op: BinaryOp,
+        lhs: &'a Expr,
+        rhs: &'a Expr,
+        env: &Scope<'a>,
+        expected: Option<&Rc<Ty>>,
+        span: Span,
+    ) -> Value<'a> {
         match op {
             BinaryOp::And | BinaryOp::Or => {
-                let Some(l) = self.eval_cond(lhs, env) else { return Value::invalid(span) };
+                let Some(l) = self.eval_cond(lhs, env) else {
+                    return Value::invalid(span);
+                };
                 if (op == BinaryOp::And && !l) || (op == BinaryOp::Or && l) {
                     return Value::new(ValueKind::Bool(l), span);
                 }

@@ -40,11 +40,15 @@ impl<'a> Def<'a> {
     fn op(&self) -> Op<'a> {
         let last = |path: &ast::Path| self.off + 1 >= path.len();
         match &self.member.kind {
-            MemberKind::Decl { default: Some(e), .. } => Op::Set(e),
+            MemberKind::Decl {
+                default: Some(e), ..
+            } => Op::Set(e),
             MemberKind::Assign { path, value } if last(path) => Op::Set(value),
             MemberKind::Append { path, value } if last(path) => Op::Append(value),
             MemberKind::Amend { path, body } if last(path) => Op::Amend(body),
-            MemberKind::Assign { .. } | MemberKind::Append { .. } | MemberKind::Amend { .. } => Op::Nested,
+            MemberKind::Assign { .. } | MemberKind::Append { .. } | MemberKind::Amend { .. } => {
+                Op::Nested
+            }
             _ => Op::Required,
         }
     }
@@ -53,7 +57,9 @@ impl<'a> Def<'a> {
     pub fn key_span(&self) -> Span {
         match &self.member.kind {
             MemberKind::Decl { name, .. } => name.span(),
-            MemberKind::Assign { path, .. } | MemberKind::Append { path, .. } | MemberKind::Amend { path, .. } => {
+            MemberKind::Assign { path, .. }
+            | MemberKind::Append { path, .. }
+            | MemberKind::Amend { path, .. } => {
                 path.get(self.off).map_or(self.member.span, ast::Key::span)
             }
             _ => self.member.span,
@@ -89,17 +95,32 @@ impl<'a> Evaluator<'a> {
         out
     }
 
-    fn collect(&self, obj: &Rc<Object<'a>>, src: Src<'a>, env: &Scope<'a>, module: ModuleId, key: &str, out: &mut Vec<Def<'a>>) {
+    fn collect(
+        &self,
+        obj: &Rc<Object<'a>>,
+        src: Src<'a>,
+        env: &Scope<'a>,
+        module: ModuleId,
+        key: &str,
+        out: &mut Vec<Def<'a>>,
+    ) {
         let off = src.offset();
         if let Src::Nested(m, off) = src {
             if self.member_key(m, off, env).as_deref() == Some(key) {
-                out.push(Def { member: m, off, env: env.clone(), module });
+                out.push(Def {
+                    member: m,
+                    off,
+                    env: env.clone(),
+                    module,
+                });
             }
             return;
         }
         let ix = self.body_index(src);
         for pos in ix.candidates(key) {
-            let Some(m) = src.member(pos as usize) else { continue };
+            let Some(m) = src.member(pos as usize) else {
+                continue;
+            };
             match &m.kind {
                 MemberKind::For { .. } | MemberKind::If { .. } => {
                     if self.gen_keys(m).may_produce(key) {
@@ -112,7 +133,12 @@ impl<'a> Evaluator<'a> {
                 }
                 _ => {
                     if self.member_key(m, off, env).as_deref() == Some(key) {
-                        out.push(Def { member: m, off, env: env.clone(), module });
+                        out.push(Def {
+                            member: m,
+                            off,
+                            env: env.clone(),
+                            module,
+                        });
                     }
                 }
             }
@@ -123,7 +149,9 @@ impl<'a> Evaluator<'a> {
     fn member_key(&self, m: &'a Member, off: usize, env: &Scope<'a>) -> Option<Rc<str>> {
         let k = match &m.kind {
             MemberKind::Decl { name, .. } => name,
-            MemberKind::Assign { path, .. } | MemberKind::Append { path, .. } | MemberKind::Amend { path, .. } => path.get(off)?,
+            MemberKind::Assign { path, .. }
+            | MemberKind::Append { path, .. }
+            | MemberKind::Amend { path, .. } => path.get(off)?,
             _ => return None,
         };
         match k {
@@ -147,12 +175,21 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The bodies a generator produces, each with its scope.
-    fn expand(&self, obj: &Rc<Object<'a>>, m: &'a Member, env: &Scope<'a>) -> Vec<(&'a [Member], Scope<'a>)> {
+    fn expand(
+        &self,
+        obj: &Rc<Object<'a>>,
+        m: &'a Member,
+        env: &Scope<'a>,
+    ) -> Vec<(&'a [Member], Scope<'a>)> {
         let id = m as *const Member as usize;
         if obj.expanding.borrow().contains(&id) {
             self.report(EvalError::Cycle {
                 span: m.span,
-                cycle: vec!["this generator".into(), "a field it produces".into(), "this generator".into()],
+                cycle: vec![
+                    "this generator".into(),
+                    "a field it produces".into(),
+                    "this generator".into(),
+                ],
             });
             return Vec::new();
         }
@@ -164,12 +201,24 @@ impl<'a> Evaluator<'a> {
 
     fn expand_inner(&self, m: &'a Member, env: &Scope<'a>) -> Vec<(&'a [Member], Scope<'a>)> {
         match &m.kind {
-            MemberKind::If { cond, then_body, else_body } => match self.eval_cond(cond, env) {
+            MemberKind::If {
+                cond,
+                then_body,
+                else_body,
+            } => match self.eval_cond(cond, env) {
                 Some(true) => vec![(then_body.members.as_slice(), env.clone())],
-                Some(false) => else_body.iter().map(|b| (b.members.as_slice(), env.clone())).collect(),
+                Some(false) => else_body
+                    .iter()
+                    .map(|b| (b.members.as_slice(), env.clone()))
+                    .collect(),
                 None => Vec::new(),
             },
-            MemberKind::For { key_var, value_var, iter, body } => {
+            MemberKind::For {
+                key_var,
+                value_var,
+                iter,
+                body,
+            } => {
                 let items = self.iterate(iter, env);
                 items
                     .into_iter()
@@ -191,7 +240,9 @@ impl<'a> Evaluator<'a> {
     pub fn has_field(&self, obj: &Rc<Object<'a>>, name: &str) -> bool {
         obj.layers.iter().any(|l| match l.src {
             Src::Nested(m, off) => match &m.kind {
-                MemberKind::Assign { path, .. } | MemberKind::Append { path, .. } | MemberKind::Amend { path, .. } => {
+                MemberKind::Assign { path, .. }
+                | MemberKind::Append { path, .. }
+                | MemberKind::Amend { path, .. } => {
                     path.get(off).and_then(ast::Key::as_static) == Some(name)
                 }
                 _ => false,
@@ -201,7 +252,8 @@ impl<'a> Evaluator<'a> {
                 ix.keyed.contains_key(name)
                     || ix.dynamic.iter().any(|p| {
                         src.member(*p as usize).is_some_and(|m| {
-                            matches!(m.kind, MemberKind::For { .. } | MemberKind::If { .. }) && self.gen_keys(m).keys.contains(name)
+                            matches!(m.kind, MemberKind::For { .. } | MemberKind::If { .. })
+                                && self.gen_keys(m).keys.contains(name)
                         })
                     })
             }
@@ -262,8 +314,14 @@ impl<'a> Evaluator<'a> {
 
     fn report_cycle(&self, obj: &Rc<Object<'a>>, key: &str, span: Span) {
         let stack = self.stack.borrow();
-        let pos = stack.iter().position(|(o, k)| Rc::ptr_eq(o, obj) && &**k == key).unwrap_or(0);
-        let mut cycle: Vec<String> = stack[pos..].iter().map(|(o, k)| o.child_path(k).to_string()).collect();
+        let pos = stack
+            .iter()
+            .position(|(o, k)| Rc::ptr_eq(o, obj) && &**k == key)
+            .unwrap_or(0);
+        let mut cycle: Vec<String> = stack[pos..]
+            .iter()
+            .map(|(o, k)| o.child_path(k).to_string())
+            .collect();
         cycle.push(obj.child_path(key).to_string());
         let at = self.defs(obj, key).last().map_or(span, |d| d.member.span);
         drop(stack);
@@ -287,7 +345,10 @@ impl<'a> Evaluator<'a> {
         };
         let path = obj.child_path(key);
         let map_key = if obj.is_map() { Some(key) } else { None };
-        let place = Place { path: &path, key: map_key };
+        let place = Place {
+            path: &path,
+            key: map_key,
+        };
         let Some(v) = self.fold(obj, &defs, defs.len(), ty.as_ref(), &place) else {
             let d = decl.map_or(defs[0].member.span, |d| d.span);
             self.report(EvalError::MissingField {
@@ -309,17 +370,40 @@ impl<'a> Evaluator<'a> {
 
     fn report_unknown_field(&self, obj: &Rc<Object<'a>>, key: &str, def: &Def<'a>) {
         let declared = self.declared_names(obj);
-        let help = suggest::help(key, &declared.iter().map(String::as_str).collect::<Vec<_>>());
+        let help = suggest::help(
+            key,
+            &declared.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
         let (owner, decl) = match &obj.kind {
-            ObjKind::Schema(id, name) => (name.to_string(), self.types.schemas.get(*id).map(|s| s.ast.name.span)),
+            ObjKind::Schema(id, name) => (
+                name.to_string(),
+                self.types.schemas.get(*id).map(|s| s.ast.name.span),
+            ),
             ObjKind::Module(id) => {
                 let chain = self.graph.amends_chain(*id);
-                let env = chain.last().and_then(|m| self.graph.get(*m)).is_some_and(|m| m.key == crate::modules::ModuleKey::Std("environment".into()));
-                (if env { "the environment" } else { "this module" }.to_string(), None)
+                let env = chain
+                    .last()
+                    .and_then(|m| self.graph.get(*m))
+                    .is_some_and(|m| m.key == crate::modules::ModuleKey::Std("environment".into()));
+                (
+                    if env {
+                        "the environment"
+                    } else {
+                        "this module"
+                    }
+                    .to_string(),
+                    None,
+                )
             }
             _ => ("this record".to_string(), None),
         };
-        self.report(EvalError::UnknownField { span: def.key_span(), name: key.to_string(), owner, decl, help });
+        self.report(EvalError::UnknownField {
+            span: def.key_span(),
+            name: key.to_string(),
+            owner,
+            decl,
+            help,
+        });
     }
 
     /// Names declared with `name: Type` in any layer of `obj`.
@@ -327,7 +411,15 @@ impl<'a> Evaluator<'a> {
         let mut out = Vec::new();
         for l in &obj.layers {
             for i in 0..l.src.len() {
-                if let Some(Member { kind: MemberKind::Decl { name: ast::Key::Name(n) | ast::Key::Quoted(n), .. }, .. }) = l.src.member(i) {
+                if let Some(Member {
+                    kind:
+                        MemberKind::Decl {
+                            name: ast::Key::Name(n) | ast::Key::Quoted(n),
+                            ..
+                        },
+                    ..
+                }) = l.src.member(i)
+                {
                     out.push(n.name.clone());
                 }
             }
@@ -336,23 +428,48 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Folds `defs[..n]`: the value of the top one, applied to those below.
-    fn fold(&self, obj: &Rc<Object<'a>>, defs: &[Def<'a>], n: usize, ty: Option<&Rc<Ty>>, place: &Place<'_>) -> Option<Value<'a>> {
+    fn fold(
+        &self,
+        obj: &Rc<Object<'a>>,
+        defs: &[Def<'a>],
+        n: usize,
+        ty: Option<&Rc<Ty>>,
+        place: &Place<'_>,
+    ) -> Option<Value<'a>> {
         let d = defs.get(n.checked_sub(1)?)?;
         let v = match d.op() {
             Op::Set(e) => self.eval(e, &d.env, ty),
             Op::Required => return self.fold(obj, defs, n - 1, ty, place),
             Op::Append(e) => {
-                let below = self.fold(obj, defs, n - 1, ty, place).unwrap_or_else(|| self.empty_of(ty, e.span));
+                let below = self
+                    .fold(obj, defs, n - 1, ty, place)
+                    .unwrap_or_else(|| self.empty_of(ty, e.span));
                 let rhs = self.eval(e, &d.env, ty);
                 self.append(below, rhs, d.member.span)
             }
             Op::Amend(body) => {
                 let below = self.below_for_amend(obj, defs, n, ty, place, d);
-                self.amend(below, Layer { src: Src::Members(&body.members), scope: d.env.clone(), module: d.module }, d.member.span)
+                self.amend(
+                    below,
+                    Layer {
+                        src: Src::Members(&body.members),
+                        scope: d.env.clone(),
+                        module: d.module,
+                    },
+                    d.member.span,
+                )
             }
             Op::Nested => {
                 let below = self.below_for_amend(obj, defs, n, ty, place, d);
-                self.amend(below, Layer { src: Src::Nested(d.member, d.off + 1), scope: d.env.clone(), module: d.module }, d.member.span)
+                self.amend(
+                    below,
+                    Layer {
+                        src: Src::Nested(d.member, d.off + 1),
+                        scope: d.env.clone(),
+                        module: d.module,
+                    },
+                    d.member.span,
+                )
             }
         };
         if let ValueKind::Object(o) = &v.kind {
@@ -361,8 +478,18 @@ impl<'a> Evaluator<'a> {
         Some(v)
     }
 
-    fn below_for_amend(&self, obj: &Rc<Object<'a>>, defs: &[Def<'a>], n: usize, ty: Option<&Rc<Ty>>, place: &Place<'_>, d: &Def<'a>) -> Value<'a> {
-        let below = self.fold(obj, defs, n - 1, ty, place).unwrap_or_else(|| self.defaults_of(ty, d.key_span()));
+    fn below_for_amend(
+        &self,
+        obj: &Rc<Object<'a>>,
+        defs: &[Def<'a>],
+        n: usize,
+        ty: Option<&Rc<Ty>>,
+        place: &Place<'_>,
+        d: &Def<'a>,
+    ) -> Value<'a> {
+        let below = self
+            .fold(obj, defs, n - 1, ty, place)
+            .unwrap_or_else(|| self.defaults_of(ty, d.key_span()));
         if let ValueKind::Object(o) = &below.kind {
             o.settle(place.path, place.key);
         }
@@ -383,7 +510,10 @@ impl<'a> Evaluator<'a> {
             }
             ValueKind::Invalid => Value::invalid(span),
             _ => {
-                self.report(EvalError::NotAmendable { span, found: below.describe() });
+                self.report(EvalError::NotAmendable {
+                    span,
+                    found: below.describe(),
+                });
                 Value::invalid(span)
             }
         }
@@ -394,11 +524,22 @@ impl<'a> Evaluator<'a> {
         match ty.map(|t| t.strip_optional()) {
             Some(Ty::Schema(id, name)) => self.schema_instance(*id, name.clone(), Vec::new(), span),
             Some(Ty::Map(k, v)) => {
-                let o = self.new_object(ObjKind::Map { key: k.clone(), value: v.clone() }, Vec::new(), span, false);
+                let o = self.new_object(
+                    ObjKind::Map {
+                        key: k.clone(),
+                        value: v.clone(),
+                    },
+                    Vec::new(),
+                    span,
+                    false,
+                );
                 Value::new(ValueKind::Object(o), span)
             }
             Some(Ty::List(_)) => Value::new(ValueKind::List(Rc::new(Vec::new())), span),
-            _ => Value::new(ValueKind::Object(self.new_object(ObjKind::Record, Vec::new(), span, false)), span),
+            _ => Value::new(
+                ValueKind::Object(self.new_object(ObjKind::Record, Vec::new(), span, false)),
+                span,
+            ),
         }
     }
 
@@ -411,13 +552,26 @@ impl<'a> Evaluator<'a> {
     }
 
     /// A new instance of schema `id` with extra layers on top.
-    pub(crate) fn schema_instance(&self, id: usize, name: Rc<str>, extra: Vec<Layer<'a>>, span: Span) -> Value<'a> {
+    pub(crate) fn schema_instance(
+        &self,
+        id: usize,
+        name: Rc<str>,
+        extra: Vec<Layer<'a>>,
+        span: Span,
+    ) -> Value<'a> {
         let Some(info) = self.types.schemas.get(id) else {
             return Value::invalid(span);
         };
-        let mut layers = vec![Layer { src: Src::Members(&info.ast.body.members), scope: ScopeNode::root(info.module), module: info.module }];
+        let mut layers = vec![Layer {
+            src: Src::Members(&info.ast.body.members),
+            scope: ScopeNode::root(info.module),
+            module: info.module,
+        }];
         layers.extend(extra);
-        Value::new(ValueKind::Object(self.new_object(ObjKind::Schema(id, name), layers, span, true)), span)
+        Value::new(
+            ValueKind::Object(self.new_object(ObjKind::Schema(id, name), layers, span, true)),
+            span,
+        )
     }
 
     /// All keys of `obj`, in first-definition order (generators expanded).
@@ -426,7 +580,14 @@ impl<'a> Evaluator<'a> {
             return k.clone();
         }
         if obj.listing.replace(true) {
-            self.report(EvalError::Cycle { span: obj.span, cycle: vec!["the keys of this object".into(), "a generator over them".into(), "the keys of this object".into()] });
+            self.report(EvalError::Cycle {
+                span: obj.span,
+                cycle: vec![
+                    "the keys of this object".into(),
+                    "a generator over them".into(),
+                    "the keys of this object".into(),
+                ],
+            });
             return Rc::new(Vec::new());
         }
         let mut set = indexmap::IndexSet::new();
@@ -440,7 +601,13 @@ impl<'a> Evaluator<'a> {
         keys
     }
 
-    fn list_keys(&self, obj: &Rc<Object<'a>>, src: Src<'a>, env: &Scope<'a>, set: &mut indexmap::IndexSet<Rc<str>>) {
+    fn list_keys(
+        &self,
+        obj: &Rc<Object<'a>>,
+        src: Src<'a>,
+        env: &Scope<'a>,
+        set: &mut indexmap::IndexSet<Rc<str>>,
+    ) {
         let off = src.offset();
         for i in 0..src.len() {
             let Some(m) = src.member(i) else { continue };

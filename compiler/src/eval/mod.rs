@@ -98,26 +98,47 @@ impl<'a> Evaluator<'a> {
         let mut layers = Vec::new();
         let mut closed = false;
         for &m in chain.iter().rev() {
-            let Some(info) = self.graph.get(m) else { continue };
+            let Some(info) = self.graph.get(m) else {
+                continue;
+            };
             let src = Src::Items(&info.ast.items);
             closed |= info.ast.items.iter().any(|i| {
-                matches!(i, digit_lang::ast::Item::Member(digit_lang::ast::Member { kind: digit_lang::ast::MemberKind::Decl { .. }, .. }))
+                matches!(
+                    i,
+                    digit_lang::ast::Item::Member(digit_lang::ast::Member {
+                        kind: digit_lang::ast::MemberKind::Decl { .. },
+                        ..
+                    })
+                )
             });
-            layers.push(Layer { src, scope: ScopeNode::root(m), module: m });
+            layers.push(Layer {
+                src,
+                scope: ScopeNode::root(m),
+                module: m,
+            });
         }
         // Errors about the module as a whole point at its `amends` line, or
         // at the start of the file.
-        let span = self.graph.get(id).map_or_else(Span::default, |m| match &m.ast.amends {
-            Some(a) => a.stmt_span,
-            None => m.ast.span.start_point(),
-        });
+        let span = self
+            .graph
+            .get(id)
+            .map_or_else(Span::default, |m| match &m.ast.amends {
+                Some(a) => a.stmt_span,
+                None => m.ast.span.start_point(),
+            });
         let obj = self.new_object(object::ObjKind::Module(id), layers, span, closed);
         obj.settle(&Rc::from(""), None);
         self.modules.borrow_mut().insert(id, obj.clone());
         obj
     }
 
-    pub(crate) fn new_object(&self, kind: ObjKind, layers: Vec<Layer<'a>>, span: Span, closed: bool) -> Rc<Object<'a>> {
+    pub(crate) fn new_object(
+        &self,
+        kind: ObjKind,
+        layers: Vec<Layer<'a>>,
+        span: Span,
+        closed: bool,
+    ) -> Rc<Object<'a>> {
         let o = Rc::new(Object::new(kind, layers, span, closed));
         self.objects.borrow_mut().push(Rc::downgrade(&o));
         o

@@ -59,6 +59,10 @@ impl<'a> Src<'a> {
         }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn member(&self, i: usize) -> Option<&'a Member> {
         match self {
             Src::Items(s) => match s.get(i)? {
@@ -244,14 +248,20 @@ impl GenKeys {
     fn add_member(&mut self, m: &Member) {
         match &m.kind {
             MemberKind::For { body, .. } => self.add_body(body),
-            MemberKind::If { then_body, else_body, .. } => {
+            MemberKind::If {
+                then_body,
+                else_body,
+                ..
+            } => {
                 self.add_body(then_body);
                 if let Some(b) = else_body {
                     self.add_body(b);
                 }
             }
             MemberKind::Decl { name, .. } => self.add_key(name),
-            MemberKind::Assign { path, .. } | MemberKind::Append { path, .. } | MemberKind::Amend { path, .. } => {
+            MemberKind::Assign { path, .. }
+            | MemberKind::Append { path, .. }
+            | MemberKind::Amend { path, .. } => {
                 if let Some(k) = path.first() {
                     self.add_key(k);
                 }

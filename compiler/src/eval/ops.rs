@@ -15,8 +15,14 @@ impl<'a> Evaluator<'a> {
         if l.is_invalid() || r.is_invalid() {
             return Value::invalid(span);
         }
-        if let Some(s) = [&l, &r].into_iter().find(|v| matches!(v.kind, K::Secret(_))) {
-            self.report(EvalError::SecretMisuse { span: s.span, what: format!("used with `{}`", op.as_str()) });
+        if let Some(s) = [&l, &r]
+            .into_iter()
+            .find(|v| matches!(v.kind, K::Secret(_)))
+        {
+            self.report(EvalError::SecretMisuse {
+                span: s.span,
+                what: format!("used with `{}`", op.as_str()),
+            });
             return Value::invalid(span);
         }
         match op {
@@ -24,7 +30,9 @@ impl<'a> Evaluator<'a> {
                 let eq = self.equal(&l, &r);
                 return Value::new(K::Bool(eq == (op == BinaryOp::Eq)), span);
             }
-            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => return self.compare(op, &l, &r, span),
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+                return self.compare(op, &l, &r, span)
+            }
             _ => {}
         }
         let out = match (&l.kind, &r.kind) {
@@ -37,18 +45,27 @@ impl<'a> Evaluator<'a> {
                 float_op(op, as_f64(&l), as_f64(&r))
             }
             (K::Quantity(a), K::Quantity(b)) if matches!(op, BinaryOp::Add | BinaryOp::Sub) => {
-                let r = if op == BinaryOp::Add { a.checked_add(b) } else { a.checked_sub(b) };
+                let r = if op == BinaryOp::Add {
+                    a.checked_add(b)
+                } else {
+                    a.checked_sub(b)
+                };
                 self.quantity_result(r, op, span)
             }
             (K::Quantity(a), K::Int(n)) | (K::Int(n), K::Quantity(a)) if op == BinaryOp::Mul => {
                 self.quantity_result(a.checked_mul(*n), op, span)
             }
             (K::Str(a), K::Str(b)) if op == BinaryOp::Add => Some(K::Str(format!("{a}{b}").into())),
-            (K::List(a), K::List(b)) if op == BinaryOp::Add => {
-                Some(K::List(Rc::new(a.iter().chain(b.iter()).cloned().collect())))
-            }
+            (K::List(a), K::List(b)) if op == BinaryOp::Add => Some(K::List(Rc::new(
+                a.iter().chain(b.iter()).cloned().collect(),
+            ))),
             _ => {
-                self.report(EvalError::BadOperands { span, op: op.as_str().into(), lhs: l.describe(), rhs: r.describe() });
+                self.report(EvalError::BadOperands {
+                    span,
+                    op: op.as_str().into(),
+                    lhs: l.describe(),
+                    rhs: r.describe(),
+                });
                 return Value::invalid(span);
             }
         };
@@ -58,11 +75,19 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn quantity_result(&self, r: Result<crate::quantity::Quantity, crate::quantity::QuantityError>, op: BinaryOp, span: Span) -> Option<ValueKind<'a>> {
+    fn quantity_result(
+        &self,
+        r: Result<crate::quantity::Quantity, crate::quantity::QuantityError>,
+        op: BinaryOp,
+        span: Span,
+    ) -> Option<ValueKind<'a>> {
         match r {
             Ok(q) => Some(ValueKind::Quantity(Rc::new(q))),
             Err(_) => {
-                self.report(EvalError::Overflow { span, op: op.as_str().into() });
+                self.report(EvalError::Overflow {
+                    span,
+                    op: op.as_str().into(),
+                });
                 None
             }
         }
@@ -82,7 +107,10 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         if r.is_none() {
-            self.report(EvalError::Overflow { span, op: op.as_str().into() });
+            self.report(EvalError::Overflow {
+                span,
+                op: op.as_str().into(),
+            });
         }
         r.map(ValueKind::Int)
     }
@@ -95,11 +123,18 @@ impl<'a> Evaluator<'a> {
             (K::Quantity(a), K::Quantity(b)) => Some(a.cmp(b)),
             (K::Str(a), K::Str(b)) => Some(a.cmp(b)),
             _ => {
-                self.report(EvalError::BadOperands { span, op: op.as_str().into(), lhs: l.describe(), rhs: r.describe() });
+                self.report(EvalError::BadOperands {
+                    span,
+                    op: op.as_str().into(),
+                    lhs: l.describe(),
+                    rhs: r.describe(),
+                });
                 return Value::invalid(span);
             }
         };
-        let Some(ord) = ord else { return Value::new(K::Bool(false), span) };
+        let Some(ord) = ord else {
+            return Value::new(K::Bool(false), span);
+        };
         let b = match op {
             BinaryOp::Lt => ord == Ordering::Less,
             BinaryOp::Le => ord != Ordering::Greater,
@@ -119,13 +154,17 @@ impl<'a> Evaluator<'a> {
             (K::Int(_) | K::Float(_), K::Int(_) | K::Float(_)) => as_f64(l) == as_f64(r),
             (K::Str(a), K::Str(b)) => a == b,
             (K::Quantity(a), K::Quantity(b)) => a.cmp(b) == Ordering::Equal,
-            (K::List(a), K::List(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| self.equal(x, y)),
+            (K::List(a), K::List(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| self.equal(x, y))
+            }
             (K::Object(a), K::Object(b)) => {
                 let (ka, kb) = (self.keys(a), self.keys(b));
                 ka == kb
-                    && ka.iter().all(|k| match (self.field(a, k, l.span), self.field(b, k, r.span)) {
-                        (Some(x), Some(y)) => self.equal(&x, &y),
-                        _ => false,
+                    && ka.iter().all(|k| {
+                        match (self.field(a, k, l.span), self.field(b, k, r.span)) {
+                            (Some(x), Some(y)) => self.equal(&x, &y),
+                            _ => false,
+                        }
                     })
             }
             _ => false,
@@ -137,15 +176,26 @@ impl<'a> Evaluator<'a> {
         use ValueKind as K;
         match (&below.kind, &rhs.kind) {
             (K::Invalid, _) | (_, K::Invalid) => Value::invalid(span),
-            (K::List(a), K::List(b)) => Value::new(K::List(Rc::new(a.iter().chain(b.iter()).cloned().collect())), rhs.span),
+            (K::List(a), K::List(b)) => Value::new(
+                K::List(Rc::new(a.iter().chain(b.iter()).cloned().collect())),
+                rhs.span,
+            ),
             (K::Str(a), K::Str(b)) => Value::str(format!("{a}{b}"), rhs.span),
             (K::Object(a), K::Object(b)) if !matches!(a.kind, ObjKind::Module(_)) => {
                 let mut layers = a.layers.clone();
                 layers.extend(b.layers.iter().cloned());
-                Value::new(K::Object(self.new_object(a.kind.clone(), layers, span, a.closed)), span)
+                Value::new(
+                    K::Object(self.new_object(a.kind.clone(), layers, span, a.closed)),
+                    span,
+                )
             }
             _ => {
-                self.report(EvalError::BadOperands { span, op: "+=".into(), lhs: below.describe(), rhs: rhs.describe() });
+                self.report(EvalError::BadOperands {
+                    span,
+                    op: "+=".into(),
+                    lhs: below.describe(),
+                    rhs: rhs.describe(),
+                });
                 Value::invalid(span)
             }
         }

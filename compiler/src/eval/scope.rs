@@ -19,11 +19,18 @@ pub enum ScopeNode<'a> {
     /// The outermost scope of a module: its imports.
     Root { module: ModuleId },
     /// An object's fields.
-    Frame { obj: Rc<Object<'a>>, parent: Scope<'a> },
+    Frame {
+        obj: Rc<Object<'a>>,
+        parent: Scope<'a>,
+    },
     /// The `let`s of a member list.
     Lets { src: Src<'a>, parent: Scope<'a> },
     /// A loop variable.
-    Var { name: &'a str, value: Value<'a>, parent: Scope<'a> },
+    Var {
+        name: &'a str,
+        value: Value<'a>,
+        parent: Scope<'a>,
+    },
 }
 
 impl<'a> ScopeNode<'a> {
@@ -32,7 +39,11 @@ impl<'a> ScopeNode<'a> {
     }
 
     pub fn var(name: &'a str, value: Value<'a>, parent: Scope<'a>) -> Scope<'a> {
-        Rc::new(ScopeNode::Var { name, value, parent })
+        Rc::new(ScopeNode::Var {
+            name,
+            value,
+            parent,
+        })
     }
 
     /// The module whose imports end this chain.
@@ -41,7 +52,9 @@ impl<'a> ScopeNode<'a> {
         loop {
             match cur {
                 ScopeNode::Root { module } => return *module,
-                ScopeNode::Frame { parent, .. } | ScopeNode::Lets { parent, .. } | ScopeNode::Var { parent, .. } => cur = parent,
+                ScopeNode::Frame { parent, .. }
+                | ScopeNode::Lets { parent, .. }
+                | ScopeNode::Var { parent, .. } => cur = parent,
             }
         }
     }
@@ -55,8 +68,16 @@ pub(crate) enum Resolved<'a> {
 
 impl<'a> Evaluator<'a> {
     /// The environment a member of `src` is evaluated in, inside `obj`.
-    pub(crate) fn member_env(&self, src: Src<'a>, obj: &Rc<Object<'a>>, outer: &Scope<'a>) -> Scope<'a> {
-        let frame = Rc::new(ScopeNode::Frame { obj: obj.clone(), parent: outer.clone() });
+    pub(crate) fn member_env(
+        &self,
+        src: Src<'a>,
+        obj: &Rc<Object<'a>>,
+        outer: &Scope<'a>,
+    ) -> Scope<'a> {
+        let frame = Rc::new(ScopeNode::Frame {
+            obj: obj.clone(),
+            parent: outer.clone(),
+        });
         if matches!(src, Src::Nested(..)) || self.body_index(src).lets.is_empty() {
             return frame;
         }
@@ -75,7 +96,11 @@ impl<'a> Evaluator<'a> {
         let mut cur = env;
         loop {
             match &**cur {
-                ScopeNode::Var { name: n, value, parent } => {
+                ScopeNode::Var {
+                    name: n,
+                    value,
+                    parent,
+                } => {
                     if *n == name {
                         return Resolved::Value(value.clone().with_span(span));
                     }
@@ -100,10 +125,19 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn eval_let(&self, expr: &'a digit_lang::ast::Expr, env: &Scope<'a>, name: &str, span: Span) -> Value<'a> {
+    fn eval_let(
+        &self,
+        expr: &'a digit_lang::ast::Expr,
+        env: &Scope<'a>,
+        name: &str,
+        span: Span,
+    ) -> Value<'a> {
         let id = (expr as *const _ as usize, Rc::as_ptr(env) as usize);
         if self.lets_active.borrow().contains(&id) {
-            self.report(EvalError::Cycle { span: expr.span, cycle: vec![name.to_string(), name.to_string()] });
+            self.report(EvalError::Cycle {
+                span: expr.span,
+                cycle: vec![name.to_string(), name.to_string()],
+            });
             return Value::invalid(span);
         }
         self.lets_active.borrow_mut().push(id);
@@ -112,7 +146,13 @@ impl<'a> Evaluator<'a> {
         v
     }
 
-    fn resolve_global(&self, env: &Scope<'a>, module: ModuleId, name: &str, span: Span) -> Resolved<'a> {
+    fn resolve_global(
+        &self,
+        env: &Scope<'a>,
+        module: ModuleId,
+        name: &str,
+        span: Span,
+    ) -> Resolved<'a> {
         match name {
             "key" => {
                 return Resolved::Value(match self.innermost_key(env) {
