@@ -1,4 +1,25 @@
-pub mod domain;
-pub mod quantity;
+//! digit-compiler: from source files to checked values.
+//!
+//! Stages: [`modules`] (load and parse every file through a [`Loader`]),
+//! [`eval`] (lazy, late-bound evaluation with expected types flowing down,
+//! [`types`] resolving written types), [`validate`] (force everything, run
+//! checks), [`output`] (values to JSON). [`pipeline`] chains them. The crate
+//! is pure: files come in through the [`Loader`] only.
+#![deny(clippy::unwrap_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
-pub fn placeholder() {}
+pub mod codes;
+pub mod domain;
+pub mod eval;
+pub mod loader;
+pub mod modules;
+pub mod output;
+pub mod pipeline;
+pub mod quantity;
+pub mod suggest;
+pub mod types;
+pub mod validate;
+pub mod value;
+
+pub use loader::{FsLoader, Loader, MemLoader};
+pub use pipeline::{check_file, check_files, eval_file, with_root, Analysis};

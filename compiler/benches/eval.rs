@@ -1,0 +1,64 @@
+//! Benchmark: check (load, parse, evaluate, validate) a generated platform
+//! of N services amending a base through an env file, from a MemLoader.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use digit_compiler::{check_file, MemLoader};
+use std::fmt::Write;
+use std::path::Path;
+
+/// base.dg with `n` services (about 20 env vars each, some interpolating
+/// module fields, resources, secret_env) and env/qa.dg overriding some.
+pub fn platform(n: usize) -> MemLoader {
+    let mut base = String::from(
+        "amends \"digit:environment\"\n\ntag: String = \"v1.0.0\"\ndomain = \"digit.example.org\"\ndb.host = \"postgres\"\ndb.name = \"egov\"\n\nsecrets.db.password = secret(\"dg1:c2VjcmV0LWNpcGhlcnRleHQ\")\nsecrets.db.username = secret(\"dg1:dXNlcm5hbWU\")\n\nservices {\n",
+    );
+    for i in 0..n {
+        let _ = writeln!(base, "  \"svc-{i}\" {{");
+        let _ = writeln!(base, "    image = \"egovio/svc-{i}:${{tag}}\"");
+        let _ = writeln!(base, "    replicas = {}", 1 + i % 3);
+        let _ = writeln!(
+            base,
+            "    resources {{ memory = {}Mi, cpu = 250m }}",
+            256 + (i % 4) * 128
+        );
+        base.push_str("    env {\n");
+        base.push_str("      SPRING_DATASOURCE_URL = \"jdbc:postgresql://${db.host}:${db.port}/${db.name}\"\n");
+        base.push_str("      SERVER_HOST = \"${name}.${domain}\"\n");
+        let _ = writeln!(base, "      SERVICE_PATH = \"/svc-{i}\"");
+        for j in 0..17 {
+            let _ = writeln!(base, "      VAR_{j} = \"value-{j}-{i}\"");
+        }
+        base.push_str("    }\n");
+        base.push_str(
+            "    secret_env { DB_PASSWORD = secrets.db.password, DB_USER = secrets.db.username }\n",
+        );
+        base.push_str("  }\n");
+    }
+    base.push_str("}\n");
+    let mut qa = String::from("amends \"../base.dg\"\nname = \"qa\"\ndomain = \"qa.digit.example.org\"\ndb.host = \"qa-postgres\"\ntag = \"v1.1.0\"\n");
+    for i in (0..n).step_by(10) {
+        let _ = writeln!(qa, "services.\"svc-{i}\".replicas = 2");
+    }
+    MemLoader::new().with("base.dg", base).with("env/qa.dg", qa)
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("check");
+    group.sample_size(10);
+    for n in [150usize, 750, 1500] {
+        let loader = platform(n);
+        let a = check_file(&loader, Path::new("env/qa.dg"));
+        assert!(
+            !a.has_errors(),
+            "generated platform has errors: {:?}",
+            a.problems.iter().next()
+        );
+        group.bench_with_input(BenchmarkId::from_parameter(n), &loader, |b, l| {
+            b.iter(|| check_file(l, Path::new("env/qa.dg")))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,205 @@
+//! Diagnostic codes of the compiler: E02xx modules, E03xx names, E04xx
+//! types, E05xx evaluation, E06xx constraints and validation.
+//! `digitc explain CODE` prints the explanation.
+
+use digit_lang::diagnostic::CodeInfo;
+
+macro_rules! code {
+    ($code:literal, $title:literal, $expl:literal) => {
+        CodeInfo {
+            code: $code,
+            title: $title,
+            explanation: $expl,
+        }
+    };
+}
+
+pub const REGISTRY: &[CodeInfo] = &[
+    code!("E0201", "module not found", "An `amends` or `import` names a file that does not exist.
+
+    amends \"../bsae.dg\"        // typo
+
+Paths are relative to the file that contains them. Fix the path:
+
+    amends \"../base.dg\""),
+    code!("E0202", "unknown standard module", "A `digit:` path names a module the standard library does not have.
+
+    amends \"digit:enviroment\"
+
+The standard modules are listed by `digitc explain E0202`'s help line; fix the name:
+
+    amends \"digit:environment\""),
+    code!("E0203", "module cycle", "Modules amend or import each other in a circle, so none of them can be built first.
+
+    // a.dg                 // b.dg
+    amends \"./b.dg\"         amends \"./a.dg\"
+
+Move what both need into a third module that neither of them amends back."),
+    code!("E0204", "unreadable module", "A module file exists but could not be read (permissions, a directory, or text that is not UTF-8).
+
+Make the file readable UTF-8 text."),
+    code!("E0301", "undefined name", "A name is used that is not a `let`, a loop variable, a field of an enclosing record, an import, `key` or `root`.
+
+    url = \"jdbc:postgresql://${db.hots}\"   // fine: a field access
+    url = \"jdbc:postgresql://${dbb.host}\"  // `dbb` is not defined
+
+Fix the spelling; the help line suggests the closest name in scope."),
+    code!("E0302", "unknown type", "A type annotation names no builtin type, schema or type alias in scope.
+
+    replicas: Integer = 1
+
+Builtin types are Bool, Int, Float, String, Quantity, Secret, Json, Name, Port, Image, Cron and EnvName. Schemas and aliases of this module and of every module it amends are in scope, and `alias.Name` for imports:
+
+    replicas: Int = 1"),
+    code!("E0303", "unknown field", "A schema instance (or an environment, whose fields the standard library declares) only has the fields its schema declares. Setting another one is almost always a typo.
+
+    \"egov-user\" {
+      replcias = 2
+    }
+
+Fix the name (the help line suggests the closest field):
+
+    \"egov-user\" {
+      replicas = 2
+    }
+
+To add a setting of your own to a base module, declare it first: `tag: String = \"v1\"`."),
+    code!("E0304", "unknown function", "A call names a function that is not a builtin. There are no user-defined functions.
+
+    n = lenght(services)
+
+Fix the name: `len(services)`. The builtins are listed in docs/language.md."),
+    code!("E0305", "recursive type alias", "A type alias refers to itself, so it has no finite meaning.
+
+    type T = [T]
+
+Write the type out, or use a schema."),
+    code!("E0306", "bad range type", "Only `Int` takes a range, and its bounds must be integer literals.
+
+    replicas: Int(min..) = 1     // not a literal
+    replicas: Int(0..) = 1       // fine"),
+    code!("E0401", "type mismatch", "A value does not have the type declared for the place it is stored at. The error points at the value you wrote, with a label at the declaration, wherever in the amends chain it was declared.
+
+    // digit:environment declares `replicas: Int(0..) = 1`
+    services.\"egov-user\".replicas = \"two\"
+
+Write a value of the declared type:
+
+    services.\"egov-user\".replicas = 2
+
+Quantities are written without quotes (`512Mi`), and a String is made from other values by interpolation: `\"${port}\"`."),
+    code!("E0402", "plaintext secret", "A plain string is stored where a Secret is expected. Secrets are only ever written encrypted, so a password pasted into a file fails `digitc check` before it is committed.
+
+    secrets.db.password = \"hunter2\"
+
+Encrypt it instead (the value is read from stdin):
+
+    digitc secret set env/qa.dg secrets.db.password
+
+which writes `secrets.db.password = secret(\"dg1:...\")`. Treat the plaintext as leaked if it was ever committed."),
+    code!("E0403", "secret misuse", "A Secret was interpolated into a string, concatenated, compared, passed to a builtin such as `to_json` or `base64`, or stored at a field that is not a Secret. Any of these would put the secret in plain text into a ConfigMap or a log.
+
+    env.DB_URL = \"postgres://app:${secrets.db.password}@db\"
+
+Pass secrets to fields typed Secret, such as a service's `secret_env`, which become Kubernetes secret references:
+
+    secret_env.DB_PASSWORD = secrets.db.password"),
+    code!("E0404", "bad operands", "An operator is applied to values it does not work on.
+
+    memory = 512Mi + 1
+
+`+` adds numbers, quantities (`512Mi + 256Mi`), strings and lists; comparisons work on numbers, quantities and strings."),
+    code!("E0405", "not iterable", "`for` needs a list, record or map, and `if` needs a Bool.
+
+    for s in \"egov-user\" { ... }
+
+Iterate over a list or map: `for name, s in services { ... }`."),
+    code!("E0501", "missing field or entry", "A field or map entry is read that does not exist.
+
+    port = services.\"egov-usr\".port
+
+Fix the key (the help line suggests the closest one), or give a default for entries that may be missing: `services.\"x\".port ?? 8080` only works when the left side is `none`, so prefer `if contains(services, \"x\") then ... else ...`."),
+    code!("E0502", "division by zero", "A division or remainder has a divisor of zero.
+
+    per_replica = total / replicas     // replicas = 0
+
+Guard it: `if replicas == 0 then 0 else total / replicas`."),
+    code!("E0503", "integer overflow", "An Int operation's result does not fit in 64 bits. digitc stops instead of wrapping around.
+
+    x = 9223372036854775807 + 1"),
+    code!("E0504", "index out of range", "A list is indexed past its end (indexes start at 0).
+
+    first_topic = kafka.topics[3]      // only 2 topics
+
+Check `len(xs)` first."),
+    code!("E0505", "cycle", "A field's value depends on itself, directly or through other fields, so it has no value.
+
+    memory = memory_limit
+    memory_limit = memory
+
+The message names the whole cycle. Give one of the fields a value that does not refer back."),
+    code!("E0506", "evaluation too long", "Evaluation stopped after too many steps. A configuration never needs this much work; look for a huge `range` or nested comprehensions.
+
+    xs = [for i in range(0, 1000000) for j in range(0, 1000000): i * j]"),
+    code!("E0507", "wrong arguments", "A builtin is called with the wrong number or types of arguments. The help line shows its signature.
+
+    join(\",\", names)      // arguments swapped
+    join(names, \",\")      // fine"),
+    code!("E0508", "not amendable", "`{ ... }` amends records, maps and schema instances; a scalar or list cannot be amended.
+
+    replicas { count = 2 }
+
+Use `=` to replace a value, `+=` to append to a list."),
+    code!("E0509", "cannot read file", "`read_file` could not read the file. Its path is relative to the file that calls it.
+
+    config = read_file(\"files/app.conf\")"),
+    code!("E0510", "read outside the project", "`read_file` may only read files below the project directory (the deepest directory holding the entry file and the modules it amends and imports), so a configuration cannot pull in arbitrary files from the machine that builds it.
+
+    key = read_file(\"../../etc/passwd\")
+
+Copy the file into the project."),
+    code!("E0511", "malformed secret", "`secret(...)` takes an encrypted envelope, `dg1:` followed by base64url text, as written by `digitc secret set`.
+
+    password = secret(\"hunter2\")
+
+Encrypt the value: `digitc secret set FILE PATH` reads it from stdin."),
+    code!("E0512", "invalid quantity", "A quantity literal could not be read.
+
+Quantities are a number and a Kubernetes suffix: `250m`, `512Mi`, `1.5Gi`, `10G`."),
+    code!("E0601", "out of range", "An Int is outside the range its type allows (bounds are inclusive).
+
+    // replicas: Int(0..)
+    replicas = -1
+
+Use a value in range."),
+    code!("E0602", "invalid domain value", "A value does not fit a checked domain type: `Name` (a DNS-1123 label: lower-case letters, digits and `-`, at most 63 characters), `Port` (1..65535), `Image` (`registry/repo:tag` or `repo@sha256:...`), `Cron` (five fields) or `EnvName` (a C identifier).
+
+    name = \"Egov_User\"
+    name = \"egov-user\"        // fine"),
+    code!("E0603", "check failed", "A `check` of a schema is false for this instance. The message says what the check wants.
+
+    resources { memory = 1Gi, memory_limit = 512Mi }
+
+    error: the memory limit is below the memory request
+
+Change the values so the check holds."),
+    code!("E0604", "missing required field", "A field declared without a default (`image: Image`) is never set on this instance.
+
+    services.\"egov-user\" { replicas = 2 }      // no image
+
+Set it:
+
+    services.\"egov-user\" { image = \"egovio/egov-user:1.2.0\" }"),
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        let codes: Vec<&str> = super::REGISTRY.iter().map(|c| c.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+}

@@ -1,0 +1,454 @@
+//! Builtin functions.
+//!
+//! Each call checks its arity and argument types and reports a mistake at
+//! the call with the signature in the help. Secrets are refused by every
+//! builtin but `secret`. Bulk work (`range`, `sort`, ...) spends fuel in
+//! proportion, so runaway programs stop with an error.
+
+use super::scope::Scope;
+use super::{EvalError, Evaluator};
+use crate::loader::{is_inside, resolve_relative};
+use crate::suggest;
+use crate::value::{Value, ValueKind};
+use base64::Engine;
+use digit_lang::ast::{Expr, Ident};
+use digit_lang::Span;
+use sha2::Digest;
+use std::rc::Rc;
+
+/// The largest list `range` makes.
+pub const MAX_RANGE: i64 = 1_000_000;
+
+/// Name, minimum and maximum argument counts, signature.
+pub const BUILTINS: &[(&str, usize, usize, &str)] = &[
+    ("len", 1, 1, "len(x: String | [T] | {K: V}) -> Int"),
+    ("keys", 1, 1, "keys(x: record or map) -> [String]"),
+    ("values", 1, 1, "values(x: record or map) -> [V]"),
+    ("join", 2, 2, "join(xs: [String], sep: String) -> String"),
+    ("split", 2, 2, "split(s: String, sep: String) -> [String]"),
+    ("upper", 1, 1, "upper(s: String) -> String"),
+    ("lower", 1, 1, "lower(s: String) -> String"),
+    (
+        "replace",
+        3,
+        3,
+        "replace(s: String, from: String, to: String) -> String",
+    ),
+    (
+        "contains",
+        2,
+        2,
+        "contains(s: String | [T] | {K: V}, x) -> Bool",
+    ),
+    (
+        "starts_with",
+        2,
+        2,
+        "starts_with(s: String, prefix: String) -> Bool",
+    ),
+    (
+        "ends_with",
+        2,
+        2,
+        "ends_with(s: String, suffix: String) -> Bool",
+    ),
+    (
+        "range",
+        2,
+        2,
+        "range(from: Int, to: Int) -> [Int]  (to excluded)",
+    ),
+    (
+        "sort",
+        1,
+        1,
+        "sort(xs: [Int | Float | String | Quantity]) -> [T]",
+    ),
+    ("unique", 1, 1, "unique(xs: [T]) -> [T]"),
+    ("flatten", 1, 1, "flatten(xss: [[T]]) -> [T]"),
+    ("all", 1, 1, "all(xs: [Bool]) -> Bool"),
+    ("any", 1, 1, "any(xs: [Bool]) -> Bool"),
+    ("min", 1, usize::MAX, "min(xs: [T]) or min(a, b, ...) -> T"),
+    ("max", 1, usize::MAX, "max(xs: [T]) or max(a, b, ...) -> T"),
+    ("to_json", 1, 1, "to_json(x) -> String"),
+    ("base64", 1, 1, "base64(s: String) -> String"),
+    ("sha256", 1, 1, "sha256(s: String) -> String  (hex)"),
+    (
+        "read_file",
+        1,
+        1,
+        "read_file(path: String) -> String  (relative to this file)",
+    ),
+    (
+        "secret",
+        1,
+        1,
+        "secret(envelope: String) -> Secret  (\"dg1:...\")",
+    ),
+];
+
+type R<'a> = Result<ValueKind<'a>, String>;
+
+/// The keys and values of a record or map.
+type Entries<'a> = (Rc<Vec<Rc<str>>>, Vec<Value<'a>>);
+
+impl<'a> Evaluator<'a> {
+    pub(crate) fn call(
+        &self,
+        func: &'a Ident,
+        args: &'a [Expr],
+        env: &Scope<'a>,
+        span: Span,
+    ) -> Value<'a> {
+        let Some(&(name, min, max, sig)) = BUILTINS.iter().find(|b| b.0 == func.name) else {
+            let help = suggest::best(&func.name, BUILTINS.iter().map(|b| b.0))
+                .map(|c| format!("did you mean `{c}`?"));
+            self.report(EvalError::UnknownFunction {
+                span: func.span,
+                name: func.name.clone(),
+                help,
+            });
+            return Value::invalid(span);
+        };
+        let bad = |problem: String| {
+            self.report(EvalError::BadCall {
+                span,
+                func: name.into(),
+                signature: sig.into(),
+                problem,
+            });
+            Value::invalid(span)
+        };
+        if args.len() < min || args.len() > max {
+            let want = if min == max {
+                format!("{min}")
+            } else {
+                format!("at least {min}")
+            };
+            return bad(format!(
+                "expected {want} argument{}, found {}",
+                if min == 1 && max == 1 { "" } else { "s" },
+                args.len()
+            ));
+        }
+        let vals: Vec<Value<'a>> = args.iter().map(|a| self.eval(a, env, None)).collect();
+        if vals.iter().any(Value::is_invalid) {
+            return Value::invalid(span);
+        }
+        if name != "secret" {
+            if let Some(s) = vals.iter().find(|v| matches!(v.kind, ValueKind::Secret(_))) {
+                self.report(EvalError::SecretMisuse {
+                    span: s.span,
+                    what: format!("passed to `{name}`"),
+                });
+                return Value::invalid(span);
+            }
+        }
+        match self.apply(name, &vals, span) {
+            Ok(ValueKind::Invalid) => Value::invalid(span),
+            Ok(k) => Value::new(k, span),
+            Err(problem) => bad(problem),
+        }
+    }
+
+    fn apply(&self, name: &str, a: &[Value<'a>], span: Span) -> R<'a> {
+        use ValueKind as K;
+        match name {
+            "len" => match &a[0].kind {
+                K::Str(s) => Ok(K::Int(s.chars().count() as i64)),
+                K::List(xs) => Ok(K::Int(xs.len() as i64)),
+                K::Object(o) => Ok(K::Int(self.keys(o).len() as i64)),
+                _ => Err(format!("cannot take the length of {}", a[0].describe())),
+            },
+            "keys" => Ok(K::List(Rc::new(
+                self.obj_arg(&a[0])?
+                    .0
+                    .iter()
+                    .map(|k| Value::str(k.clone(), span))
+                    .collect(),
+            ))),
+            "values" => Ok(K::List(Rc::new(self.obj_arg(&a[0])?.1))),
+            "join" => {
+                let xs = strings(&a[0])?;
+                Ok(K::Str(xs.join(&*string(&a[1])?).into()))
+            }
+            "split" => {
+                let (s, sep) = (string(&a[0])?, string(&a[1])?);
+                if sep.is_empty() {
+                    return Err("the separator is empty".into());
+                }
+                Ok(K::List(Rc::new(
+                    s.split(&*sep).map(|p| Value::str(p, span)).collect(),
+                )))
+            }
+            "upper" => Ok(K::Str(string(&a[0])?.to_uppercase().into())),
+            "lower" => Ok(K::Str(string(&a[0])?.to_lowercase().into())),
+            "replace" => {
+                let from = string(&a[1])?;
+                if from.is_empty() {
+                    return Err("the text to replace is empty".into());
+                }
+                Ok(K::Str(
+                    string(&a[0])?.replace(&*from, &string(&a[2])?).into(),
+                ))
+            }
+            "contains" => self.contains(&a[0], &a[1]),
+            "starts_with" => Ok(K::Bool(string(&a[0])?.starts_with(&*string(&a[1])?))),
+            "ends_with" => Ok(K::Bool(string(&a[0])?.ends_with(&*string(&a[1])?))),
+            "range" => self.range(int(&a[0])?, int(&a[1])?, span),
+            "sort" => self.sort(list(&a[0])?, span),
+            "unique" => {
+                let mut out: Vec<Value<'a>> = Vec::new();
+                for x in list(&a[0])?.iter() {
+                    if !out.iter().any(|y| self.equal(x, y)) {
+                        out.push(x.clone());
+                    }
+                }
+                Ok(K::List(Rc::new(out)))
+            }
+            "flatten" => {
+                let mut out = Vec::new();
+                for x in list(&a[0])?.iter() {
+                    out.extend(list(x)?.iter().cloned());
+                }
+                Ok(K::List(Rc::new(out)))
+            }
+            "all" | "any" => {
+                let bools = list(&a[0])?
+                    .iter()
+                    .map(boolean)
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(K::Bool(if name == "all" {
+                    bools.iter().all(|b| *b)
+                } else {
+                    bools.iter().any(|b| *b)
+                }))
+            }
+            "min" | "max" => self.min_max(name == "max", a, span),
+            "to_json" => {
+                let j = self.to_json_checked(&a[0])?;
+                Ok(K::Str(serde_json::to_string(&j).unwrap_or_default().into()))
+            }
+            "base64" => Ok(K::Str(
+                base64::engine::general_purpose::STANDARD
+                    .encode(string(&a[0])?.as_bytes())
+                    .into(),
+            )),
+            "sha256" => {
+                let digest = sha2::Sha256::digest(string(&a[0])?.as_bytes());
+                Ok(K::Str(
+                    digest
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect::<String>()
+                        .into(),
+                ))
+            }
+            "read_file" => self.read_file(&a[0], span),
+            "secret" => make_secret(&a[0]),
+            _ => Err("unknown builtin".into()),
+        }
+    }
+
+    fn obj_arg(&self, v: &Value<'a>) -> Result<Entries<'a>, String> {
+        let ValueKind::Object(o) = &v.kind else {
+            return Err(format!("expected a record or map, found {}", v.describe()));
+        };
+        let keys = self.keys(o);
+        let vals = keys
+            .iter()
+            .filter_map(|k| self.field(o, k, v.span))
+            .collect();
+        Ok((keys, vals))
+    }
+
+    fn contains(&self, hay: &Value<'a>, needle: &Value<'a>) -> R<'a> {
+        match (&hay.kind, &needle.kind) {
+            (ValueKind::Str(s), ValueKind::Str(n)) => Ok(ValueKind::Bool(s.contains(&**n))),
+            (ValueKind::List(xs), _) => {
+                Ok(ValueKind::Bool(xs.iter().any(|x| self.equal(x, needle))))
+            }
+            (ValueKind::Object(o), ValueKind::Str(k)) => {
+                Ok(ValueKind::Bool(self.keys(o).iter().any(|x| x == k)))
+            }
+            _ => Err(format!(
+                "cannot look for {} in {}",
+                needle.describe(),
+                hay.describe()
+            )),
+        }
+    }
+
+    fn range(&self, from: i64, to: i64, span: Span) -> R<'a> {
+        let n = to.saturating_sub(from).max(0);
+        if n > MAX_RANGE {
+            return Err(format!(
+                "the range has {n} elements; at most {MAX_RANGE} are allowed"
+            ));
+        }
+        if !self.spend(n as u64, span) {
+            return Ok(ValueKind::Invalid);
+        }
+        Ok(ValueKind::List(Rc::new(
+            (from..to)
+                .map(|i| Value::new(ValueKind::Int(i), span))
+                .collect(),
+        )))
+    }
+
+    fn sort(&self, xs: &Rc<Vec<Value<'a>>>, span: Span) -> R<'a> {
+        if !self.spend(xs.len() as u64, span) {
+            return Ok(ValueKind::Invalid);
+        }
+        let mut out: Vec<Value<'a>> = xs.iter().cloned().collect();
+        if let Some(bad) = out.iter().find(|x| {
+            !matches!(
+                x.kind,
+                ValueKind::Int(_)
+                    | ValueKind::Float(_)
+                    | ValueKind::Str(_)
+                    | ValueKind::Quantity(_)
+            )
+        }) {
+            return Err(format!("cannot sort {}", bad.describe()));
+        }
+        let kinds: std::collections::HashSet<_> = out
+            .iter()
+            .map(|x| std::mem::discriminant(&x.kind))
+            .collect();
+        let numeric = out
+            .iter()
+            .all(|x| matches!(x.kind, ValueKind::Int(_) | ValueKind::Float(_)));
+        if kinds.len() > 1 && !numeric {
+            return Err("cannot sort a list mixing kinds of values".into());
+        }
+        out.sort_by(|a, b| order(a, b));
+        Ok(ValueKind::List(Rc::new(out)))
+    }
+
+    fn min_max(&self, max: bool, a: &[Value<'a>], span: Span) -> R<'a> {
+        let xs: Vec<Value<'a>> = match a {
+            [one] => list(one)?.iter().cloned().collect(),
+            many => many.to_vec(),
+        };
+        let sorted = self.sort(&Rc::new(xs), span)?;
+        let ValueKind::List(s) = sorted else {
+            return Ok(sorted);
+        };
+        let pick = if max { s.last() } else { s.first() };
+        pick.map(|v| v.kind.clone())
+            .ok_or_else(|| "the list is empty".to_string())
+    }
+
+    fn to_json_checked(&self, v: &Value<'a>) -> Result<serde_json::Value, String> {
+        if crate::output::contains_secret(self, v) {
+            return Err("the value contains a Secret, which cannot be turned into text".into());
+        }
+        Ok(crate::output::to_json(self, v))
+    }
+
+    fn read_file(&self, p: &Value<'a>, span: Span) -> R<'a> {
+        let rel = string(p)?;
+        let (loader, root) = self.files();
+        let from = self
+            .graph
+            .modules
+            .iter()
+            .find(|m| m.file == span.file)
+            .and_then(|m| match &m.key {
+                crate::modules::ModuleKey::File(f) => Some(f.clone()),
+                crate::modules::ModuleKey::Std(_) => None,
+            });
+        let Some(from) = from else {
+            return Err("read_file is not available in the standard library".into());
+        };
+        let path = resolve_relative(&from, &rel);
+        let fail = |reason: String, escapes: bool| {
+            self.report(EvalError::ReadFile {
+                span: p.span,
+                path: rel.to_string(),
+                reason,
+                escapes,
+            });
+            Ok(ValueKind::Invalid)
+        };
+        if !is_inside(root, &path) {
+            return fail("the path leaves the project directory".into(), true);
+        }
+        match loader.read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(s) => Ok(ValueKind::Str(s.into())),
+                Err(_) => fail("the file is not UTF-8 text".into(), false),
+            },
+            Err(e) => fail(e.to_string(), false),
+        }
+    }
+}
+
+fn make_secret<'a>(v: &Value<'a>) -> R<'a> {
+    let s = string(v)?;
+    let Some(body) = s.strip_prefix("dg1:") else {
+        return Err("the envelope must start with `dg1:`".into());
+    };
+    let ok = !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=');
+    if !ok {
+        return Err("after `dg1:` comes base64url text (A-Z a-z 0-9 - _)".into());
+    }
+    Ok(ValueKind::Secret(Rc::new(crate::value::Secret::new(s))))
+}
+
+fn string(v: &Value<'_>) -> Result<Rc<str>, String> {
+    match &v.kind {
+        ValueKind::Str(s) => Ok(s.clone()),
+        _ => Err(format!("expected a String, found {}", v.describe())),
+    }
+}
+
+fn int(v: &Value<'_>) -> Result<i64, String> {
+    match v.kind {
+        ValueKind::Int(n) => Ok(n),
+        _ => Err(format!("expected an Int, found {}", v.describe())),
+    }
+}
+
+fn boolean(v: &Value<'_>) -> Result<bool, String> {
+    match v.kind {
+        ValueKind::Bool(b) => Ok(b),
+        _ => Err(format!("expected a Bool, found {}", v.describe())),
+    }
+}
+
+fn list<'v, 'a>(v: &'v Value<'a>) -> Result<&'v Rc<Vec<Value<'a>>>, String> {
+    match &v.kind {
+        ValueKind::List(xs) => Ok(xs),
+        _ => Err(format!("expected a list, found {}", v.describe())),
+    }
+}
+
+fn strings(v: &Value<'_>) -> Result<Vec<String>, String> {
+    list(v)?
+        .iter()
+        .map(|x| string(x).map(|s| s.to_string()))
+        .collect()
+}
+
+fn order(a: &Value<'_>, b: &Value<'_>) -> std::cmp::Ordering {
+    use ValueKind as K;
+    match (&a.kind, &b.kind) {
+        (K::Int(x), K::Int(y)) => x.cmp(y),
+        (K::Str(x), K::Str(y)) => x.cmp(y),
+        (K::Quantity(x), K::Quantity(y)) => x.cmp(y),
+        (K::Int(_) | K::Float(_), K::Int(_) | K::Float(_)) => {
+            let f = |v: &Value<'_>| match v.kind {
+                K::Int(n) => n as f64,
+                K::Float(x) => x,
+                _ => 0.0,
+            };
+            f(a).total_cmp(&f(b))
+        }
+        _ => std::cmp::Ordering::Equal,
+    }
+}

@@ -1,0 +1,237 @@
+//! Checking a value against its declared type.
+//!
+//! In: a value, the type of the place it is stored at, the place's path and
+//! the declaration's span. Out: the value (converted where the type says so:
+//! a record becomes a schema instance or a map, an Int a Float, a Secret
+//! learns its path) or `Invalid` after one diagnostic at the value's origin
+//! with a label at the declaration.
+
+use super::object::ObjKind;
+use super::{EvalError, Evaluator};
+use crate::domain;
+use crate::types::Ty;
+use crate::value::{Value, ValueKind};
+use digit_lang::Span;
+use std::rc::Rc;
+
+/// A checked value, or the error and the span the value becomes invalid at.
+type Checked<'a> = Result<Value<'a>, Box<(Span, EvalError)>>;
+
+fn fail<'a>(t: (Span, EvalError)) -> Checked<'a> {
+    Err(Box::new(t))
+}
+
+/// Where a checked value is stored.
+struct Ctx<'p> {
+    path: Option<&'p Rc<str>>,
+    decl: Option<Span>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// Checks `v` against `ty`; see the module header.
+    pub fn check_value(
+        &self,
+        v: Value<'a>,
+        ty: &Rc<Ty>,
+        path: Option<&Rc<str>>,
+        decl: Option<Span>,
+    ) -> Value<'a> {
+        let ctx = Ctx { path, decl };
+        match self.check(v, ty, &ctx) {
+            Ok(v) => v,
+            Err(b) => {
+                let (span, e) = *b;
+                self.report(e);
+                Value::invalid(span)
+            }
+        }
+    }
+
+    fn check(&self, v: Value<'a>, ty: &Rc<Ty>, ctx: &Ctx<'_>) -> Checked<'a> {
+        use ValueKind as K;
+        let span = v.span;
+        let mismatch = |help: Option<String>| {
+            fail((
+                span,
+                EvalError::TypeMismatch {
+                    span,
+                    path: ctx.path.map(|p| p.to_string()),
+                    expected: ty.to_string(),
+                    found: v.describe(),
+                    decl: ctx.decl,
+                    help,
+                },
+            ))
+        };
+        match (&**ty, &v.kind) {
+            (_, K::Invalid) | (Ty::Any | Ty::Unknown, _) => Ok(v),
+            (Ty::Optional(_), K::None) => Ok(v),
+            (Ty::Optional(t), _) => self.check(v, t, ctx),
+            (Ty::Bool, K::Bool(_))
+            | (Ty::Float, K::Float(_))
+            | (Ty::Str, K::Str(_))
+            | (Ty::Quantity, K::Quantity(_)) => Ok(v),
+            (Ty::Float, K::Int(n)) => Ok(Value::new(K::Float(*n as f64), span)),
+            (Ty::Int { lo, hi }, K::Int(n)) => {
+                if lo.is_some_and(|lo| *n < lo) || hi.is_some_and(|hi| *n > hi) {
+                    return fail((
+                        span,
+                        EvalError::OutOfRange {
+                            span,
+                            path: ctx.path.map(|p| p.to_string()),
+                            value: *n,
+                            ty: ty.to_string(),
+                            decl: ctx.decl,
+                        },
+                    ));
+                }
+                Ok(v)
+            }
+            (Ty::Secret, K::Secret(s)) => {
+                let s = match ctx.path {
+                    Some(p) if s.path.is_none() => Rc::new(s.with_path(p.clone())),
+                    _ => s.clone(),
+                };
+                Ok(Value::new(K::Secret(s), span))
+            }
+            (Ty::Secret, K::Str(_)) => fail((
+                span,
+                EvalError::PlaintextSecret {
+                    span,
+                    path: ctx.path.map(|p| p.to_string()),
+                    decl: ctx.decl,
+                },
+            )),
+            (Ty::Quantity, K::Str(s)) if s.parse::<crate::quantity::Quantity>().is_ok() => {
+                mismatch(Some(format!(
+                    "write {s} without quotes: quantities are not strings"
+                )))
+            }
+            (Ty::Name | Ty::Image | Ty::Cron | Ty::EnvName, K::Str(s)) => {
+                self.check_domain(&v, s, ty, ctx)
+            }
+            (Ty::Port, K::Int(n)) => match domain::check_port(*n) {
+                Ok(()) => Ok(v),
+                Err(e) => fail((span, self.domain_error(span, ty, e, ctx))),
+            },
+            (Ty::Literal(l), K::Str(s)) if l == s => Ok(v),
+            (Ty::Union(ts), _) => self.check_union(v, ty, ts, ctx),
+            (Ty::List(el), K::List(xs)) => Ok(self.check_list(xs, el, ctx, span)),
+            (Ty::Map(..), K::Object(o)) if !matches!(o.kind, ObjKind::Schema(..)) => {
+                Ok(self.conform(v, ty))
+            }
+            (Ty::Schema(id, _), K::Object(o)) => match &o.kind {
+                ObjKind::Schema(have, _) if have == id => Ok(v),
+                ObjKind::Record => Ok(self.conform(v, ty)),
+                _ => mismatch(None),
+            },
+            (_, K::Secret(_)) => fail((
+                span,
+                EvalError::SecretMisuse {
+                    span,
+                    what: format!("stored where {ty} is expected"),
+                },
+            )),
+            (Ty::Str, K::Int(_) | K::Float(_) | K::Bool(_) | K::Quantity(_)) => mismatch(Some(
+                "use string interpolation to make a String: \"${x}\"".into(),
+            )),
+            _ => mismatch(None),
+        }
+    }
+
+    fn check_domain(&self, v: &Value<'a>, s: &str, ty: &Rc<Ty>, ctx: &Ctx<'_>) -> Checked<'a> {
+        let r = match &**ty {
+            Ty::Name => domain::check_name(s),
+            Ty::Image => domain::check_image(s),
+            Ty::Cron => domain::check_cron(s),
+            _ => domain::check_env_name(s),
+        };
+        match r {
+            Ok(()) => Ok(v.clone()),
+            Err(e) => fail((v.span, self.domain_error(v.span, ty, e, ctx))),
+        }
+    }
+
+    fn domain_error(
+        &self,
+        span: Span,
+        ty: &Rc<Ty>,
+        e: domain::DomainError,
+        ctx: &Ctx<'_>,
+    ) -> EvalError {
+        EvalError::Domain {
+            span,
+            path: ctx.path.map(|p| p.to_string()),
+            ty: ty.to_string(),
+            message: e.message,
+            help: e.help,
+            decl: ctx.decl,
+        }
+    }
+
+    fn check_union(&self, v: Value<'a>, ty: &Rc<Ty>, ts: &[Rc<Ty>], ctx: &Ctx<'_>) -> Checked<'a> {
+        for t in ts {
+            if self.fits(&v, t) {
+                return self.check(v, t, ctx);
+            }
+        }
+        let span = v.span;
+        fail((
+            span,
+            EvalError::TypeMismatch {
+                span,
+                path: ctx.path.map(|p| p.to_string()),
+                expected: ty.to_string(),
+                found: match &v.kind {
+                    ValueKind::Str(s) => format!("{s:?}"),
+                    _ => v.describe(),
+                },
+                decl: ctx.decl,
+                help: None,
+            },
+        ))
+    }
+
+    /// A quick shape test used to pick a union alternative.
+    fn fits(&self, v: &Value<'a>, t: &Rc<Ty>) -> bool {
+        use ValueKind as K;
+        match (&**t, &v.kind) {
+            (Ty::Any | Ty::Unknown, _) => true,
+            (Ty::Optional(_), K::None) => true,
+            (Ty::Optional(t), _) => self.fits(v, t),
+            (Ty::Literal(l), K::Str(s)) => l == s,
+            (Ty::Str | Ty::Name | Ty::Image | Ty::Cron | Ty::EnvName, K::Str(_)) => true,
+            (Ty::Int { .. } | Ty::Port, K::Int(_)) => true,
+            (Ty::Float, K::Int(_) | K::Float(_)) => true,
+            (Ty::Bool, K::Bool(_))
+            | (Ty::Quantity, K::Quantity(_))
+            | (Ty::Secret, K::Secret(_)) => true,
+            (Ty::List(_), K::List(_)) => true,
+            (Ty::Map(..), K::Object(o)) => !matches!(o.kind, ObjKind::Schema(..)),
+            (Ty::Schema(id, _), K::Object(o)) => {
+                matches!(&o.kind, ObjKind::Schema(have, _) if have == id)
+            }
+            (Ty::Union(ts), _) => ts.iter().any(|t| self.fits(v, t)),
+            _ => false,
+        }
+    }
+
+    fn check_list(
+        &self,
+        xs: &Rc<Vec<Value<'a>>>,
+        el: &Rc<Ty>,
+        ctx: &Ctx<'_>,
+        span: Span,
+    ) -> Value<'a> {
+        let mut out = Vec::with_capacity(xs.len());
+        for (i, x) in xs.iter().enumerate() {
+            let path: Option<Rc<str>> = ctx.path.map(|p| Rc::from(format!("{p}[{i}]")));
+            let v = self.check_value(x.clone(), el, path.as_ref(), ctx.decl);
+            if let (ValueKind::Object(o), Some(p)) = (&v.kind, &path) {
+                o.settle(p, None);
+            }
+            out.push(v);
+        }
+        Value::new(ValueKind::List(Rc::new(out)), span)
+    }
+}

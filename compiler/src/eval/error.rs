@@ -1,0 +1,307 @@
+//! Errors found while evaluating, and their diagnostics.
+
+use digit_lang::{Diagnostic, Span, ToDiagnostic};
+
+/// A problem found by evaluation or validation. Each variant converts into
+/// one diagnostic; the value involved becomes `Invalid`, so nothing cascades.
+#[derive(Clone, Debug)]
+pub enum EvalError {
+    /// ```txt
+    /// replicas = "two"
+    ///            ^^^^^ expected Int(0..), found a String
+    /// ```
+    TypeMismatch {
+        span: Span,
+        path: Option<String>,
+        expected: String,
+        found: String,
+        decl: Option<Span>,
+        help: Option<String>,
+    },
+    /// ```txt
+    /// password = "hunter2"
+    ///            ^^^^^^^^^ a plaintext secret
+    /// ```
+    PlaintextSecret {
+        span: Span,
+        path: Option<String>,
+        decl: Option<Span>,
+    },
+    /// ```txt
+    /// "url=${secrets.db.password}"
+    ///        ^^^^^^^^^^^^^^^^^^^ a Secret cannot be put in a string
+    /// ```
+    SecretMisuse { span: Span, what: String },
+    /// ```txt
+    /// x = 1 + "a"
+    ///     ^^^^^^^ cannot add an Int and a String
+    /// ```
+    BadOperands {
+        span: Span,
+        op: String,
+        lhs: String,
+        rhs: String,
+    },
+    /// ```txt
+    /// url = "${hots}"
+    ///          ^^^^ not defined; did you mean `host`?
+    /// ```
+    UndefinedName {
+        span: Span,
+        name: String,
+        help: Option<String>,
+    },
+    /// ```txt
+    /// replcas = 3      // in a Service
+    /// ^^^^^^^ Service has no field `replcas`
+    /// ```
+    UnknownField {
+        span: Span,
+        name: String,
+        owner: String,
+        decl: Option<Span>,
+        help: Option<String>,
+    },
+    /// ```txt
+    /// x = services."egov-usr".port
+    ///              ^^^^^^^^^^ no such entry
+    /// ```
+    MissingKey {
+        span: Span,
+        key: String,
+        owner: String,
+        help: Option<String>,
+    },
+    /// ```txt
+    /// x = 10 / 0
+    ///     ^^^^^^
+    /// ```
+    DivisionByZero { span: Span },
+    /// ```txt
+    /// x = 9223372036854775807 + 1
+    /// ```
+    Overflow { span: Span, op: String },
+    /// ```txt
+    /// x = [1, 2][5]
+    ///            ^ the list has 2 elements
+    /// ```
+    IndexOutOfRange { span: Span, index: i64, len: usize },
+    /// ```txt
+    /// a = b
+    /// b = a
+    /// ```
+    Cycle { span: Span, cycle: Vec<String> },
+    /// A program that runs too long: `len(range(0, 100000000))`.
+    OutOfFuel { span: Span },
+    /// ```txt
+    /// len(1, 2)
+    /// ```
+    BadCall {
+        span: Span,
+        func: String,
+        signature: String,
+        problem: String,
+    },
+    /// ```txt
+    /// lenght(xs)
+    /// ```
+    UnknownFunction {
+        span: Span,
+        name: String,
+        help: Option<String>,
+    },
+    /// ```txt
+    /// replicas { x = 1 }   // replicas is an Int
+    /// ```
+    NotAmendable { span: Span, found: String },
+    /// ```txt
+    /// read_file("../../etc/passwd")
+    /// ```
+    ReadFile {
+        span: Span,
+        path: String,
+        reason: String,
+        escapes: bool,
+    },
+    /// ```txt
+    /// secret("hunter2")
+    /// ```
+    BadSecret { span: Span, problem: String },
+    /// An invalid quantity literal such as `1.5.5Gi`.
+    BadQuantity { span: Span, problem: String },
+    /// ```txt
+    /// replicas = -1      // replicas: Int(0..)
+    /// ```
+    OutOfRange {
+        span: Span,
+        path: Option<String>,
+        value: i64,
+        ty: String,
+        decl: Option<Span>,
+    },
+    /// ```txt
+    /// name = "Egov_User"   // name: Name
+    /// ```
+    Domain {
+        span: Span,
+        path: Option<String>,
+        ty: String,
+        message: String,
+        help: Option<String>,
+        decl: Option<Span>,
+    },
+    /// ```txt
+    /// check memory_limit >= memory : "the memory limit is below the memory request"
+    /// ```
+    CheckFailed {
+        span: Span,
+        path: String,
+        message: String,
+        check: Span,
+    },
+    /// ```txt
+    /// "egov-user" { replicas = 2 }   // but Service.image is required
+    /// ```
+    MissingField {
+        span: Span,
+        field: String,
+        path: String,
+        decl: Span,
+    },
+    /// `for x in 3 { }`, `if "yes" then ...`.
+    NotIterable { span: Span, found: String },
+}
+
+fn in_path(path: &Option<String>) -> String {
+    path.as_ref()
+        .map(|p| format!(" at `{p}`"))
+        .unwrap_or_default()
+}
+
+impl ToDiagnostic for EvalError {
+    fn to_diagnostic(&self) -> Diagnostic {
+        use EvalError::*;
+        match self {
+            TypeMismatch { span, path, expected, found, decl, help } => {
+                let mut d = Diagnostic::error("E0401", *span, format!("expected {expected}, found {found}{}", in_path(path)))
+                    .with_label(format!("expected {expected}"));
+                if let Some(decl) = decl {
+                    d = d.with_secondary(*decl, format!("declared as {expected} here"));
+                }
+                if let Some(h) = help {
+                    d = d.with_help(h.clone());
+                }
+                d
+            }
+            PlaintextSecret { span, path, decl } => {
+                let mut d = Diagnostic::error("E0402", *span, format!("a plaintext secret{}", in_path(path)))
+                    .with_label("expected an encrypted Secret, found a plain String")
+                    .with_help("encrypt it with `digitc secret set FILE PATH` (the value is read from stdin) and remove the plaintext from history");
+                if let Some(decl) = decl {
+                    d = d.with_secondary(*decl, "declared as Secret here");
+                }
+                d
+            }
+            SecretMisuse { span, what } => Diagnostic::error("E0403", *span, format!("a Secret cannot be {what}"))
+                .with_label("this is a Secret")
+                .with_help("secrets only go to fields typed Secret (such as `secret_env`), which become Kubernetes secret references"),
+            BadOperands { span, op, lhs, rhs } => Diagnostic::error("E0404", *span, format!("cannot apply `{op}` to {lhs} and {rhs}"))
+                .with_label(format!("{lhs} {op} {rhs}")),
+            UndefinedName { span, name, help } => {
+                let d = Diagnostic::error("E0301", *span, format!("`{name}` is not defined"))
+                    .with_label("not found in this scope");
+                match help {
+                    Some(h) => d.with_help(h.clone()),
+                    None => d,
+                }
+            }
+            UnknownField { span, name, owner, decl, help } => {
+                let mut d = Diagnostic::error("E0303", *span, format!("{owner} has no field `{name}`"))
+                    .with_label("unknown field");
+                if let Some(decl) = decl {
+                    d = d.with_secondary(*decl, format!("{owner} is declared here"));
+                }
+                d.with_help(help.clone().unwrap_or_else(|| format!("only the fields declared by {owner} can be set")))
+            }
+            MissingKey { span, key, owner, help } => {
+                let d = Diagnostic::error("E0501", *span, format!("{owner} has no `{key}`")).with_label("no such field or entry");
+                match help {
+                    Some(h) => d.with_help(h.clone()),
+                    None => d.with_help("use `x ?? default` for entries that may be missing"),
+                }
+            }
+            DivisionByZero { span } => Diagnostic::error("E0502", *span, "division by zero").with_label("the divisor is 0"),
+            Overflow { span, op } => Diagnostic::error("E0503", *span, format!("integer overflow in `{op}`"))
+                .with_label("the result does not fit in 64 bits"),
+            IndexOutOfRange { span, index, len } => Diagnostic::error("E0504", *span, format!("index {index} is out of range"))
+                .with_label(format!("the list has {len} element{}", if *len == 1 { "" } else { "s" }))
+                .with_help("indexes start at 0"),
+            Cycle { span, cycle } => Diagnostic::error("E0505", *span, format!("cycle: {}", cycle.join(" -> ")))
+                .with_label("this field depends on itself")
+                .with_help("break the cycle by giving one of these fields a value that does not refer back"),
+            OutOfFuel { span } => Diagnostic::error("E0506", *span, "evaluation takes too long")
+                .with_label("stopped here after too many steps")
+                .with_help("a configuration should not need this much work; look for a huge `range` or nested loops"),
+            BadCall { span, func, signature, problem } => Diagnostic::error("E0507", *span, format!("wrong arguments to `{func}`: {problem}"))
+                .with_label(problem.clone())
+                .with_help(format!("the signature is `{signature}`")),
+            UnknownFunction { span, name, help } => {
+                let d = Diagnostic::error("E0304", *span, format!("unknown function `{name}`")).with_label("not a builtin function");
+                match help {
+                    Some(h) => d.with_help(h.clone()),
+                    None => d.with_help("there are no user-defined functions; see `docs/language.md` for the builtins"),
+                }
+            }
+            NotAmendable { span, found } => Diagnostic::error("E0508", *span, format!("cannot amend {found}"))
+                .with_label("only records, maps and schema instances can be amended with `{ ... }`")
+                .with_help("use `=` to replace the value"),
+            ReadFile { span, path, reason, escapes } => {
+                let code = if *escapes { "E0510" } else { "E0509" };
+                let d = Diagnostic::error(code, *span, format!("cannot read `{path}`: {reason}"));
+                if *escapes {
+                    d.with_label("outside the project").with_help("read_file only reads files below the directory of the entry file")
+                } else {
+                    d.with_label("unreadable").with_help("the path is relative to the file that calls read_file")
+                }
+            }
+            BadSecret { span, problem } => Diagnostic::error("E0511", *span, format!("not an encrypted secret: {problem}"))
+                .with_label("expected `dg1:` followed by base64url")
+                .with_help("create secrets with `digitc secret set FILE PATH`; never write them by hand"),
+            BadQuantity { span, problem } => Diagnostic::error("E0512", *span, format!("invalid quantity: {problem}")).with_label("not a quantity"),
+            OutOfRange { span, path, value, ty, decl } => {
+                let mut d = Diagnostic::error("E0601", *span, format!("{value} is out of range for {ty}{}", in_path(path)))
+                    .with_label(format!("expected {ty}"));
+                if let Some(decl) = decl {
+                    d = d.with_secondary(*decl, format!("declared as {ty} here"));
+                }
+                d
+            }
+            Domain { span, path, ty, message, help, decl } => {
+                let mut d = Diagnostic::error("E0602", *span, format!("invalid {ty}{}: {message}", in_path(path)))
+                    .with_label(format!("not a valid {ty}"));
+                if let Some(decl) = decl {
+                    d = d.with_secondary(*decl, format!("declared as {ty} here"));
+                }
+                match help {
+                    Some(h) => d.with_help(h.clone()),
+                    None => d,
+                }
+            }
+            CheckFailed { span, path, message, check } => {
+                let at = if path.is_empty() { String::new() } else { format!(" at `{path}`") };
+                Diagnostic::error("E0603", *span, format!("{message}{at}"))
+                    .with_label("this value fails a check")
+                    .with_secondary(*check, "the check")
+            }
+            MissingField { span, field, path, decl } => {
+                let at = if path.is_empty() { String::new() } else { format!(" in `{path}`") };
+                Diagnostic::error("E0604", *span, format!("missing required field `{field}`{at}"))
+                    .with_label(format!("`{field}` is never set"))
+                    .with_secondary(*decl, "declared without a default here")
+                    .with_help(format!("set it: `{field} = ...`"))
+            }
+            NotIterable { span, found } => Diagnostic::error("E0405", *span, format!("cannot use {found} here"))
+                .with_label("expected a list, record or map to iterate over, or a Bool condition"),
+        }
+    }
+}

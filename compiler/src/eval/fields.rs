@@ -1,0 +1,636 @@
+//! Field lookup: definitions across layers, folded bottom to top.
+//!
+//! The topmost `=` (assignment or declaration default) resets, `+=` appends
+//! to the value below, `{ ... }` and dotted paths amend the value below (or,
+//! with nothing below, the declared type's defaults). Generators are
+//! expanded only when their bodies could produce the key asked for.
+
+use super::object::{Layer, ObjKind, Object, Slot, Src};
+use super::scope::{Scope, ScopeNode};
+use super::{EvalError, Evaluator};
+use crate::modules::ModuleId;
+use crate::suggest;
+use crate::types::Ty;
+use crate::value::{Value, ValueKind};
+use digit_lang::ast::{self, Member, MemberKind};
+use digit_lang::Span;
+use std::rc::Rc;
+
+/// One definition of a field.
+#[derive(Clone)]
+pub struct Def<'a> {
+    pub member: &'a Member,
+    /// How many path segments are already consumed.
+    pub off: usize,
+    /// Where the member's expressions are evaluated.
+    pub env: Scope<'a>,
+    pub module: ModuleId,
+}
+
+/// What a definition does.
+enum Op<'a> {
+    Set(&'a ast::Expr),
+    Required,
+    Append(&'a ast::Expr),
+    Amend(&'a ast::Body),
+    Nested,
+}
+
+impl<'a> Def<'a> {
+    fn op(&self) -> Op<'a> {
+        let last = |path: &ast::Path| self.off + 1 >= path.len();
+        match &self.member.kind {
+            MemberKind::Decl {
+                default: Some(e), ..
+            } => Op::Set(e),
+            MemberKind::Assign { path, value } if last(path) => Op::Set(value),
+            MemberKind::Append { path, value } if last(path) => Op::Append(value),
+            MemberKind::Amend { path, body } if last(path) => Op::Amend(body),
+            MemberKind::Assign { .. } | MemberKind::Append { .. } | MemberKind::Amend { .. } => {
+                Op::Nested
+            }
+            _ => Op::Required,
+        }
+    }
+
+    /// The span of the key this definition names.
+    pub fn key_span(&self) -> Span {
+        match &self.member.kind {
+            MemberKind::Decl { name, .. } => name.span(),
+            MemberKind::Assign { path, .. }
+            | MemberKind::Append { path, .. }
+            | MemberKind::Amend { path, .. } => {
+                path.get(self.off).map_or(self.member.span, ast::Key::span)
+            }
+            _ => self.member.span,
+        }
+    }
+
+    /// The declared type, when this definition is a declaration.
+    pub fn decl_type(&self) -> Option<&'a ast::Type> {
+        match &self.member.kind {
+            MemberKind::Decl { ty, .. } => Some(ty),
+            _ => None,
+        }
+    }
+}
+
+/// The declaration of a field, when it has one.
+pub struct DeclInfo<'a> {
+    pub ty: Rc<Ty>,
+    pub span: Span,
+    /// Declared in a user module, not the standard library: a knob.
+    pub knob: bool,
+    pub doc: Option<&'a str>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// Every definition of `key` in `obj`, bottom first.
+    pub fn defs(&self, obj: &Rc<Object<'a>>, key: &str) -> Vec<Def<'a>> {
+        let mut out = Vec::new();
+        for layer in &obj.layers {
+            let env = self.member_env(layer.src, obj, &layer.scope);
+            self.collect(obj, layer.src, &env, layer.module, key, &mut out);
+        }
+        out
+    }
+
+    fn collect(
+        &self,
+        obj: &Rc<Object<'a>>,
+        src: Src<'a>,
+        env: &Scope<'a>,
+        module: ModuleId,
+        key: &str,
+        out: &mut Vec<Def<'a>>,
+    ) {
+        let off = src.offset();
+        if let Src::Nested(m, off) = src {
+            if self.member_key(m, off, env).as_deref() == Some(key) {
+                out.push(Def {
+                    member: m,
+                    off,
+                    env: env.clone(),
+                    module,
+                });
+            }
+            return;
+        }
+        let ix = self.body_index(src);
+        for pos in ix.candidates(key) {
+            let Some(m) = src.member(pos as usize) else {
+                continue;
+            };
+            match &m.kind {
+                MemberKind::For { .. } | MemberKind::If { .. } => {
+                    if self.gen_keys(m).may_produce(key) {
+                        for (body, benv) in self.expand(obj, m, env) {
+                            let s = Src::Members(body);
+                            let benv = self.lets_env(s, benv);
+                            self.collect(obj, s, &benv, module, key, out);
+                        }
+                    }
+                }
+                _ => {
+                    if self.member_key(m, off, env).as_deref() == Some(key) {
+                        out.push(Def {
+                            member: m,
+                            off,
+                            env: env.clone(),
+                            module,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// The key a member defines (computed keys evaluated in `env`).
+    fn member_key(&self, m: &'a Member, off: usize, env: &Scope<'a>) -> Option<Rc<str>> {
+        let k = match &m.kind {
+            MemberKind::Decl { name, .. } => name,
+            MemberKind::Assign { path, .. }
+            | MemberKind::Append { path, .. }
+            | MemberKind::Amend { path, .. } => path.get(off)?,
+            _ => return None,
+        };
+        match k {
+            ast::Key::Name(i) | ast::Key::Quoted(i) => Some(Rc::from(i.name.as_str())),
+            ast::Key::Computed(e) => match self.eval(e, env, None).kind {
+                ValueKind::Str(s) => Some(s),
+                ValueKind::Invalid => None,
+                _ => {
+                    self.report(EvalError::TypeMismatch {
+                        span: e.span,
+                        path: None,
+                        expected: "a String key".into(),
+                        found: self.eval(e, env, None).describe(),
+                        decl: None,
+                        help: None,
+                    });
+                    None
+                }
+            },
+        }
+    }
+
+    /// The bodies a generator produces, each with its scope.
+    fn expand(
+        &self,
+        obj: &Rc<Object<'a>>,
+        m: &'a Member,
+        env: &Scope<'a>,
+    ) -> Vec<(&'a [Member], Scope<'a>)> {
+        let id = m as *const Member as usize;
+        if obj.expanding.borrow().contains(&id) {
+            self.report(EvalError::Cycle {
+                span: m.span,
+                cycle: vec![
+                    "this generator".into(),
+                    "a field it produces".into(),
+                    "this generator".into(),
+                ],
+            });
+            return Vec::new();
+        }
+        obj.expanding.borrow_mut().push(id);
+        let out = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expand_inner(m, env));
+        obj.expanding.borrow_mut().retain(|x| *x != id);
+        out
+    }
+
+    fn expand_inner(&self, m: &'a Member, env: &Scope<'a>) -> Vec<(&'a [Member], Scope<'a>)> {
+        match &m.kind {
+            MemberKind::If {
+                cond,
+                then_body,
+                else_body,
+            } => match self.eval_cond(cond, env) {
+                Some(true) => vec![(then_body.members.as_slice(), env.clone())],
+                Some(false) => else_body
+                    .iter()
+                    .map(|b| (b.members.as_slice(), env.clone()))
+                    .collect(),
+                None => Vec::new(),
+            },
+            MemberKind::For {
+                key_var,
+                value_var,
+                iter,
+                body,
+            } => {
+                let items = self.iterate(iter, env);
+                items
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let mut e = env.clone();
+                        if let Some(kv) = key_var {
+                            e = ScopeNode::var(kv.name.as_str(), k, e);
+                        }
+                        e = ScopeNode::var(value_var.name.as_str(), v, e);
+                        (body.members.as_slice(), e)
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// True when `name` is a field of `obj` (declared or defined statically).
+    pub fn has_field(&self, obj: &Rc<Object<'a>>, name: &str) -> bool {
+        obj.layers.iter().any(|l| match l.src {
+            Src::Nested(m, off) => match &m.kind {
+                MemberKind::Assign { path, .. }
+                | MemberKind::Append { path, .. }
+                | MemberKind::Amend { path, .. } => {
+                    path.get(off).and_then(ast::Key::as_static) == Some(name)
+                }
+                _ => false,
+            },
+            src => {
+                let ix = self.body_index(src);
+                ix.keyed.contains_key(name)
+                    || ix.dynamic.iter().any(|p| {
+                        src.member(*p as usize).is_some_and(|m| {
+                            matches!(m.kind, MemberKind::For { .. } | MemberKind::If { .. })
+                                && self.gen_keys(m).keys.contains(name)
+                        })
+                    })
+            }
+        })
+    }
+
+    /// Static field names of `obj`, for did-you-mean.
+    pub(crate) fn static_names(&self, obj: &Rc<Object<'a>>) -> Vec<String> {
+        let mut out = Vec::new();
+        for l in &obj.layers {
+            if let Src::Nested(..) = l.src {
+                continue;
+            }
+            out.extend(self.body_index(l.src).keyed.keys().map(|k| k.to_string()));
+        }
+        out
+    }
+
+    /// The declaration of `key` among `defs` (the bottom-most one).
+    pub fn decl_of(&self, defs: &[Def<'a>]) -> Option<DeclInfo<'a>> {
+        let d = defs.iter().find(|d| d.decl_type().is_some())?;
+        let ty = self.resolve_type(d.decl_type()?, d.module);
+        Some(DeclInfo {
+            ty,
+            span: d.member.span,
+            knob: !self.is_stdlib(d.module),
+            doc: d.member.doc.as_ref().map(|doc| doc.text.as_str()),
+        })
+    }
+
+    /// The value of field `key` of `obj`, or `None` when nothing defines it.
+    pub fn field(&self, obj: &Rc<Object<'a>>, key: &str, use_span: Span) -> Option<Value<'a>> {
+        if let Some(slot) = obj.memo.borrow().get(key) {
+            match slot {
+                Slot::Done(v) => return Some(v.clone()),
+                Slot::InProgress => {
+                    self.report_cycle(obj, key, use_span);
+                    return Some(Value::invalid(use_span));
+                }
+            }
+        }
+        let k: Rc<str> = Rc::from(key);
+        obj.memo.borrow_mut().insert(k.clone(), Slot::InProgress);
+        self.stack.borrow_mut().push((obj.clone(), k.clone()));
+        let v = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.compute_field(obj, &k));
+        self.stack.borrow_mut().pop();
+        match v {
+            Some(v) => {
+                obj.memo.borrow_mut().insert(k, Slot::Done(v.clone()));
+                Some(v)
+            }
+            None => {
+                obj.memo.borrow_mut().remove(key);
+                None
+            }
+        }
+    }
+
+    fn report_cycle(&self, obj: &Rc<Object<'a>>, key: &str, span: Span) {
+        let stack = self.stack.borrow();
+        let pos = stack
+            .iter()
+            .position(|(o, k)| Rc::ptr_eq(o, obj) && &**k == key)
+            .unwrap_or(0);
+        let mut cycle: Vec<String> = stack[pos..]
+            .iter()
+            .map(|(o, k)| o.child_path(k).to_string())
+            .collect();
+        cycle.push(obj.child_path(key).to_string());
+        let at = self.defs(obj, key).last().map_or(span, |d| d.member.span);
+        drop(stack);
+        self.report(EvalError::Cycle { span: at, cycle });
+    }
+
+    fn compute_field(&self, obj: &Rc<Object<'a>>, key: &Rc<str>) -> Option<Value<'a>> {
+        let defs = self.defs(obj, key);
+        if defs.is_empty() {
+            return None;
+        }
+        let decl = self.decl_of(&defs);
+        if obj.closed && decl.is_none() {
+            self.report_unknown_field(obj, key, &defs[0]);
+            return Some(Value::invalid(defs[0].key_span()));
+        }
+        let ty = match (&decl, &obj.kind) {
+            (Some(d), _) => Some(d.ty.clone()),
+            (None, ObjKind::Map { value, .. }) => Some(value.clone()),
+            _ => None,
+        };
+        let path = obj.child_path(key);
+        let map_key = if obj.is_map() { Some(key) } else { None };
+        let place = Place {
+            path: &path,
+            key: map_key,
+        };
+        let Some(v) = self.fold(obj, &defs, defs.len(), ty.as_ref(), &place) else {
+            let d = decl.map_or(defs[0].member.span, |d| d.span);
+            self.report(EvalError::MissingField {
+                span: obj.span,
+                field: key.to_string(),
+                path: obj.path().to_string(),
+                decl: d,
+            });
+            return Some(Value::invalid(obj.span));
+        };
+        let Some(ty) = ty else { return Some(v) };
+        let decl_span = decl.as_ref().map(|d| d.span);
+        let v = self.check_value(v, &ty, Some(&path), decl_span);
+        if let ValueKind::Object(o) = &v.kind {
+            o.settle(&path, map_key);
+        }
+        Some(v)
+    }
+
+    fn report_unknown_field(&self, obj: &Rc<Object<'a>>, key: &str, def: &Def<'a>) {
+        let declared = self.declared_names(obj);
+        let help = suggest::help(
+            key,
+            &declared.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        let (owner, decl) = match &obj.kind {
+            ObjKind::Schema(id, name) => (
+                name.to_string(),
+                self.types.schemas.get(*id).map(|s| s.ast.name.span),
+            ),
+            ObjKind::Module(id) => {
+                let chain = self.graph.amends_chain(*id);
+                let env = chain
+                    .last()
+                    .and_then(|m| self.graph.get(*m))
+                    .is_some_and(|m| m.key == crate::modules::ModuleKey::Std("environment".into()));
+                (
+                    if env {
+                        "the environment"
+                    } else {
+                        "this module"
+                    }
+                    .to_string(),
+                    None,
+                )
+            }
+            _ => ("this record".to_string(), None),
+        };
+        self.report(EvalError::UnknownField {
+            span: def.key_span(),
+            name: key.to_string(),
+            owner,
+            decl,
+            help,
+        });
+    }
+
+    /// Names declared with `name: Type` in any layer of `obj`.
+    pub fn declared_names(&self, obj: &Rc<Object<'a>>) -> Vec<String> {
+        let mut out = Vec::new();
+        for l in &obj.layers {
+            for i in 0..l.src.len() {
+                if let Some(Member {
+                    kind:
+                        MemberKind::Decl {
+                            name: ast::Key::Name(n) | ast::Key::Quoted(n),
+                            ..
+                        },
+                    ..
+                }) = l.src.member(i)
+                {
+                    out.push(n.name.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Folds `defs[..n]`: the value of the top one, applied to those below.
+    fn fold(
+        &self,
+        obj: &Rc<Object<'a>>,
+        defs: &[Def<'a>],
+        n: usize,
+        ty: Option<&Rc<Ty>>,
+        place: &Place<'_>,
+    ) -> Option<Value<'a>> {
+        let d = defs.get(n.checked_sub(1)?)?;
+        let v = match d.op() {
+            Op::Set(e) => self.eval(e, &d.env, ty),
+            Op::Required => return self.fold(obj, defs, n - 1, ty, place),
+            Op::Append(e) => {
+                let below = self
+                    .fold(obj, defs, n - 1, ty, place)
+                    .unwrap_or_else(|| self.empty_of(ty, e.span));
+                let rhs = self.eval(e, &d.env, ty);
+                self.append(below, rhs, d.member.span)
+            }
+            Op::Amend(body) => {
+                let below = self.below_for_amend(obj, defs, n, ty, place, d);
+                self.amend(
+                    below,
+                    Layer {
+                        src: Src::Members(&body.members),
+                        scope: d.env.clone(),
+                        module: d.module,
+                    },
+                    d.member.span,
+                )
+            }
+            Op::Nested => {
+                let below = self.below_for_amend(obj, defs, n, ty, place, d);
+                self.amend(
+                    below,
+                    Layer {
+                        src: Src::Nested(d.member, d.off + 1),
+                        scope: d.env.clone(),
+                        module: d.module,
+                    },
+                    d.member.span,
+                )
+            }
+        };
+        if let ValueKind::Object(o) = &v.kind {
+            o.settle(place.path, place.key);
+        }
+        Some(v)
+    }
+
+    fn below_for_amend(
+        &self,
+        obj: &Rc<Object<'a>>,
+        defs: &[Def<'a>],
+        n: usize,
+        ty: Option<&Rc<Ty>>,
+        place: &Place<'_>,
+        d: &Def<'a>,
+    ) -> Value<'a> {
+        let below = self
+            .fold(obj, defs, n - 1, ty, place)
+            .unwrap_or_else(|| self.defaults_of(ty, d.key_span()));
+        if let ValueKind::Object(o) = &below.kind {
+            o.settle(place.path, place.key);
+        }
+        match ty {
+            Some(t) => self.conform(below, t),
+            None => below,
+        }
+    }
+
+    /// `{ ... }` on a value: a new object with one more layer.
+    pub(crate) fn amend(&self, below: Value<'a>, layer: Layer<'a>, span: Span) -> Value<'a> {
+        match &below.kind {
+            ValueKind::Object(o) => {
+                let mut layers = o.layers.clone();
+                layers.push(layer);
+                let obj = self.new_object(o.kind.clone(), layers, span, o.closed);
+                Value::new(ValueKind::Object(obj), span)
+            }
+            ValueKind::Invalid => Value::invalid(span),
+            _ => {
+                self.report(EvalError::NotAmendable {
+                    span,
+                    found: below.describe(),
+                });
+                Value::invalid(span)
+            }
+        }
+    }
+
+    /// What `{ ... }` starts from when nothing is defined below.
+    pub(crate) fn defaults_of(&self, ty: Option<&Rc<Ty>>, span: Span) -> Value<'a> {
+        match ty.map(|t| t.strip_optional()) {
+            Some(Ty::Schema(id, name)) => self.schema_instance(*id, name.clone(), Vec::new(), span),
+            Some(Ty::Map(k, v)) => {
+                let o = self.new_object(
+                    ObjKind::Map {
+                        key: k.clone(),
+                        value: v.clone(),
+                    },
+                    Vec::new(),
+                    span,
+                    false,
+                );
+                Value::new(ValueKind::Object(o), span)
+            }
+            Some(Ty::List(_)) => Value::new(ValueKind::List(Rc::new(Vec::new())), span),
+            _ => Value::new(
+                ValueKind::Object(self.new_object(ObjKind::Record, Vec::new(), span, false)),
+                span,
+            ),
+        }
+    }
+
+    /// What `+=` starts from when nothing is defined below.
+    fn empty_of(&self, ty: Option<&Rc<Ty>>, span: Span) -> Value<'a> {
+        match ty.map(|t| t.strip_optional()) {
+            Some(t) if t.is_stringish() => Value::str("", span),
+            _ => self.defaults_of(ty, span),
+        }
+    }
+
+    /// A new instance of schema `id` with extra layers on top.
+    pub(crate) fn schema_instance(
+        &self,
+        id: usize,
+        name: Rc<str>,
+        extra: Vec<Layer<'a>>,
+        span: Span,
+    ) -> Value<'a> {
+        let Some(info) = self.types.schemas.get(id) else {
+            return Value::invalid(span);
+        };
+        let mut layers = vec![Layer {
+            src: Src::Members(&info.ast.body.members),
+            scope: ScopeNode::root(info.module),
+            module: info.module,
+        }];
+        layers.extend(extra);
+        Value::new(
+            ValueKind::Object(self.new_object(ObjKind::Schema(id, name), layers, span, true)),
+            span,
+        )
+    }
+
+    /// All keys of `obj`, in first-definition order (generators expanded).
+    pub fn keys(&self, obj: &Rc<Object<'a>>) -> Rc<Vec<Rc<str>>> {
+        if let Some(k) = obj.keys.borrow().as_ref() {
+            return k.clone();
+        }
+        if obj.listing.replace(true) {
+            self.report(EvalError::Cycle {
+                span: obj.span,
+                cycle: vec![
+                    "the keys of this object".into(),
+                    "a generator over them".into(),
+                    "the keys of this object".into(),
+                ],
+            });
+            return Rc::new(Vec::new());
+        }
+        let mut set = indexmap::IndexSet::new();
+        for layer in &obj.layers {
+            let env = self.member_env(layer.src, obj, &layer.scope);
+            self.list_keys(obj, layer.src, &env, &mut set);
+        }
+        obj.listing.set(false);
+        let keys = Rc::new(set.into_iter().collect::<Vec<_>>());
+        *obj.keys.borrow_mut() = Some(keys.clone());
+        keys
+    }
+
+    fn list_keys(
+        &self,
+        obj: &Rc<Object<'a>>,
+        src: Src<'a>,
+        env: &Scope<'a>,
+        set: &mut indexmap::IndexSet<Rc<str>>,
+    ) {
+        let off = src.offset();
+        for i in 0..src.len() {
+            let Some(m) = src.member(i) else { continue };
+            match &m.kind {
+                MemberKind::For { .. } | MemberKind::If { .. } => {
+                    for (body, benv) in self.expand(obj, m, env) {
+                        let s = Src::Members(body);
+                        let benv = self.lets_env(s, benv);
+                        self.list_keys(obj, s, &benv, set);
+                    }
+                }
+                _ => {
+                    if let Some(k) = self.member_key(m, off, env) {
+                        set.insert(k);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Where a field's value is stored.
+pub(super) struct Place<'p> {
+    pub path: &'p Rc<str>,
+    pub key: Option<&'p Rc<str>>,
+}

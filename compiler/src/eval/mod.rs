@@ -1,0 +1,246 @@
+//! Evaluation: lazy, memoised, late-bound objects.
+//!
+//! In: the module graph and an entry module. Out: the entry module's value
+//! (an [`Object`] whose fields are computed on demand) and the problems met
+//! while computing. Guarantees: no panic and no stack overflow on any input
+//! (recursion points grow the stack with `stacker`), termination (a step
+//! budget, and cycles reported as errors naming the cycle), and one
+//! diagnostic per mistake (values whose error is reported become
+//! `Invalid`, and operations on `Invalid` stay quiet).
+
+pub mod builtins;
+pub mod check;
+pub mod error;
+pub mod expr;
+pub mod fields;
+pub mod object;
+pub mod ops;
+pub mod scope;
+
+pub use error::EvalError;
+pub use object::{Layer, ObjKind, Object, Src};
+
+use crate::loader::Loader;
+use crate::modules::{ModuleGraph, ModuleId};
+use crate::types::{Ty, TypeEnv};
+use crate::value::Value;
+use digit_lang::{Diagnostic, Problems, Span, ToDiagnostic};
+use object::{BodyIndex, GenKeys};
+use scope::{Scope, ScopeNode};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::{Rc, Weak};
+
+/// Steps one evaluation may take before it is stopped.
+pub const DEFAULT_FUEL: u64 = 10_000_000;
+
+/// Evaluates the modules of one graph.
+pub struct Evaluator<'a> {
+    pub graph: &'a ModuleGraph,
+    pub types: TypeEnv<'a>,
+    loader: &'a dyn Loader,
+    /// `read_file` may only read below this directory.
+    project_root: PathBuf,
+    problems: RefCell<Problems>,
+    fuel: Cell<u64>,
+    out_of_fuel: Cell<bool>,
+    indexes: RefCell<HashMap<(u8, usize, usize), Rc<BodyIndex<'a>>>>,
+    gen_keys: RefCell<HashMap<usize, Rc<GenKeys>>>,
+    modules: RefCell<HashMap<ModuleId, Rc<Object<'a>>>>,
+    root: RefCell<Option<Rc<Object<'a>>>>,
+    /// Fields being computed, for cycle messages.
+    stack: RefCell<Vec<(Rc<Object<'a>>, Rc<str>)>>,
+    lets_active: RefCell<Vec<(usize, usize)>>,
+    objects: RefCell<Vec<Weak<Object<'a>>>>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(graph: &'a ModuleGraph, loader: &'a dyn Loader, project_root: PathBuf) -> Self {
+        Evaluator {
+            graph,
+            types: TypeEnv::new(graph),
+            loader,
+            project_root,
+            problems: RefCell::new(Problems::new()),
+            fuel: Cell::new(DEFAULT_FUEL),
+            out_of_fuel: Cell::new(false),
+            indexes: RefCell::new(HashMap::new()),
+            gen_keys: RefCell::new(HashMap::new()),
+            modules: RefCell::new(HashMap::new()),
+            root: RefCell::new(None),
+            stack: RefCell::new(Vec::new()),
+            lets_active: RefCell::new(Vec::new()),
+            objects: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Sets the step budget (tests use small ones).
+    pub fn set_fuel(&self, fuel: u64) {
+        self.fuel.set(fuel);
+    }
+
+    /// The value of module `id`, which becomes `root`.
+    pub fn eval_root(&self, id: ModuleId) -> Rc<Object<'a>> {
+        let obj = self.module_object(id);
+        if self.root.borrow().is_none() {
+            *self.root.borrow_mut() = Some(obj.clone());
+        }
+        obj
+    }
+
+    /// The value of a module: its amends chain's layers plus its own.
+    pub fn module_object(&self, id: ModuleId) -> Rc<Object<'a>> {
+        if let Some(o) = self.modules.borrow().get(&id) {
+            return o.clone();
+        }
+        let chain = self.graph.amends_chain(id);
+        let mut layers = Vec::new();
+        let mut closed = false;
+        for &m in chain.iter().rev() {
+            let Some(info) = self.graph.get(m) else {
+                continue;
+            };
+            let src = Src::Items(&info.ast.items);
+            closed |= info.ast.items.iter().any(|i| {
+                matches!(
+                    i,
+                    digit_lang::ast::Item::Member(digit_lang::ast::Member {
+                        kind: digit_lang::ast::MemberKind::Decl { .. },
+                        ..
+                    })
+                )
+            });
+            layers.push(Layer {
+                src,
+                scope: ScopeNode::root(m),
+                module: m,
+            });
+        }
+        // Errors about the module as a whole point at its `amends` line, or
+        // at the start of the file.
+        let span = self
+            .graph
+            .get(id)
+            .map_or_else(Span::default, |m| match &m.ast.amends {
+                Some(a) => a.stmt_span,
+                None => m.ast.span.start_point(),
+            });
+        let obj = self.new_object(object::ObjKind::Module(id), layers, span, closed);
+        obj.settle(&Rc::from(""), None);
+        self.modules.borrow_mut().insert(id, obj.clone());
+        obj
+    }
+
+    pub(crate) fn new_object(
+        &self,
+        kind: ObjKind,
+        layers: Vec<Layer<'a>>,
+        span: Span,
+        closed: bool,
+    ) -> Rc<Object<'a>> {
+        let o = Rc::new(Object::new(kind, layers, span, closed));
+        self.objects.borrow_mut().push(Rc::downgrade(&o));
+        o
+    }
+
+    /// Reports a problem.
+    pub fn report(&self, e: impl ToDiagnostic) {
+        self.problems.borrow_mut().push(e);
+    }
+
+    /// Problems found so far, type resolution included.
+    pub fn take_problems(&self) -> Problems {
+        let mut p = std::mem::take(&mut *self.problems.borrow_mut());
+        p.extend(self.types.errors.borrow_mut().drain(..));
+        p
+    }
+
+    pub fn has_reported(&self) -> bool {
+        !self.problems.borrow().is_empty()
+    }
+
+    /// Spends one step; false (after reporting once) when the budget is gone.
+    pub(crate) fn tick(&self, span: Span) -> bool {
+        let left = self.fuel.get();
+        if left == 0 {
+            if !self.out_of_fuel.replace(true) {
+                self.report(EvalError::OutOfFuel { span });
+            }
+            return false;
+        }
+        self.fuel.set(left - 1);
+        true
+    }
+
+    /// Spends `n` steps at once (for builtins doing bulk work).
+    pub(crate) fn spend(&self, n: u64, span: Span) -> bool {
+        let left = self.fuel.get();
+        if left < n {
+            self.fuel.set(0);
+            return self.tick(span);
+        }
+        self.fuel.set(left - n);
+        true
+    }
+
+    pub(crate) fn body_index(&self, src: Src<'a>) -> Rc<BodyIndex<'a>> {
+        let id = src.id();
+        if let Some(ix) = self.indexes.borrow().get(&id) {
+            return ix.clone();
+        }
+        let ix = Rc::new(BodyIndex::build(src));
+        self.indexes.borrow_mut().insert(id, ix.clone());
+        ix
+    }
+
+    pub(crate) fn gen_keys(&self, member: &'a digit_lang::ast::Member) -> Rc<GenKeys> {
+        let id = member as *const _ as usize;
+        if let Some(g) = self.gen_keys.borrow().get(&id) {
+            return g.clone();
+        }
+        let g = Rc::new(GenKeys::of(member));
+        self.gen_keys.borrow_mut().insert(id, g.clone());
+        g
+    }
+
+    pub(crate) fn resolve_type(&self, ty: &'a digit_lang::ast::Type, module: ModuleId) -> Rc<Ty> {
+        self.types.resolve(ty, module)
+    }
+
+    pub(crate) fn is_stdlib(&self, module: ModuleId) -> bool {
+        self.graph.get(module).is_some_and(|m| m.is_stdlib)
+    }
+
+    /// The loader and root for `read_file`.
+    pub(crate) fn files(&self) -> (&'a dyn Loader, &PathBuf) {
+        (self.loader, &self.project_root)
+    }
+
+    /// The scope a module's own top-level code sees (for tests and tools).
+    pub fn module_scope(&self, module: ModuleId) -> Scope<'a> {
+        ScopeNode::root(module)
+    }
+
+    /// A diagnostic for internal use by other stages.
+    pub fn push_diagnostic(&self, d: Diagnostic) {
+        self.problems.borrow_mut().push(d);
+    }
+
+    /// Evaluates a value completely; see [`crate::validate`].
+    pub fn force(&self, v: &Value<'a>) {
+        crate::validate::force(self, v);
+    }
+}
+
+impl Drop for Evaluator<'_> {
+    /// Objects point at their scopes and scopes at objects: clear the memo
+    /// tables so the reference cycles are broken and memory is freed.
+    fn drop(&mut self) {
+        for w in self.objects.borrow().iter() {
+            if let Some(o) = w.upgrade() {
+                o.clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Operators: arithmetic with checked overflow, comparison, equality,
+//! concatenation, and `+=`.
+
+use super::object::ObjKind;
+use super::{EvalError, Evaluator};
+use crate::value::{Value, ValueKind};
+use digit_lang::ast::BinaryOp;
+use digit_lang::Span;
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+impl<'a> Evaluator<'a> {
+    pub(crate) fn binary(&self, op: BinaryOp, l: Value<'a>, r: Value<'a>, span: Span) -> Value<'a> {
+        use ValueKind as K;
+        if l.is_invalid() || r.is_invalid() {
+            return Value::invalid(span);
+        }
+        if let Some(s) = [&l, &r]
+            .into_iter()
+            .find(|v| matches!(v.kind, K::Secret(_)))
+        {
+            self.report(EvalError::SecretMisuse {
+                span: s.span,
+                what: format!("used with `{}`", op.as_str()),
+            });
+            return Value::invalid(span);
+        }
+        match op {
+            BinaryOp::Eq | BinaryOp::Ne => {
+                let eq = self.equal(&l, &r);
+                return Value::new(K::Bool(eq == (op == BinaryOp::Eq)), span);
+            }
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+                return self.compare(op, &l, &r, span)
+            }
+            _ => {}
+        }
+        let out = match (&l.kind, &r.kind) {
+            (K::Int(a), K::Int(b)) => self.int_op(op, *a, *b, span),
+            (K::Int(_) | K::Float(_), K::Int(_) | K::Float(_)) => {
+                if matches!(op, BinaryOp::Div | BinaryOp::Rem) && as_f64(&r) == 0.0 {
+                    self.report(EvalError::DivisionByZero { span });
+                    return Value::invalid(span);
+                }
+                float_op(op, as_f64(&l), as_f64(&r))
+            }
+            (K::Quantity(a), K::Quantity(b)) if matches!(op, BinaryOp::Add | BinaryOp::Sub) => {
+                let r = if op == BinaryOp::Add {
+                    a.checked_add(b)
+                } else {
+                    a.checked_sub(b)
+                };
+                self.quantity_result(r, op, span)
+            }
+            (K::Quantity(a), K::Int(n)) | (K::Int(n), K::Quantity(a)) if op == BinaryOp::Mul => {
+                self.quantity_result(a.checked_mul(*n), op, span)
+            }
+            (K::Str(a), K::Str(b)) if op == BinaryOp::Add => Some(K::Str(format!("{a}{b}").into())),
+            (K::List(a), K::List(b)) if op == BinaryOp::Add => Some(K::List(Rc::new(
+                a.iter().chain(b.iter()).cloned().collect(),
+            ))),
+            _ => {
+                self.report(EvalError::BadOperands {
+                    span,
+                    op: op.as_str().into(),
+                    lhs: l.describe(),
+                    rhs: r.describe(),
+                });
+                return Value::invalid(span);
+            }
+        };
+        match out {
+            Some(k) => Value::new(k, span),
+            None => Value::invalid(span),
+        }
+    }
+
+    fn quantity_result(
+        &self,
+        r: Result<crate::quantity::Quantity, crate::quantity::QuantityError>,
+        op: BinaryOp,
+        span: Span,
+    ) -> Option<ValueKind<'a>> {
+        match r {
+            Ok(q) => Some(ValueKind::Quantity(Rc::new(q))),
+            Err(_) => {
+                self.report(EvalError::Overflow {
+                    span,
+                    op: op.as_str().into(),
+                });
+                None
+            }
+        }
+    }
+
+    fn int_op(&self, op: BinaryOp, a: i64, b: i64, span: Span) -> Option<ValueKind<'a>> {
+        if matches!(op, BinaryOp::Div | BinaryOp::Rem) && b == 0 {
+            self.report(EvalError::DivisionByZero { span });
+            return None;
+        }
+        let r = match op {
+            BinaryOp::Add => a.checked_add(b),
+            BinaryOp::Sub => a.checked_sub(b),
+            BinaryOp::Mul => a.checked_mul(b),
+            BinaryOp::Div => a.checked_div(b),
+            BinaryOp::Rem => a.checked_rem(b),
+            _ => None,
+        };
+        if r.is_none() {
+            self.report(EvalError::Overflow {
+                span,
+                op: op.as_str().into(),
+            });
+        }
+        r.map(ValueKind::Int)
+    }
+
+    fn compare(&self, op: BinaryOp, l: &Value<'a>, r: &Value<'a>, span: Span) -> Value<'a> {
+        use ValueKind as K;
+        let ord = match (&l.kind, &r.kind) {
+            (K::Int(a), K::Int(b)) => Some(a.cmp(b)),
+            (K::Int(_) | K::Float(_), K::Int(_) | K::Float(_)) => as_f64(l).partial_cmp(&as_f64(r)),
+            (K::Quantity(a), K::Quantity(b)) => Some(a.cmp(b)),
+            (K::Str(a), K::Str(b)) => Some(a.cmp(b)),
+            _ => {
+                self.report(EvalError::BadOperands {
+                    span,
+                    op: op.as_str().into(),
+                    lhs: l.describe(),
+                    rhs: r.describe(),
+                });
+                return Value::invalid(span);
+            }
+        };
+        let Some(ord) = ord else {
+            return Value::new(K::Bool(false), span);
+        };
+        let b = match op {
+            BinaryOp::Lt => ord == Ordering::Less,
+            BinaryOp::Le => ord != Ordering::Greater,
+            BinaryOp::Gt => ord == Ordering::Greater,
+            _ => ord != Ordering::Less,
+        };
+        Value::new(K::Bool(b), span)
+    }
+
+    /// Structural equality.
+    pub fn equal(&self, l: &Value<'a>, r: &Value<'a>) -> bool {
+        use ValueKind as K;
+        match (&l.kind, &r.kind) {
+            (K::None, K::None) => true,
+            (K::Bool(a), K::Bool(b)) => a == b,
+            (K::Int(a), K::Int(b)) => a == b,
+            (K::Int(_) | K::Float(_), K::Int(_) | K::Float(_)) => as_f64(l) == as_f64(r),
+            (K::Str(a), K::Str(b)) => a == b,
+            (K::Quantity(a), K::Quantity(b)) => a.cmp(b) == Ordering::Equal,
+            (K::List(a), K::List(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| self.equal(x, y))
+            }
+            (K::Object(a), K::Object(b)) => {
+                let (ka, kb) = (self.keys(a), self.keys(b));
+                ka == kb
+                    && ka.iter().all(|k| {
+                        match (self.field(a, k, l.span), self.field(b, k, r.span)) {
+                            (Some(x), Some(y)) => self.equal(&x, &y),
+                            _ => false,
+                        }
+                    })
+            }
+            _ => false,
+        }
+    }
+
+    /// `below += rhs`: list append, map/record entries added, string concat.
+    pub(crate) fn append(&self, below: Value<'a>, rhs: Value<'a>, span: Span) -> Value<'a> {
+        use ValueKind as K;
+        match (&below.kind, &rhs.kind) {
+            (K::Invalid, _) | (_, K::Invalid) => Value::invalid(span),
+            (K::List(a), K::List(b)) => Value::new(
+                K::List(Rc::new(a.iter().chain(b.iter()).cloned().collect())),
+                rhs.span,
+            ),
+            (K::Str(a), K::Str(b)) => Value::str(format!("{a}{b}"), rhs.span),
+            (K::Object(a), K::Object(b)) if !matches!(a.kind, ObjKind::Module(_)) => {
+                let mut layers = a.layers.clone();
+                layers.extend(b.layers.iter().cloned());
+                Value::new(
+                    K::Object(self.new_object(a.kind.clone(), layers, span, a.closed)),
+                    span,
+                )
+            }
+            _ => {
+                self.report(EvalError::BadOperands {
+                    span,
+                    op: "+=".into(),
+                    lhs: below.describe(),
+                    rhs: rhs.describe(),
+                });
+                Value::invalid(span)
+            }
+        }
+    }
+}
+
+fn as_f64(v: &Value<'_>) -> f64 {
+    match v.kind {
+        ValueKind::Int(n) => n as f64,
+        ValueKind::Float(x) => x,
+        _ => 0.0,
+    }
+}
+
+fn float_op<'a>(op: BinaryOp, a: f64, b: f64) -> Option<ValueKind<'a>> {
+    let r = match op {
+        BinaryOp::Add => a + b,
+        BinaryOp::Sub => a - b,
+        BinaryOp::Mul => a * b,
+        BinaryOp::Div => a / b,
+        BinaryOp::Rem => a % b,
+        _ => return None,
+    };
+    Some(ValueKind::Float(r))
+}

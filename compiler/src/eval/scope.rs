@@ -1,0 +1,227 @@
+//! Scopes: the chain a name is looked up along.
+//!
+//! Innermost first: `let`s and loop variables, then each enclosing object
+//! frame (record, schema instance or module fields, declared or defined in
+//! any layer; map entries are not names), then `key` and `root`, then the
+//! module's imports. Lookup is dynamic: a frame is the final, fully amended
+//! object, so a default written in a base module sees the override.
+
+use super::object::{Object, Src};
+use super::{EvalError, Evaluator};
+use crate::modules::ModuleId;
+use crate::value::{Value, ValueKind};
+use digit_lang::Span;
+use std::rc::Rc;
+
+pub type Scope<'a> = Rc<ScopeNode<'a>>;
+
+pub enum ScopeNode<'a> {
+    /// The outermost scope of a module: its imports.
+    Root { module: ModuleId },
+    /// An object's fields.
+    Frame {
+        obj: Rc<Object<'a>>,
+        parent: Scope<'a>,
+    },
+    /// The `let`s of a member list.
+    Lets { src: Src<'a>, parent: Scope<'a> },
+    /// A loop variable.
+    Var {
+        name: &'a str,
+        value: Value<'a>,
+        parent: Scope<'a>,
+    },
+}
+
+impl<'a> ScopeNode<'a> {
+    pub fn root(module: ModuleId) -> Scope<'a> {
+        Rc::new(ScopeNode::Root { module })
+    }
+
+    pub fn var(name: &'a str, value: Value<'a>, parent: Scope<'a>) -> Scope<'a> {
+        Rc::new(ScopeNode::Var {
+            name,
+            value,
+            parent,
+        })
+    }
+
+    /// The module whose imports end this chain.
+    pub fn module(&self) -> ModuleId {
+        let mut cur = self;
+        loop {
+            match cur {
+                ScopeNode::Root { module } => return *module,
+                ScopeNode::Frame { parent, .. }
+                | ScopeNode::Lets { parent, .. }
+                | ScopeNode::Var { parent, .. } => cur = parent,
+            }
+        }
+    }
+}
+
+/// What a name means.
+pub(crate) enum Resolved<'a> {
+    Value(Value<'a>),
+    NotFound,
+}
+
+impl<'a> Evaluator<'a> {
+    /// The environment a member of `src` is evaluated in, inside `obj`.
+    pub(crate) fn member_env(
+        &self,
+        src: Src<'a>,
+        obj: &Rc<Object<'a>>,
+        outer: &Scope<'a>,
+    ) -> Scope<'a> {
+        let frame = Rc::new(ScopeNode::Frame {
+            obj: obj.clone(),
+            parent: outer.clone(),
+        });
+        if matches!(src, Src::Nested(..)) || self.body_index(src).lets.is_empty() {
+            return frame;
+        }
+        Rc::new(ScopeNode::Lets { src, parent: frame })
+    }
+
+    /// Like [`Self::member_env`] for a generator body (no new frame).
+    pub(crate) fn lets_env(&self, src: Src<'a>, outer: Scope<'a>) -> Scope<'a> {
+        if self.body_index(src).lets.is_empty() {
+            return outer;
+        }
+        Rc::new(ScopeNode::Lets { src, parent: outer })
+    }
+
+    pub(crate) fn resolve_name(&self, env: &Scope<'a>, name: &str, span: Span) -> Resolved<'a> {
+        let mut cur = env;
+        loop {
+            match &**cur {
+                ScopeNode::Var {
+                    name: n,
+                    value,
+                    parent,
+                } => {
+                    if *n == name {
+                        return Resolved::Value(value.clone().with_span(span));
+                    }
+                    cur = parent;
+                }
+                ScopeNode::Lets { src, parent } => {
+                    if let Some(expr) = self.body_index(*src).lets.get(name).copied() {
+                        return Resolved::Value(self.eval_let(expr, cur, name, span));
+                    }
+                    cur = parent;
+                }
+                ScopeNode::Frame { obj, parent } => {
+                    if !obj.is_map() && self.has_field(obj, name) {
+                        if let Some(v) = self.field(obj, name, span) {
+                            return Resolved::Value(v);
+                        }
+                    }
+                    cur = parent;
+                }
+                ScopeNode::Root { module } => return self.resolve_global(env, *module, name, span),
+            }
+        }
+    }
+
+    fn eval_let(
+        &self,
+        expr: &'a digit_lang::ast::Expr,
+        env: &Scope<'a>,
+        name: &str,
+        span: Span,
+    ) -> Value<'a> {
+        let id = (expr as *const _ as usize, Rc::as_ptr(env) as usize);
+        if self.lets_active.borrow().contains(&id) {
+            self.report(EvalError::Cycle {
+                span: expr.span,
+                cycle: vec![name.to_string(), name.to_string()],
+            });
+            return Value::invalid(span);
+        }
+        self.lets_active.borrow_mut().push(id);
+        let v = self.eval(expr, env, None);
+        self.lets_active.borrow_mut().retain(|x| *x != id);
+        v
+    }
+
+    fn resolve_global(
+        &self,
+        env: &Scope<'a>,
+        module: ModuleId,
+        name: &str,
+        span: Span,
+    ) -> Resolved<'a> {
+        match name {
+            "key" => {
+                return Resolved::Value(match self.innermost_key(env) {
+                    Some(k) => Value::str(k, span),
+                    None => Value::new(ValueKind::None, span),
+                })
+            }
+            "root" => {
+                if let Some(r) = self.root.borrow().as_ref() {
+                    return Resolved::Value(Value::new(ValueKind::Object(r.clone()), span));
+                }
+            }
+            _ => {}
+        }
+        let Some(info) = self.graph.get(module) else {
+            return Resolved::NotFound;
+        };
+        if let Some(imp) = info.imports.iter().find(|i| i.alias == name) {
+            return Resolved::Value(match imp.target {
+                Some(target) => Value::new(ValueKind::Object(self.module_object(target)), span),
+                None => Value::invalid(span),
+            });
+        }
+        Resolved::NotFound
+    }
+
+    fn innermost_key(&self, env: &Scope<'a>) -> Option<Rc<str>> {
+        let mut cur = env;
+        loop {
+            match &**cur {
+                ScopeNode::Frame { obj, parent } => {
+                    if let Some(k) = obj.key() {
+                        return Some(k);
+                    }
+                    cur = parent;
+                }
+                ScopeNode::Lets { parent, .. } | ScopeNode::Var { parent, .. } => cur = parent,
+                ScopeNode::Root { .. } => return None,
+            }
+        }
+    }
+
+    /// Every name visible from `env`, for did-you-mean.
+    pub(crate) fn names_in_scope(&self, env: &Scope<'a>) -> Vec<String> {
+        let mut out = vec!["key".to_string(), "root".to_string()];
+        let mut cur = env;
+        loop {
+            match &**cur {
+                ScopeNode::Var { name, parent, .. } => {
+                    out.push(name.to_string());
+                    cur = parent;
+                }
+                ScopeNode::Lets { src, parent } => {
+                    out.extend(self.body_index(*src).lets.keys().map(|k| k.to_string()));
+                    cur = parent;
+                }
+                ScopeNode::Frame { obj, parent } => {
+                    if !obj.is_map() {
+                        out.extend(self.static_names(obj));
+                    }
+                    cur = parent;
+                }
+                ScopeNode::Root { module } => {
+                    if let Some(info) = self.graph.get(*module) {
+                        out.extend(info.imports.iter().map(|i| i.alias.clone()));
+                    }
+                    return out;
+                }
+            }
+        }
+    }
+}

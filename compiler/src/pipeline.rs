@@ -1,0 +1,212 @@
+//! The pipeline: the one place that chains the stages.
+//!
+//! load (module graph, parse) -> evaluate -> validate, collecting every
+//! problem of every stage into one [`Problems`]. Nothing here stops early:
+//! a broken import still lets the rest of the file be checked.
+
+use crate::eval::{Evaluator, Object};
+use crate::loader::{normalize, Loader};
+use crate::modules::{GraphBuilder, ModuleGraph, ModuleId, ModuleKey};
+use crate::output;
+use crate::value::{Value, ValueKind};
+use digit_lang::{Diagnostic, Problems, SourceMap, Span};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// Everything a run found: the sources (for rendering diagnostics), the
+/// problems, and the module graph (the syntax trees), from which later
+/// stages and the language server re-evaluate with [`with_root`].
+#[derive(Debug)]
+pub struct Analysis {
+    pub sources: SourceMap,
+    pub problems: Problems,
+    pub graph: ModuleGraph,
+    /// The modules evaluated as entries.
+    pub entries: Vec<ModuleId>,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.problems.has_errors()
+    }
+}
+
+fn load<'l>(
+    loader: &'l dyn Loader,
+    paths: &[PathBuf],
+) -> (GraphBuilder<'l>, Vec<Option<ModuleId>>) {
+    let mut b = GraphBuilder::new(loader);
+    let ids = paths.iter().map(|p| b.load_entry(p)).collect();
+    (b, ids)
+}
+
+/// `read_file` may read below the deepest directory holding every file of
+/// the configuration (the entry and the modules it amends and imports).
+fn project_root(graph: &ModuleGraph) -> PathBuf {
+    let mut root: Option<PathBuf> = None;
+    for m in &graph.modules {
+        let ModuleKey::File(p) = &m.key else { continue };
+        let dir = normalize(p.parent().unwrap_or(Path::new("")));
+        root = Some(match root {
+            None => dir,
+            Some(r) => r
+                .components()
+                .zip(dir.components())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect(),
+        });
+    }
+    match root {
+        Some(r) if !r.as_os_str().is_empty() => r,
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Evaluates module `entry` of `analysis` and hands its value to `f`.
+pub fn with_root<'g, R>(
+    graph: &'g ModuleGraph,
+    loader: &'g dyn Loader,
+    entry: ModuleId,
+    f: impl FnOnce(&Evaluator<'g>, Rc<Object<'g>>) -> R,
+) -> R {
+    let ev = Evaluator::new(graph, loader, project_root(graph));
+    let root = ev.eval_root(entry);
+    f(&ev, root)
+}
+
+fn finish(b: GraphBuilder<'_>, mut problems: Problems, entries: Vec<ModuleId>) -> Analysis {
+    let mut all = b.problems;
+    all.extend(problems.iter().cloned());
+    problems = Problems::new();
+    problems.extend(all.sorted());
+    Analysis {
+        sources: b.sources,
+        problems,
+        graph: b.graph,
+        entries,
+    }
+}
+
+fn check_entry(graph: &ModuleGraph, loader: &dyn Loader, entry: ModuleId) -> Vec<Diagnostic> {
+    with_root(graph, loader, entry, |ev, root| {
+        ev.force(&Value::new(ValueKind::Object(root.clone()), root.span));
+        ev.take_problems().into_vec()
+    })
+}
+
+/// Parses, loads, evaluates and validates one file.
+pub fn check_file(loader: &dyn Loader, path: &Path) -> Analysis {
+    check_files(loader, &[path.to_path_buf()])
+}
+
+/// Checks many files with one source map, each module loaded once. Files
+/// amended by another file of the set are checked through the files that
+/// amend them (a `base.dg` alone would lack the environment's name).
+pub fn check_files(loader: &dyn Loader, paths: &[PathBuf]) -> Analysis {
+    let (b, ids) = load(loader, paths);
+    let amended: HashSet<ModuleId> = b.graph.modules.iter().filter_map(|m| m.amends).collect();
+    let given: Vec<ModuleId> = ids.into_iter().flatten().collect();
+    let entries: Vec<ModuleId> = if given.len() == 1 {
+        given.clone()
+    } else {
+        given
+            .iter()
+            .copied()
+            .filter(|id| !amended.contains(id))
+            .collect()
+    };
+    let mut problems = Problems::new();
+    for &e in &entries {
+        problems.extend(check_entry(&b.graph, loader, e));
+    }
+    finish(b, problems, entries)
+}
+
+/// Evaluates one file to JSON (after validation), optionally selecting a
+/// path such as `services."egov-user".env`. The JSON is `None` when the
+/// file has errors or the path does not exist.
+pub fn eval_file(
+    loader: &dyn Loader,
+    path: &Path,
+    select: Option<&str>,
+) -> (Analysis, Option<serde_json::Value>) {
+    let (b, ids) = load(loader, &[path.to_path_buf()]);
+    let Some(entry) = ids.into_iter().flatten().next() else {
+        return (finish(b, Problems::new(), Vec::new()), None);
+    };
+    let (json, diags) = with_root(&b.graph, loader, entry, |ev, root| {
+        let v = Value::new(ValueKind::Object(root.clone()), root.span);
+        ev.force(&v);
+        let selected = match select {
+            Some(s) => select_path(ev, v, s),
+            None => Some(v),
+        };
+        let json = selected.map(|v| output::to_json(ev, &v));
+        (json, ev.take_problems().into_vec())
+    });
+    let mut problems = Problems::new();
+    problems.extend(diags);
+    let a = finish(b, problems, vec![entry]);
+    let json = if a.has_errors() { None } else { json };
+    (a, json)
+}
+
+fn select_path<'a>(ev: &Evaluator<'a>, mut v: Value<'a>, select: &str) -> Option<Value<'a>> {
+    for seg in split_path(select) {
+        let ValueKind::Object(o) = &v.kind else {
+            ev.report(Diagnostic::error(
+                "E0501",
+                Span::default(),
+                format!("`{select}`: `{seg}` is not inside a record"),
+            ));
+            return None;
+        };
+        match ev.field(o, &seg, o.span) {
+            Some(next) => v = next,
+            None => {
+                let keys = ev.keys(o);
+                let help = crate::suggest::best(&seg, keys.iter().map(|k| &**k));
+                let mut d =
+                    Diagnostic::error("E0501", o.span, format!("`{select}`: no field `{seg}`"));
+                if let Some(h) = help {
+                    d = d.with_help(format!("did you mean `{h}`?"));
+                }
+                ev.push_diagnostic(d);
+                return None;
+            }
+        }
+    }
+    Some(v)
+}
+
+/// `a.b."c-d".e` into its segments.
+pub fn split_path(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' if quoted => cur.extend(chars.next()),
+            '.' if !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out.into_iter().filter(|s| !s.is_empty()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn splits_quoted_paths() {
+        assert_eq!(
+            super::split_path(r#"services."egov-user".env"#),
+            vec!["services", "egov-user", "env"]
+        );
+        assert_eq!(super::split_path(r#""a.b".c"#), vec!["a.b", "c"]);
+    }
+}
