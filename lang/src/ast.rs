@@ -190,7 +190,10 @@ pub enum ExprKind {
     Int(i64),
     Float(f64),
     /// `250m`, `512Mi`, `1.5Gi`, `10G`: number text and suffix, as written.
-    Quantity { number: String, suffix: String },
+    Quantity {
+        number: String,
+        suffix: String,
+    },
     /// A string literal, single or multi-line (`"""`), possibly with
     /// interpolation.
     Str(StrLit),
@@ -208,14 +211,29 @@ pub enum ExprKind {
     Record(Body),
     /// `base { members }`: amends a value, or instantiates a schema when
     /// `base` names one (`Service { ... }`).
-    Amend { base: Box<Expr>, body: Body },
+    Amend {
+        base: Box<Expr>,
+        body: Body,
+    },
     /// `a.b`, `a."b-c"`
-    Field { target: Box<Expr>, name: Key },
+    Field {
+        target: Box<Expr>,
+        name: Key,
+    },
     /// `xs[0]`, `m["k"]`
-    Index { target: Box<Expr>, index: Box<Expr> },
+    Index {
+        target: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// `len(xs)`: a call of a builtin function.
-    Call { func: Ident, args: Vec<Expr> },
-    Unary { op: UnaryOp, operand: Box<Expr> },
+    Call {
+        func: Ident,
+        args: Vec<Expr>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
     Binary {
         op: BinaryOp,
         lhs: Box<Expr>,

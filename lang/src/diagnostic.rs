@@ -192,10 +192,7 @@ struct Cache<'a> {
 impl ariadne::Cache<FileId> for Cache<'_> {
     type Storage = std::sync::Arc<str>;
 
-    fn fetch(
-        &mut self,
-        id: &FileId,
-    ) -> Result<&ariadne::Source<Self::Storage>, impl fmt::Debug> {
+    fn fetch(&mut self, id: &FileId) -> Result<&ariadne::Source<Self::Storage>, impl fmt::Debug> {
         let i = id.0 as usize;
         if self.sources.len() <= i {
             self.sources.resize(i + 1, None);

@@ -48,12 +48,18 @@ impl Span {
 
     /// An empty span at the start of `self`.
     pub fn start_point(self) -> Span {
-        Span { end: self.start, ..self }
+        Span {
+            end: self.start,
+            ..self
+        }
     }
 
     /// An empty span at the end of `self`.
     pub fn end_point(self) -> Span {
-        Span { start: self.end, ..self }
+        Span {
+            start: self.end,
+            ..self
+        }
     }
 
     pub fn range(self) -> std::ops::Range<usize> {
