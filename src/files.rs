@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 /// deterministic. No paths means the current directory.
 pub fn dg_files(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut out = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p)

@@ -81,7 +81,12 @@ fn eval_of_qa_applies_overrides_through_the_amends_chain() {
 #[test]
 fn eval_path_selects_one_value() {
     let out = digitc(
-        &["eval", "examples/env/prod.dg", "--path", "services.\"egov-user\".replicas"],
+        &[
+            "eval",
+            "examples/env/prod.dg",
+            "--path",
+            "services.\"egov-user\".replicas",
+        ],
         &root(),
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -93,7 +98,10 @@ fn a_type_error_in_an_environment_fails_with_code_and_line() {
     let s = Scratch::new(
         "typeerr",
         &[
-            ("base.dg", "amends \"digit:environment\"\ndomain = \"x.example.org\"\n"),
+            (
+                "base.dg",
+                "amends \"digit:environment\"\ndomain = \"x.example.org\"\n",
+            ),
             (
                 "env/qa.dg",
                 "amends \"../base.dg\"\nname = \"qa\"\nkafka.replicas = \"three\"\n",
@@ -147,7 +155,10 @@ fn fmt_check_lists_files_and_changes_nothing() {
     let formatted = std::fs::read_to_string(s.0.join("a.dg")).unwrap();
     assert_ne!(formatted, messy);
     let again = digitc(&["fmt", "--check"], &s.0);
-    assert!(again.status.success(), "fmt is not idempotent:\n{formatted}");
+    assert!(
+        again.status.success(),
+        "fmt is not idempotent:\n{formatted}"
+    );
 }
 
 #[test]

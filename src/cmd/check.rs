@@ -21,7 +21,10 @@ pub fn run(paths: &[PathBuf], format: Format) -> u8 {
     let failed = report::print(&diagnostics, &analysis.sources, format);
     if format == Format::Human && diagnostics.is_empty() {
         let n = files.len();
-        eprintln!("checked {n} file{}: no problems", if n == 1 { "" } else { "s" });
+        eprintln!(
+            "checked {n} file{}: no problems",
+            if n == 1 { "" } else { "s" }
+        );
     }
     u8::from(failed)
 }

@@ -14,7 +14,12 @@ pub fn run(code: &str) -> u8 {
     let wanted = code.trim().to_ascii_uppercase();
     match registry().find(|info| info.code == wanted) {
         Some(info) => {
-            println!("{}: {}\n\n{}", info.code, info.title, info.explanation.trim_end());
+            println!(
+                "{}: {}\n\n{}",
+                info.code,
+                info.title,
+                info.explanation.trim_end()
+            );
             0
         }
         None => {
