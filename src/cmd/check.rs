@@ -1,0 +1,30 @@
+//! `digitc check [PATH...]`: parse, load, evaluate and validate every .dg
+//! file below the paths, reporting every problem of every file in one run.
+
+use crate::files::dg_files;
+use crate::report::{self, fatal};
+use crate::Format;
+use digit_compiler::{check_files, FsLoader};
+use std::path::PathBuf;
+
+pub fn run(paths: &[PathBuf], format: Format) -> u8 {
+    let files = match dg_files(paths) {
+        Ok(files) => files,
+        Err(e) => return fatal(e),
+    };
+    if files.is_empty() {
+        eprintln!("no .dg files found");
+        return 0;
+    }
+    let analysis = check_files(&FsLoader, &files);
+    let diagnostics = analysis.problems.clone().sorted();
+    let failed = report::print(&diagnostics, &analysis.sources, format);
+    if format == Format::Human && diagnostics.is_empty() {
+        let n = files.len();
+        eprintln!(
+            "checked {n} file{}: no problems",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    u8::from(failed)
+}

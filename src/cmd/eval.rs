@@ -1,0 +1,33 @@
+//! `digitc eval FILE [--path a.b.c]`: the evaluated configuration as JSON on
+//! stdout. Secrets print as `{"$secret": "group.key"}` markers, never their
+//! content. Nothing is printed on stdout when there are errors.
+
+use crate::report::{self, fatal};
+use crate::Format;
+use digit_compiler::{eval_file, FsLoader};
+use std::io::Write;
+use std::path::Path;
+
+pub fn run(file: &Path, select: Option<&str>, format: Format) -> u8 {
+    if let Err(e) = std::fs::metadata(file) {
+        return fatal(format_args!("{}: {e}", file.display()));
+    }
+    let (analysis, value) = eval_file(&FsLoader, file, select);
+    let diagnostics = analysis.problems.clone().sorted();
+    if report::print(&diagnostics, &analysis.sources, format) {
+        return 1;
+    }
+    let Some(value) = value else {
+        return 1;
+    };
+    let mut text = match serde_json::to_string_pretty(&value) {
+        Ok(text) => text,
+        Err(e) => return fatal(e),
+    };
+    text.push('\n');
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => fatal(e),
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand; each `run` returns the process exit code.
+
+pub mod check;
+pub mod debug;
+pub mod eval;
+pub mod explain;
+pub mod fmt;

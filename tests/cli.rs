@@ -1,0 +1,198 @@
+//! End-to-end tests of the `digitc` binary: exit codes, what is printed and
+//! what is (not) written, as a user at a terminal or in CI sees them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn digitc(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_digitc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the digitc binary runs")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A scratch directory holding `files`, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str, files: &[(&str, &str)]) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("digitc-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, text) in files {
+            let p = dir.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn the_bundled_example_checks_clean() {
+    let out = digitc(&["check", "examples"], &root());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no problems"), "{}", stderr(&out));
+}
+
+#[test]
+fn eval_of_qa_applies_overrides_through_the_amends_chain() {
+    let out = digitc(&["eval", "examples/env/qa.dg"], &root());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["name"], "qa");
+    // base.dg's URL follows qa's db.host (late binding).
+    let url = v["global"]["db-url"].as_str().unwrap();
+    assert!(url.starts_with("jdbc:postgresql://qa-db."), "{url}");
+    // base.dg's image tags follow qa's knob.
+    assert_eq!(
+        v["services"]["egov-user"]["image"],
+        "egovio/egov-user:v2.9.1-rc1"
+    );
+    assert_eq!(v["services"]["egov-user"]["replicas"], 2);
+    // Secrets are markers with their path, never ciphertext or plaintext.
+    let text = stdout(&out);
+    assert!(!text.contains("dg1:"), "ciphertext leaked into eval output");
+    assert_eq!(
+        v["services"]["egov-user"]["secret_env"]["SPRING_DATASOURCE_PASSWORD"]["$secret"],
+        "db.password"
+    );
+}
+
+#[test]
+fn eval_path_selects_one_value() {
+    let out = digitc(
+        &[
+            "eval",
+            "examples/env/prod.dg",
+            "--path",
+            "services.\"egov-user\".replicas",
+        ],
+        &root(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "3");
+}
+
+#[test]
+fn a_type_error_in_an_environment_fails_with_code_and_line() {
+    let s = Scratch::new(
+        "typeerr",
+        &[
+            (
+                "base.dg",
+                "amends \"digit:environment\"\ndomain = \"x.example.org\"\n",
+            ),
+            (
+                "env/qa.dg",
+                "amends \"../base.dg\"\nname = \"qa\"\nkafka.replicas = \"three\"\n",
+            ),
+        ],
+    );
+    let out = digitc(&["check", "--format", "json"], &s.0);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let line = stderr(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|d| d["severity"] == "error")
+        .expect("an error diagnostic");
+    assert!(line["file"].as_str().unwrap().ends_with("qa.dg"), "{line}");
+    assert_eq!(line["line"], 3);
+    assert!(line["code"].as_str().unwrap().starts_with('E'));
+}
+
+#[test]
+fn eval_with_errors_prints_nothing_on_stdout() {
+    let s = Scratch::new("evalerr", &[("a.dg", "x = 1 / 0\n")]);
+    let out = digitc(&["eval", "a.dg"], &s.0);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("a.dg:1"), "{}", stderr(&out));
+}
+
+#[test]
+fn every_syntax_error_of_a_file_is_reported_in_one_run() {
+    let s = Scratch::new(
+        "syntax",
+        &[("bad.dg", "a = \nb = [1, 2\nc = 3\nd = \"unterminated\n")],
+    );
+    let out = digitc(&["check", "bad.dg", "--format", "json"], &s.0);
+    assert_eq!(out.status.code(), Some(1));
+    let errors = stderr(&out).lines().count();
+    assert!(errors >= 2, "expected several errors:\n{}", stderr(&out));
+}
+
+#[test]
+fn fmt_check_lists_files_and_changes_nothing() {
+    let messy = "x   =   1\n\n\n\ny={a=1;b=2}\n";
+    let s = Scratch::new("fmtcheck", &[("a.dg", messy), ("b.dg", "z = 1\n")]);
+    let out = digitc(&["fmt", "--check"], &s.0);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out).trim(), "a.dg");
+    assert_eq!(std::fs::read_to_string(s.0.join("a.dg")).unwrap(), messy);
+
+    let out = digitc(&["fmt"], &s.0);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let formatted = std::fs::read_to_string(s.0.join("a.dg")).unwrap();
+    assert_ne!(formatted, messy);
+    let again = digitc(&["fmt", "--check"], &s.0);
+    assert!(
+        again.status.success(),
+        "fmt is not idempotent:\n{formatted}"
+    );
+}
+
+#[test]
+fn fmt_leaves_a_broken_file_untouched() {
+    let broken = "x = = 1\n";
+    let s = Scratch::new("fmtbroken", &[("a.dg", broken)]);
+    let out = digitc(&["fmt"], &s.0);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(s.0.join("a.dg")).unwrap(), broken);
+}
+
+#[test]
+fn explain_prints_the_explanation_and_rejects_unknown_codes() {
+    let out = digitc(&["explain", "E0101"], &root());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("E0101: "));
+    let out = digitc(&["explain", "E9999"], &root());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_missing_file_is_an_io_error() {
+    let out = digitc(&["eval", "does/not/exist.dg"], &root());
+    assert_eq!(out.status.code(), Some(2));
+    let out = digitc(&["check", "does/not/exist.dg"], &root());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn invalid_utf8_is_a_diagnostic_not_a_crash() {
+    let s = Scratch::new("utf8", &[]);
+    std::fs::create_dir_all(&s.0).unwrap();
+    std::fs::write(s.0.join("a.dg"), b"x = \"\xff\xfe\"\n").unwrap();
+    let out = digitc(&["check", "a.dg"], &s.0);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("UTF-8"), "{}", stderr(&out));
+}
