@@ -280,14 +280,15 @@ where
                 .repeated()
                 .collect::<Vec<_>>(),
         )
-        .map(|(first, rest)| {
-            let mut operands = rest;
-            operands.insert(0, first);
-            let mut acc = operands.pop();
-            while let (Some(lhs), Some(rhs)) = (operands.pop(), acc.take()) {
-                acc = Some(bin(BinaryOp::Coalesce, lhs, rhs));
+        .map(|(first, mut rest)| match rest.pop() {
+            // Right associative: `a ?? b ?? c` is `a ?? (b ?? c)`.
+            None => first,
+            Some(mut acc) => {
+                while let Some(lhs) = rest.pop() {
+                    acc = bin(BinaryOp::Coalesce, lhs, acc);
+                }
+                bin(BinaryOp::Coalesce, first, acc)
             }
-            acc.unwrap_or_else(|| Expr::new(ExprKind::Error, Span::default()))
         });
     let if_expr = just(Token::If)
         .ignore_then(expr)
