@@ -100,7 +100,7 @@ fn a_type_error_in_an_environment_fails_with_code_and_line() {
         &[
             (
                 "base.dg",
-                "amends \"digit:environment\"\ndomain = \"x.example.org\"\n",
+                "amends \"digit:environment\"\ndomain = \"x.example.org\"\ndb { host = \"db\"; name = \"egov\" }\n",
             ),
             (
                 "env/qa.dg",
@@ -110,11 +110,13 @@ fn a_type_error_in_an_environment_fails_with_code_and_line() {
     );
     let out = digitc(&["check", "--format", "json"], &s.0);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let line = stderr(&out)
+    let errors: Vec<serde_json::Value> = stderr(&out)
         .lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .find(|d| d["severity"] == "error")
-        .expect("an error diagnostic");
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", stderr(&out));
+    let line = &errors[0];
     assert!(line["file"].as_str().unwrap().ends_with("qa.dg"), "{line}");
     assert_eq!(line["line"], 3);
     assert!(line["code"].as_str().unwrap().starts_with('E'));

@@ -219,12 +219,12 @@ impl<'l> GraphBuilder<'l> {
     }
 
     fn add_module(&mut self, key: ModuleKey, bytes: Vec<u8>, is_stdlib: bool) -> ModuleId {
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        };
+        // The source map needs the text before the parser runs, and the
+        // parser reports invalid UTF-8; decode once, lossily, then parse the
+        // original bytes so the diagnostic is not lost.
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         let file = self.sources.add(key.display(), text.as_str());
-        let parse = digit_lang::parse(file, &text);
+        let (_, parse) = digit_lang::parse_bytes(file, &bytes);
         self.problems.extend(parse.diagnostics);
         let id = self.graph.modules.len();
         self.graph.index.insert(key.clone(), id);
