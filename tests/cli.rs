@@ -74,7 +74,7 @@ fn eval_of_qa_applies_overrides_through_the_amends_chain() {
     assert!(!text.contains("dg1:"), "ciphertext leaked into eval output");
     assert_eq!(
         v["services"]["egov-user"]["secret_env"]["SPRING_DATASOURCE_PASSWORD"]["$secret"],
-        "db.password"
+        "secrets.db.password"
     );
 }
 
@@ -197,4 +197,116 @@ fn invalid_utf8_is_a_diagnostic_not_a_crash() {
     let out = digitc(&["check", "a.dg"], &s.0);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("UTF-8"), "{}", stderr(&out));
+}
+
+/// A minimal valid platform base, amended by the environments of a test.
+const BASE: &str = "amends \"digit:environment\"\ndomain = \"x.example.org\"\ndb { host = \"db\"; name = \"egov\" }\n";
+
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stderr(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn check_reports_the_errors_of_every_file_in_one_run() {
+    let s = Scratch::new(
+        "manyfiles",
+        &[
+            ("base.dg", BASE),
+            (
+                "env/dev.dg",
+                "amends \"../base.dg\"\nname = \"dev\"\nkafka.replicas = 0\n",
+            ),
+            (
+                "env/qa.dg",
+                "amends \"../base.dg\"\nname = \"qa\"\nkafka.replcas = 2\n",
+            ),
+            (
+                "env/uat.dg",
+                "amends \"../base.dg\"\nname = \"Not_A_Name\"\n",
+            ),
+        ],
+    );
+    let out = digitc(&["check", "--format", "json"], &s.0);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let diags = json_lines(&out);
+    let at = |file: &str| {
+        diags
+            .iter()
+            .filter(|d| d["file"].as_str().unwrap().ends_with(file))
+            .collect::<Vec<_>>()
+    };
+    // dev: out of range, at the value.
+    let dev = at("dev.dg");
+    assert_eq!(dev.len(), 1, "{diags:?}");
+    assert_eq!(
+        (dev[0]["line"].as_u64(), dev[0]["column"].as_u64()),
+        (Some(3), Some(18))
+    );
+    // qa: the misspelt field, with the fix.
+    let qa = at("qa.dg");
+    assert_eq!(qa.len(), 1, "{diags:?}");
+    assert_eq!(qa[0]["line"], 3);
+    assert!(
+        qa[0]["help"].as_str().unwrap_or("").contains("replicas"),
+        "{diags:?}"
+    );
+    // uat: not a DNS-1123 label.
+    let uat = at("uat.dg");
+    assert_eq!(uat.len(), 1, "{diags:?}");
+    assert_eq!(uat[0]["line"], 2);
+    // The base alone is incomplete (no name) but only ever used through
+    // its environments: not reported.
+    assert!(at("base.dg").is_empty(), "{diags:?}");
+}
+
+#[test]
+fn a_plaintext_secret_is_refused_before_it_is_committed() {
+    let s = Scratch::new(
+        "plaintext",
+        &[
+            ("base.dg", BASE),
+            (
+                "env/qa.dg",
+                "amends \"../base.dg\"\nname = \"qa\"\nsecrets { db { password = \"hunter2\" } }\n",
+            ),
+        ],
+    );
+    let out = digitc(&["check"], &s.0);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("qa.dg:3"), "{}", stderr(&out));
+    let out = digitc(&["eval", "env/qa.dg"], &s.0);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn an_import_cycle_is_named_whole() {
+    let s = Scratch::new(
+        "cycle",
+        &[
+            ("a.dg", "import \"./b.dg\" as b\nx = b.y\n"),
+            ("b.dg", "import \"./a.dg\" as a\ny = 1\n"),
+        ],
+    );
+    let out = digitc(&["check", "a.dg"], &s.0);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("a.dg") && err.contains("b.dg") && err.contains("cycle"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_eval_path_is_a_usage_error_with_a_suggestion() {
+    let out = digitc(
+        &["eval", "examples/env/qa.dg", "--path", "kafka.replcas"],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("replicas"), "{}", stderr(&out));
 }

@@ -55,7 +55,11 @@ enum Mode {
     /// Inside a string opened at `start`.
     Str { multiline: bool, start: u32 },
     /// Inside `${ ... }` with this many unclosed `{`.
-    Interp { depth: u32, single_line: bool, start: u32 },
+    Interp {
+        depth: u32,
+        single_line: bool,
+        start: u32,
+    },
 }
 
 struct Driver<'src> {
@@ -365,7 +369,11 @@ impl<'src> Driver<'src> {
             );
         }
         if scan.text_end > pos {
-            self.push(Token::StrText(&self.src[pos..scan.text_end]), pos, scan.text_end);
+            self.push(
+                Token::StrText(&self.src[pos..scan.text_end]),
+                pos,
+                scan.text_end,
+            );
         }
         match scan.stop {
             strings::Stop::Close(len) => {

@@ -65,7 +65,9 @@ where
 {
     operand
         .clone()
-        .foldl(op.then(operand).repeated(), |lhs, (op, rhs)| bin(op, lhs, rhs))
+        .foldl(op.then(operand).repeated(), |lhs, (op, rhs)| {
+            bin(op, lhs, rhs)
+        })
 }
 
 /// The atoms: literals, names, calls, lists, comprehensions, records,
@@ -201,26 +203,23 @@ where
         field.or(index).boxed()
     };
     let postfix = atom
-        .foldl_with(
-            post.repeated(),
-            |lhs, post, e| {
-                let kind = match post {
-                    Post::Field(name) => ExprKind::Field {
-                        target: Box::new(lhs),
-                        name,
-                    },
-                    Post::Index(i) => ExprKind::Index {
-                        target: Box::new(lhs),
-                        index: Box::new(i),
-                    },
-                    Post::Amend(body) => ExprKind::Amend {
-                        base: Box::new(lhs),
-                        body,
-                    },
-                };
-                Expr::new(kind, e.span())
-            },
-        )
+        .foldl_with(post.repeated(), |lhs, post, e| {
+            let kind = match post {
+                Post::Field(name) => ExprKind::Field {
+                    target: Box::new(lhs),
+                    name,
+                },
+                Post::Index(i) => ExprKind::Index {
+                    target: Box::new(lhs),
+                    index: Box::new(i),
+                },
+                Post::Amend(body) => ExprKind::Amend {
+                    base: Box::new(lhs),
+                    body,
+                },
+            };
+            Expr::new(kind, e.span())
+        })
         .boxed();
     let unary_op = select! {
         Token::Bang => UnaryOp::Not,

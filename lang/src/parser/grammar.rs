@@ -356,14 +356,15 @@ where
                 span,
             })
         });
-    let item = choice((schema, alias, misplaced, member.map(Item::Member)))
-        .recover_with(via_parser(skip_piece(ctx, |_| false).map(|span| {
+    let item = choice((schema, alias, misplaced, member.map(Item::Member))).recover_with(
+        via_parser(skip_piece(ctx, |_| false).map(|span| {
             Item::Member(Member {
                 doc: None,
                 kind: MemberKind::Error,
                 span,
             })
-        })));
+        })),
+    );
     let items = item
         .map(Some)
         .or(sep().to(None))

@@ -46,24 +46,26 @@ where
         body.clone().map(Tail::Amend),
     ))
     .labelled("`=`, `+=`, `:` or `{` after the field name");
-    let field = path.then(tail).validate(|(mut path, tail), e, emitter| match tail {
-        Tail::Decl(ty, default) => {
-            if path.len() > 1 {
-                emitter.emit(custom(
-                    e.span(),
-                    codes::PATH_IN_DECLARATION,
-                    "a field declaration takes a single name, not a path",
-                    "declares along a path",
-                    "declare the field inside its record, or use `=` to set it",
-                ));
+    let field = path
+        .then(tail)
+        .validate(|(mut path, tail), e, emitter| match tail {
+            Tail::Decl(ty, default) => {
+                if path.len() > 1 {
+                    emitter.emit(custom(
+                        e.span(),
+                        codes::PATH_IN_DECLARATION,
+                        "a field declaration takes a single name, not a path",
+                        "declares along a path",
+                        "declare the field inside its record, or use `=` to set it",
+                    ));
+                }
+                let name = path.swap_remove(0);
+                MemberKind::Decl { name, ty, default }
             }
-            let name = path.swap_remove(0);
-            MemberKind::Decl { name, ty, default }
-        }
-        Tail::Assign(value) => MemberKind::Assign { path, value },
-        Tail::Append(value) => MemberKind::Append { path, value },
-        Tail::Amend(body) => MemberKind::Amend { path, body },
-    });
+            Tail::Assign(value) => MemberKind::Assign { path, value },
+            Tail::Append(value) => MemberKind::Append { path, value },
+            Tail::Amend(body) => MemberKind::Amend { path, body },
+        });
 
     let let_ = just(Token::Let)
         .ignore_then(ident().labelled("a name after `let`"))

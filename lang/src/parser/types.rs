@@ -44,9 +44,7 @@ where
             .delimited_by(just(Token::LBrace), just(Token::RBrace))
             .map(|(k, v)| TypeKind::Map(Box::new(k), Box::new(v)));
         let literal = string.clone().map(|s| match &s.kind {
-            ExprKind::Str(lit) => lit
-                .as_plain()
-                .map_or(TypeKind::Error, TypeKind::Literal),
+            ExprKind::Str(lit) => lit.as_plain().map_or(TypeKind::Error, TypeKind::Literal),
             _ => TypeKind::Error,
         });
         let primary = choice((named, list, map, literal))
