@@ -617,7 +617,7 @@ impl<'a> Evaluator<'a> {
 }
 
 /// The schema or map type a `{ ... }` takes when `t` is expected.
-fn object_type(t: &Rc<Ty>) -> Option<&Ty> {
+pub(crate) fn object_type(t: &Rc<Ty>) -> Option<&Ty> {
     match t.strip_optional() {
         s @ (Ty::Schema(..) | Ty::Map(..)) => Some(s),
         Ty::Union(ts) => {

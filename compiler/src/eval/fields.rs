@@ -487,9 +487,15 @@ impl<'a> Evaluator<'a> {
         place: &Place<'_>,
         d: &Def<'a>,
     ) -> Value<'a> {
-        let below = self
-            .fold(obj, defs, n - 1, ty, place)
-            .unwrap_or_else(|| self.defaults_of(ty, d.key_span()));
+        let below = match self.fold(obj, defs, n - 1, ty, place) {
+            // `migration { ... }` on `migration: Migration? = none` starts a
+            // new instance, as a new map entry does.
+            Some(v) if matches!(v.kind, ValueKind::None) && starts_fresh(ty) => {
+                self.defaults_of(ty, d.key_span())
+            }
+            Some(v) => v,
+            None => self.defaults_of(ty, d.key_span()),
+        };
         if let ValueKind::Object(o) = &below.kind {
             o.settle(place.path, place.key);
         }
@@ -627,6 +633,12 @@ impl<'a> Evaluator<'a> {
             }
         }
     }
+}
+
+/// True when `{ ... }` on `none` of type `ty` starts from the defaults of
+/// the type: an optional schema or map (`Migration?`, `{String: String}?`).
+fn starts_fresh(ty: Option<&Rc<Ty>>) -> bool {
+    ty.is_some_and(|t| matches!(**t, Ty::Optional(_)) && super::expr::object_type(t).is_some())
 }
 
 /// Where a field's value is stored.
