@@ -101,27 +101,30 @@ pub fn check_file(loader: &dyn Loader, path: &Path) -> Analysis {
     check_files(loader, &[path.to_path_buf()])
 }
 
-/// Checks many files with one source map, each module loaded once. Files
-/// amended by another file of the set are checked through the files that
-/// amend them (a `base.dg` alone would lack the environment's name).
+/// Checks many files with one source map, each module loaded once. A file
+/// amended by another loaded file is checked through the files that amend
+/// it (a `base.dg` alone would lack the environment's `name`): the entries
+/// are the loaded files nothing amends whose amends chain holds a given
+/// file. A base given alone is checked on its own.
 pub fn check_files(loader: &dyn Loader, paths: &[PathBuf]) -> Analysis {
     let (b, ids) = load(loader, paths);
-    let amended: HashSet<ModuleId> = b.graph.modules.iter().filter_map(|m| m.amends).collect();
-    let given: Vec<ModuleId> = ids.into_iter().flatten().collect();
-    let entries: Vec<ModuleId> = if given.len() == 1 {
-        given.clone()
-    } else {
-        given
-            .iter()
-            .copied()
-            .filter(|id| !amended.contains(id))
-            .collect()
-    };
+    let entries = entries(&b.graph, &ids.into_iter().flatten().collect::<Vec<_>>());
     let mut problems = Problems::new();
     for &e in &entries {
         problems.extend(check_entry(&b.graph, loader, e));
     }
     finish(b, problems, entries)
+}
+
+/// The modules [`check_files`] evaluates for the `given` ones.
+fn entries(graph: &ModuleGraph, given: &[ModuleId]) -> Vec<ModuleId> {
+    let given: HashSet<ModuleId> = given.iter().copied().collect();
+    let amended: HashSet<ModuleId> = graph.modules.iter().filter_map(|m| m.amends).collect();
+    (0..graph.modules.len())
+        .filter(|id| !amended.contains(id))
+        .filter(|&id| matches!(graph.get(id).map(|m| &m.key), Some(ModuleKey::File(_))))
+        .filter(|&id| graph.amends_chain(id).iter().any(|m| given.contains(m)))
+        .collect()
 }
 
 /// Evaluates one file to JSON (after validation), optionally selecting a

@@ -30,7 +30,7 @@ fn fixture(path: &Path) -> (MemLoader, PathBuf, Vec<(String, String)>) {
         for f in files {
             let rel = f.strip_prefix(dir).unwrap().to_path_buf();
             let text = std::fs::read_to_string(&f).unwrap();
-            if rel.extension().is_some_and(|e| e == "dg") && rel != Path::new("main.dg") {
+            if rel != Path::new("main.dg") {
                 sources.push((rel.display().to_string(), text.clone()));
             }
             loader.add(&rel, text);

@@ -136,11 +136,12 @@ impl<'a> Evaluator<'a> {
             return Value::invalid(span);
         }
         if name != "secret" {
-            if let Some(s) = vals.iter().find(|v| matches!(v.kind, ValueKind::Secret(_))) {
-                self.report(EvalError::SecretMisuse {
-                    span: s.span,
-                    what: format!("passed to `{name}`"),
-                });
+            if let Some((s, a)) = vals
+                .iter()
+                .zip(args)
+                .find(|(v, _)| matches!(v.kind, ValueKind::Secret(_)))
+            {
+                self.secret_misuse(s, a.span, format!("passed to `{name}`"));
                 return Value::invalid(span);
             }
         }

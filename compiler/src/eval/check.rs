@@ -7,11 +7,12 @@
 //! with a label at the declaration.
 
 use super::object::ObjKind;
+use super::ops::within;
 use super::{EvalError, Evaluator};
 use crate::domain;
 use crate::types::Ty;
 use crate::value::{Value, ValueKind};
-use digit_lang::Span;
+use digit_lang::{Span, ToDiagnostic};
 use std::rc::Rc;
 
 /// A checked value, or the error and the span the value becomes invalid at.
@@ -25,6 +26,9 @@ fn fail<'a>(t: (Span, EvalError)) -> Checked<'a> {
 struct Ctx<'p> {
     path: Option<&'p Rc<str>>,
     decl: Option<Span>,
+    /// The expression that stored the value; a value made elsewhere (read
+    /// through a reference) is reported here, with a label at its origin.
+    site: Option<Span>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -36,12 +40,31 @@ impl<'a> Evaluator<'a> {
         path: Option<&Rc<str>>,
         decl: Option<Span>,
     ) -> Value<'a> {
-        let ctx = Ctx { path, decl };
+        self.check_value_at(v, ty, path, decl, None)
+    }
+
+    /// [`Self::check_value`] for a value stored by the expression at `site`.
+    pub fn check_value_at(
+        &self,
+        v: Value<'a>,
+        ty: &Rc<Ty>,
+        path: Option<&Rc<str>>,
+        decl: Option<Span>,
+        site: Option<Span>,
+    ) -> Value<'a> {
+        let ctx = Ctx { path, decl, site };
         match self.check(v, ty, &ctx) {
             Ok(v) => v,
             Err(b) => {
                 let (span, e) = *b;
-                self.report(e);
+                match site.filter(|s| !within(span, *s)) {
+                    Some(s) => {
+                        let mut d = e.to_diagnostic();
+                        d.span = s;
+                        self.report(d.with_secondary(span, "the value comes from here"));
+                    }
+                    None => self.report(e),
+                }
                 Value::invalid(span)
             }
         }
@@ -130,6 +153,7 @@ impl<'a> Evaluator<'a> {
                 EvalError::SecretMisuse {
                     span,
                     what: format!("stored where {ty} is expected"),
+                    origin: None,
                 },
             )),
             (Ty::Str, K::Int(_) | K::Float(_) | K::Bool(_) | K::Quantity(_)) => mismatch(Some(
@@ -226,7 +250,7 @@ impl<'a> Evaluator<'a> {
         let mut out = Vec::with_capacity(xs.len());
         for (i, x) in xs.iter().enumerate() {
             let path: Option<Rc<str>> = ctx.path.map(|p| Rc::from(format!("{p}[{i}]")));
-            let v = self.check_value(x.clone(), el, path.as_ref(), ctx.decl);
+            let v = self.check_value_at(x.clone(), el, path.as_ref(), ctx.decl, ctx.site);
             if let (ValueKind::Object(o), Some(p)) = (&v.kind, &path) {
                 o.settle(p, None);
             }

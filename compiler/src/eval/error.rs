@@ -31,7 +31,12 @@ pub enum EvalError {
     /// "url=${secrets.db.password}"
     ///        ^^^^^^^^^^^^^^^^^^^ a Secret cannot be put in a string
     /// ```
-    SecretMisuse { span: Span, what: String },
+    SecretMisuse {
+        span: Span,
+        what: String,
+        /// Where the Secret was made, when that is elsewhere.
+        origin: Option<Span>,
+    },
     /// ```txt
     /// x = 1 + "a"
     ///     ^^^^^^^ cannot add an Int and a String
@@ -202,9 +207,17 @@ impl ToDiagnostic for EvalError {
                 }
                 d
             }
-            SecretMisuse { span, what } => Diagnostic::error("E0403", *span, format!("a Secret cannot be {what}"))
-                .with_label("this is a Secret")
-                .with_help("secrets only go to fields typed Secret (such as `secret_env`), which become Kubernetes secret references"),
+            SecretMisuse { span, what, origin } => {
+                let d = Diagnostic::error("E0403", *span, format!("a Secret cannot be {what}"))
+                    .with_label("this is a Secret")
+                    .with_help("secrets only go to fields typed Secret (such as `secret_env`), which become Kubernetes secret references");
+                match origin {
+                    Some(o) => d.with_secondary(*o, "the Secret is made here"),
+                    None => d,
+                }
+            }
+            BadOperands { span, op, lhs, rhs } if lhs.is_empty() => Diagnostic::error("E0404", *span, format!("cannot apply `{op}` to {rhs}"))
+                .with_label(format!("{op} {rhs}")),
             BadOperands { span, op, lhs, rhs } => Diagnostic::error("E0404", *span, format!("cannot apply `{op}` to {lhs} and {rhs}"))
                 .with_label(format!("{lhs} {op} {rhs}")),
             UndefinedName { span, name, help } => {

@@ -497,7 +497,7 @@ impl<'a> Evaluator<'a> {
                 StrPart::Text(t) => out.push_str(t),
                 StrPart::Interp(e) => {
                     let v = self.eval(e, env, None);
-                    if !self.interpolate(&v, &mut out) {
+                    if !self.interpolate(&v, e.span, &mut out) {
                         return Value::invalid(span);
                     }
                 }
@@ -507,7 +507,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Appends `v` to `out`; false (after reporting) when it cannot be.
-    fn interpolate(&self, v: &Value<'a>, out: &mut String) -> bool {
+    fn interpolate(&self, v: &Value<'a>, at: Span, out: &mut String) -> bool {
         use std::fmt::Write;
         match &v.kind {
             ValueKind::Str(s) => out.push_str(s),
@@ -525,15 +525,12 @@ impl<'a> Evaluator<'a> {
             }
             ValueKind::Invalid => return false,
             ValueKind::Secret(_) => {
-                self.report(EvalError::SecretMisuse {
-                    span: v.span,
-                    what: "interpolated into a string".into(),
-                });
+                self.secret_misuse(v, at, "interpolated into a string".into());
                 return false;
             }
             _ => {
                 self.report(EvalError::TypeMismatch {
-                    span: v.span,
+                    span: at,
                     path: None,
                     expected: "a String, number, Bool or Quantity".into(),
                     found: v.describe(),
@@ -610,14 +607,14 @@ impl<'a> Evaluator<'a> {
             _ => {
                 let l = self.eval(lhs, env, None);
                 let r = self.eval(rhs, env, None);
-                self.binary(op, l, r, span)
+                self.binary(op, l, r, [lhs.span, rhs.span], span)
             }
         }
     }
 }
 
 /// The schema or map type a `{ ... }` takes when `t` is expected.
-fn object_type(t: &Rc<Ty>) -> Option<&Ty> {
+pub(crate) fn object_type(t: &Rc<Ty>) -> Option<&Ty> {
     match t.strip_optional() {
         s @ (Ty::Schema(..) | Ty::Map(..)) => Some(s),
         Ty::Union(ts) => {

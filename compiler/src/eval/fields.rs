@@ -66,6 +66,28 @@ impl<'a> Def<'a> {
         }
     }
 
+    /// The expression that gives the field its value here: the `=`'s
+    /// right-hand side, the whole member for `+=` and `{ }`; `None` for a
+    /// bare declaration.
+    fn site(&self) -> Option<Span> {
+        match self.op() {
+            Op::Set(e) => Some(e.span),
+            Op::Required => None,
+            _ => Some(self.member.span),
+        }
+    }
+
+    /// The member up to the key it defines: `services."egov-user"` of
+    /// `services."egov-user" { ... }`, where an amended instance is made.
+    pub fn head_span(&self) -> Span {
+        let key = self.key_span();
+        if key.file == self.member.span.file && key.end >= self.member.span.start {
+            Span::new(key.file, self.member.span.start, key.end)
+        } else {
+            self.member.span
+        }
+    }
+
     /// The declared type, when this definition is a declaration.
     pub fn decl_type(&self) -> Option<&'a ast::Type> {
         match &self.member.kind {
@@ -334,7 +356,7 @@ impl<'a> Evaluator<'a> {
             return None;
         }
         let decl = self.decl_of(&defs);
-        if obj.closed && decl.is_none() {
+        if obj.closed && decl.is_none() && !self.may_define(obj, &defs[0]) {
             self.report_unknown_field(obj, key, &defs[0]);
             return Some(Value::invalid(defs[0].key_span()));
         }
@@ -360,12 +382,45 @@ impl<'a> Evaluator<'a> {
             return Some(Value::invalid(obj.span));
         };
         let Some(ty) = ty else { return Some(v) };
-        let decl_span = decl.as_ref().map(|d| d.span);
-        let v = self.check_value(v, &ty, Some(&path), decl_span);
+        let decl_span = decl.as_ref().map(|d| d.span).or_else(|| obj.decl());
+        let site = defs.iter().rev().find_map(Def::site);
+        let v = self.check_value_at(v, &ty, Some(&path), decl_span, site);
         if let ValueKind::Object(o) = &v.kind {
             o.settle(&path, map_key);
+            if let Some(d) = decl_span {
+                o.set_decl(d);
+            }
         }
         Some(v)
+    }
+
+    /// True when `def`, the first definition of an undeclared field of a
+    /// closed object, may define it anyway: it is written in a module
+    /// that amends nothing typed (its own untyped fields, which the modules
+    /// amending it can then set).
+    fn may_define(&self, obj: &Rc<Object<'a>>, def: &Def<'a>) -> bool {
+        matches!(obj.kind, ObjKind::Module(_))
+            && !self
+                .graph
+                .amends_chain(def.module)
+                .iter()
+                .skip(1)
+                .any(|&m| self.declares_fields(m))
+    }
+
+    /// True when module `m` declares fields (`name: Type` at top level).
+    pub(crate) fn declares_fields(&self, m: ModuleId) -> bool {
+        self.graph.get(m).is_some_and(|info| {
+            info.ast.items.iter().any(|i| {
+                matches!(
+                    i,
+                    ast::Item::Member(Member {
+                        kind: MemberKind::Decl { .. },
+                        ..
+                    })
+                )
+            })
+        })
     }
 
     fn report_unknown_field(&self, obj: &Rc<Object<'a>>, key: &str, def: &Def<'a>) {
@@ -456,7 +511,7 @@ impl<'a> Evaluator<'a> {
                         scope: d.env.clone(),
                         module: d.module,
                     },
-                    d.member.span,
+                    d.head_span(),
                 )
             }
             Op::Nested => {
@@ -468,7 +523,7 @@ impl<'a> Evaluator<'a> {
                         scope: d.env.clone(),
                         module: d.module,
                     },
-                    d.member.span,
+                    d.head_span(),
                 )
             }
         };
@@ -487,9 +542,15 @@ impl<'a> Evaluator<'a> {
         place: &Place<'_>,
         d: &Def<'a>,
     ) -> Value<'a> {
-        let below = self
-            .fold(obj, defs, n - 1, ty, place)
-            .unwrap_or_else(|| self.defaults_of(ty, d.key_span()));
+        let below = match self.fold(obj, defs, n - 1, ty, place) {
+            // `migration { ... }` on `migration: Migration? = none` starts a
+            // new instance, as a new map entry does.
+            Some(v) if matches!(v.kind, ValueKind::None) && starts_fresh(ty) => {
+                self.defaults_of(ty, d.key_span())
+            }
+            Some(v) => v,
+            None => self.defaults_of(ty, d.key_span()),
+        };
         if let ValueKind::Object(o) = &below.kind {
             o.settle(place.path, place.key);
         }
@@ -627,6 +688,12 @@ impl<'a> Evaluator<'a> {
             }
         }
     }
+}
+
+/// True when `{ ... }` on `none` of type `ty` starts from the defaults of
+/// the type: an optional schema or map (`Migration?`, `{String: String}?`).
+fn starts_fresh(ty: Option<&Rc<Ty>>) -> bool {
+    ty.is_some_and(|t| matches!(**t, Ty::Optional(_)) && super::expr::object_type(t).is_some())
 }
 
 /// Where a field's value is stored.

@@ -102,15 +102,7 @@ impl<'a> Evaluator<'a> {
                 continue;
             };
             let src = Src::Items(&info.ast.items);
-            closed |= info.ast.items.iter().any(|i| {
-                matches!(
-                    i,
-                    digit_lang::ast::Item::Member(digit_lang::ast::Member {
-                        kind: digit_lang::ast::MemberKind::Decl { .. },
-                        ..
-                    })
-                )
-            });
+            closed |= self.declares_fields(m);
             layers.push(Layer {
                 src,
                 scope: ScopeNode::root(m),

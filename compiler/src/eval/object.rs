@@ -112,6 +112,9 @@ pub struct Object<'a> {
     pub(crate) checked: Cell<bool>,
     path: OnceCell<Rc<str>>,
     key: OnceCell<Option<Rc<str>>>,
+    /// The declaration of the field the object is stored at; a map's
+    /// entries are labelled with it.
+    decl: OnceCell<Span>,
 }
 
 impl<'a> Object<'a> {
@@ -128,6 +131,7 @@ impl<'a> Object<'a> {
             checked: Cell::new(false),
             path: OnceCell::new(),
             key: OnceCell::new(),
+            decl: OnceCell::new(),
         }
     }
 
@@ -147,6 +151,16 @@ impl<'a> Object<'a> {
             let _ = self.path.set(path.clone());
             let _ = self.key.set(key.cloned());
         }
+    }
+
+    /// The declaration of the field this object is stored at.
+    pub fn decl(&self) -> Option<Span> {
+        self.decl.get().copied()
+    }
+
+    /// Records the declaration, the first time the object is stored.
+    pub fn set_decl(&self, span: Span) {
+        let _ = self.decl.set(span);
     }
 
     /// The path of field `key` of this object.

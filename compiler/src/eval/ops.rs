@@ -10,19 +10,25 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 
 impl<'a> Evaluator<'a> {
-    pub(crate) fn binary(&self, op: BinaryOp, l: Value<'a>, r: Value<'a>, span: Span) -> Value<'a> {
+    /// `l op r`; `at` are the spans of the operand expressions.
+    pub(crate) fn binary(
+        &self,
+        op: BinaryOp,
+        l: Value<'a>,
+        r: Value<'a>,
+        at: [Span; 2],
+        span: Span,
+    ) -> Value<'a> {
         use ValueKind as K;
         if l.is_invalid() || r.is_invalid() {
             return Value::invalid(span);
         }
-        if let Some(s) = [&l, &r]
+        if let Some((s, use_span)) = [&l, &r]
             .into_iter()
-            .find(|v| matches!(v.kind, K::Secret(_)))
+            .zip(at)
+            .find(|(v, _)| matches!(v.kind, K::Secret(_)))
         {
-            self.report(EvalError::SecretMisuse {
-                span: s.span,
-                what: format!("used with `{}`", op.as_str()),
-            });
+            self.secret_misuse(s, use_span, format!("used with `{}`", op.as_str()));
             return Value::invalid(span);
         }
         match op {
@@ -73,6 +79,15 @@ impl<'a> Evaluator<'a> {
             Some(k) => Value::new(k, span),
             None => Value::invalid(span),
         }
+    }
+
+    /// Reports a Secret used at `use_span`, with its origin when elsewhere.
+    pub(crate) fn secret_misuse(&self, v: &Value<'a>, use_span: Span, what: String) {
+        self.report(EvalError::SecretMisuse {
+            span: use_span,
+            what,
+            origin: (!within(v.span, use_span)).then_some(v.span),
+        });
     }
 
     fn quantity_result(
@@ -200,6 +215,11 @@ impl<'a> Evaluator<'a> {
             }
         }
     }
+}
+
+/// True when `inner` lies inside `outer`.
+pub(crate) fn within(inner: Span, outer: Span) -> bool {
+    inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
 }
 
 fn as_f64(v: &Value<'_>) -> f64 {
