@@ -22,4 +22,6 @@ pub mod validate;
 pub mod value;
 
 pub use loader::{FsLoader, Loader, MemLoader};
-pub use pipeline::{check_file, check_files, eval_file, with_root, Analysis};
+pub use pipeline::{
+    check_file, check_files, eval_file, eval_file_at, split_path, with_root, Analysis, PathError,
+};

@@ -9,7 +9,7 @@ use crate::loader::{normalize, Loader};
 use crate::modules::{GraphBuilder, ModuleGraph, ModuleId, ModuleKey};
 use crate::output;
 use crate::value::{Value, ValueKind};
-use digit_lang::{Diagnostic, Problems, SourceMap, Span};
+use digit_lang::{Diagnostic, Problems, SourceMap};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -127,79 +127,152 @@ fn entries(graph: &ModuleGraph, given: &[ModuleId]) -> Vec<ModuleId> {
         .collect()
 }
 
-/// Evaluates one file to JSON (after validation), optionally selecting a
-/// path such as `services."egov-user".env`. The JSON is `None` when the
-/// file has errors or the path does not exist.
+/// Evaluates one file to JSON (after validation). The JSON is `None` when
+/// the configuration has errors.
 pub fn eval_file(
     loader: &dyn Loader,
     path: &Path,
     select: Option<&str>,
 ) -> (Analysis, Option<serde_json::Value>) {
+    let select = select.and_then(|s| split_path(s).ok());
+    let (a, json) = eval_file_at(loader, path, select.as_deref().unwrap_or(&[]));
+    (a, json.ok().flatten())
+}
+
+/// A `--path` that names nothing in the evaluated configuration: a usage
+/// mistake, not a problem of the configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathError {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Evaluates one file and selects the value at `select` (segments of a
+/// path such as `services."egov-user".env`; empty for the whole
+/// configuration). `Ok(None)` when the configuration has errors (they are
+/// in the analysis); `Err` when the configuration is fine but the path
+/// does not exist.
+pub fn eval_file_at(
+    loader: &dyn Loader,
+    path: &Path,
+    select: &[String],
+) -> (Analysis, Result<Option<serde_json::Value>, PathError>) {
     let (b, ids) = load(loader, &[path.to_path_buf()]);
     let Some(entry) = ids.into_iter().flatten().next() else {
-        return (finish(b, Problems::new(), Vec::new()), None);
+        return (finish(b, Problems::new(), Vec::new()), Ok(None));
     };
     let (json, diags) = with_root(&b.graph, loader, entry, |ev, root| {
         let v = Value::new(ValueKind::Object(root.clone()), root.span);
         ev.force(&v);
-        let selected = match select {
-            Some(s) => select_path(ev, v, s),
-            None => Some(v),
-        };
-        let json = selected.map(|v| output::to_json(ev, &v));
+        let json = select_path(ev, v, select).map(|v| output::to_json(ev, &v));
         (json, ev.take_problems().into_vec())
     });
     let mut problems = Problems::new();
     problems.extend(diags);
     let a = finish(b, problems, vec![entry]);
-    let json = if a.has_errors() { None } else { json };
-    (a, json)
+    if a.has_errors() {
+        return (a, Ok(None));
+    }
+    (a, json.map(Some))
 }
 
-fn select_path<'a>(ev: &Evaluator<'a>, mut v: Value<'a>, select: &str) -> Option<Value<'a>> {
-    for seg in split_path(select) {
+fn select_path<'a>(
+    ev: &Evaluator<'a>,
+    mut v: Value<'a>,
+    select: &[String],
+) -> Result<Value<'a>, PathError> {
+    for (i, seg) in select.iter().enumerate() {
+        let here = show_path(&select[..i]);
         let ValueKind::Object(o) = &v.kind else {
-            ev.report(Diagnostic::error(
-                "E0501",
-                Span::default(),
-                format!("`{select}`: `{seg}` is not inside a record"),
-            ));
-            return None;
+            return Err(PathError {
+                message: format!("`{}` is {}, which has no field `{seg}`", here, v.describe()),
+                help: None,
+            });
         };
-        match ev.field(o, &seg, o.span) {
+        match ev.field(o, seg, o.span) {
             Some(next) => v = next,
             None => {
                 let keys = ev.keys(o);
-                let help = crate::suggest::best(&seg, keys.iter().map(|k| &**k));
-                let mut d =
-                    Diagnostic::error("E0501", o.span, format!("`{select}`: no field `{seg}`"));
-                if let Some(h) = help {
-                    d = d.with_help(format!("did you mean `{h}`?"));
-                }
-                ev.push_diagnostic(d);
-                return None;
+                let help = crate::suggest::best(seg, keys.iter().map(|k| &**k)).map(|h| {
+                    format!(
+                        "did you mean `{}`?",
+                        show_path(&[&select[..i], &[h.to_string()]].concat())
+                    )
+                });
+                let whole = if i == 0 {
+                    "the configuration".to_string()
+                } else {
+                    format!("`{here}`")
+                };
+                return Err(PathError {
+                    message: format!("{whole} has no field `{seg}`"),
+                    help,
+                });
             }
         }
     }
-    Some(v)
+    Ok(v)
 }
 
-/// `a.b."c-d".e` into its segments.
-pub fn split_path(s: &str) -> Vec<String> {
+/// Segments back into a path, quoting those that are not identifiers.
+fn show_path(segments: &[String]) -> String {
+    let mut out = String::new();
+    for (i, s) in segments.iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        let ident = s
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if ident {
+            out.push_str(s);
+        } else {
+            out.push_str(&format!("{s:?}"));
+        }
+    }
+    out
+}
+
+/// `a.b."c-d".e` into its segments; an empty segment or an unclosed quote
+/// is a mistake.
+pub fn split_path(s: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
+    let mut was_quoted = false;
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
         match c {
-            '"' => quoted = !quoted,
+            '"' => {
+                quoted = !quoted;
+                was_quoted = true;
+            }
             '\\' if quoted => cur.extend(chars.next()),
-            '.' if !quoted => out.push(std::mem::take(&mut cur)),
+            '.' if !quoted => {
+                if cur.is_empty() && !was_quoted {
+                    return Err(format!("`{s}` has an empty segment; write paths like `services.\"egov-user\".replicas`"));
+                }
+                out.push(std::mem::take(&mut cur));
+                was_quoted = false;
+            }
             c => cur.push(c),
         }
     }
+    if quoted {
+        return Err(format!("`{s}` has an unclosed quote"));
+    }
+    if cur.is_empty() && !was_quoted {
+        if s.is_empty() {
+            return Ok(out);
+        }
+        return Err(format!(
+            "`{s}` has an empty segment; write paths like `services.\"egov-user\".replicas`"
+        ));
+    }
     out.push(cur);
-    out.into_iter().filter(|s| !s.is_empty()).collect()
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -208,8 +281,15 @@ mod tests {
     fn splits_quoted_paths() {
         assert_eq!(
             super::split_path(r#"services."egov-user".env"#),
-            vec!["services", "egov-user", "env"]
+            Ok(vec!["services".into(), "egov-user".into(), "env".into()])
         );
-        assert_eq!(super::split_path(r#""a.b".c"#), vec!["a.b", "c"]);
+        assert_eq!(
+            super::split_path(r#""a.b".c"#),
+            Ok(vec!["a.b".into(), "c".into()])
+        );
+        assert_eq!(super::split_path(""), Ok(vec![]));
+        assert!(super::split_path("a..b").is_err());
+        assert!(super::split_path("a.").is_err());
+        assert!(super::split_path("\"a").is_err());
     }
 }

@@ -41,13 +41,17 @@ fn messages(paths: &[&str]) -> Vec<String> {
 fn base_is_checked_through_the_files_amending_it() {
     let m = messages(&["base.dg", "env/dev.dg", "env/qa.dg"]);
     assert!(
-        !m.iter().any(|s| s.contains("missing required field `name`")),
+        !m.iter()
+            .any(|s| s.contains("missing required field `name`")),
         "{m:#?}"
     );
     // One error in each environment, both reported in the same run.
     assert_eq!(m.len(), 2, "{m:#?}");
     assert!(m.iter().any(|s| s.starts_with("E0401 env/qa.dg")), "{m:#?}");
-    assert!(m.iter().any(|s| s.starts_with("E0401 env/dev.dg")), "{m:#?}");
+    assert!(
+        m.iter().any(|s| s.starts_with("E0401 env/dev.dg")),
+        "{m:#?}"
+    );
 }
 
 #[test]

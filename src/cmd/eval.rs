@@ -4,7 +4,7 @@
 
 use crate::report::{self, fatal};
 use crate::Format;
-use digit_compiler::{eval_file, FsLoader};
+use digit_compiler::{eval_file_at, split_path, FsLoader};
 use std::io::Write;
 use std::path::Path;
 
@@ -12,13 +12,22 @@ pub fn run(file: &Path, select: Option<&str>, format: Format) -> u8 {
     if let Err(e) = std::fs::metadata(file) {
         return fatal(format_args!("{}: {e}", file.display()));
     }
-    let (analysis, value) = eval_file(&FsLoader, file, select);
+    let select = match select.map(split_path).transpose() {
+        Ok(select) => select.unwrap_or_default(),
+        Err(e) => return fatal(format_args!("--path {e}")),
+    };
+    let (analysis, value) = eval_file_at(&FsLoader, file, &select);
     let diagnostics = analysis.problems.clone().sorted();
     if report::print(&diagnostics, &analysis.sources, format) {
         return 1;
     }
-    let Some(value) = value else {
-        return 1;
+    let value = match value {
+        Ok(Some(value)) => value,
+        Ok(None) => return 1,
+        Err(e) => {
+            let help = e.help.map(|h| format!("\nhelp: {h}")).unwrap_or_default();
+            return fatal(format_args!("--path: {}{help}", e.message));
+        }
     };
     let mut text = match serde_json::to_string_pretty(&value) {
         Ok(text) => text,
