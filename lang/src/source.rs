@@ -165,7 +165,7 @@ mod tests {
         let idx = LineIndex::new(text);
         let off = text.find('y').unwrap() as u32;
         let (l, c) = idx.line_col_utf16(text, off);
-        assert_eq!((l, c), (0, 8));
+        assert_eq!((l, c), (0, 9));
         assert_eq!(idx.offset_utf16(text, l, c), off);
     }
 }

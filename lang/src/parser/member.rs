@@ -13,7 +13,7 @@ use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 
 enum Tail {
-    Decl(Type, Option<Expr>),
+    Decl(Box<Type>, Option<Expr>),
     Assign(Expr),
     Append(Expr),
     Amend(Body),
@@ -38,7 +38,7 @@ where
         just(Token::Colon)
             .ignore_then(ty)
             .then(just(Token::Eq).ignore_then(expr.clone()).or_not())
-            .map(|(t, d)| Tail::Decl(t, d)),
+            .map(|(t, d)| Tail::Decl(Box::new(t), d)),
         just(Token::Eq).ignore_then(expr.clone()).map(Tail::Assign),
         just(Token::PlusEq)
             .ignore_then(expr.clone())
@@ -60,7 +60,11 @@ where
                     ));
                 }
                 let name = path.swap_remove(0);
-                MemberKind::Decl { name, ty, default }
+                MemberKind::Decl {
+                    name,
+                    ty: *ty,
+                    default,
+                }
             }
             Tail::Assign(value) => MemberKind::Assign { path, value },
             Tail::Append(value) => MemberKind::Append { path, value },
