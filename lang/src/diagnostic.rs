@@ -236,6 +236,14 @@ pub fn render_human(d: &Diagnostic, map: &SourceMap, color: bool) -> String {
     if let Some(l) = &d.label {
         primary = primary.with_message(l);
     }
+    // ariadne starts a new excerpt whenever a label is on an earlier line
+    // than the one before it, so order the labels by file (the primary's
+    // first) and position: labels in one file share one excerpt.
+    let mut spans: Vec<Span> = std::iter::once(d.span)
+        .chain(d.labels.iter().map(|l| l.span))
+        .collect();
+    spans.sort_by_key(|s| (s.file != d.span.file, s.file, s.start, s.end));
+    let order = |s: Span| spans.iter().position(|x| *x == s).unwrap_or(0) as i32;
     let mut report = Report::build(kind, clamp(d.span))
         .with_config(
             Config::default()
@@ -244,13 +252,13 @@ pub fn render_human(d: &Diagnostic, map: &SourceMap, color: bool) -> String {
         )
         .with_code(d.code)
         .with_message(&d.message)
-        .with_label(primary.with_order(0));
-    for (i, l) in d.labels.iter().enumerate() {
+        .with_label(primary.with_order(order(d.span)));
+    for l in &d.labels {
         report = report.with_label(
             ALabel::new(clamp(l.span))
                 .with_message(&l.message)
                 .with_color(other_color)
-                .with_order(i as i32 + 1),
+                .with_order(order(l.span)),
         );
     }
     if let Some(h) = &d.help {

@@ -57,7 +57,16 @@ impl<'a> Evaluator<'a> {
             Ok(v) => v,
             Err(b) => {
                 let (span, e) = *b;
-                match site.filter(|s| !within(span, *s)) {
+                // Report at the site that gave the field its value, unless
+                // that site is in the standard library (`name: Name = key`)
+                // and the value itself comes from the user's file.
+                let site = site.filter(|s| {
+                    let stdlib_site = self.is_stdlib_file(s.file);
+                    let user_value = !self.is_stdlib_file(span.file);
+                    let hides_user_value = stdlib_site && user_value;
+                    !within(span, *s) && !hides_user_value
+                });
+                match site {
                     Some(s) => {
                         let mut d = e.to_diagnostic();
                         d.span = s;

@@ -366,7 +366,9 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         let path = obj.child_path(key);
-        let map_key = if obj.is_map() { Some(key) } else { None };
+        // A map entry's `key` is the key as first written, so a bad key is
+        // reported at the user's line rather than at `name: Name = key`.
+        let map_key = obj.is_map().then(|| (key, defs[0].key_span()));
         let place = Place {
             path: &path,
             key: map_key,
@@ -699,5 +701,6 @@ fn starts_fresh(ty: Option<&Rc<Ty>>) -> bool {
 /// Where a field's value is stored.
 pub(super) struct Place<'p> {
     pub path: &'p Rc<str>,
-    pub key: Option<&'p Rc<str>>,
+    /// The map key the value is stored under, and where it was first written.
+    pub key: Option<(&'p Rc<str>, Span)>,
 }

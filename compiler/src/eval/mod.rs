@@ -204,6 +204,14 @@ impl<'a> Evaluator<'a> {
         self.graph.get(module).is_some_and(|m| m.is_stdlib)
     }
 
+    /// Whether `file` is a standard-library module, which users cannot edit.
+    pub(crate) fn is_stdlib_file(&self, file: digit_lang::FileId) -> bool {
+        self.graph
+            .modules
+            .iter()
+            .any(|m| m.file == file && m.is_stdlib)
+    }
+
     /// The loader and root for `read_file`.
     pub(crate) fn files(&self) -> (&'a dyn Loader, &PathBuf) {
         (self.loader, &self.project_root)

@@ -111,7 +111,7 @@ pub struct Object<'a> {
     pub(super) expanding: RefCell<Vec<usize>>,
     pub(crate) checked: Cell<bool>,
     path: OnceCell<Rc<str>>,
-    key: OnceCell<Option<Rc<str>>>,
+    key: OnceCell<Option<(Rc<str>, Span)>>,
     /// The declaration of the field the object is stored at; a map's
     /// entries are labelled with it.
     decl: OnceCell<Span>,
@@ -142,14 +142,22 @@ impl<'a> Object<'a> {
 
     /// The map key this object is stored under, if it is a map entry.
     pub fn key(&self) -> Option<Rc<str>> {
+        self.key
+            .get()
+            .and_then(|k| k.as_ref())
+            .map(|(k, _)| k.clone())
+    }
+
+    /// The map key and the span where the entry was first written.
+    pub fn key_at(&self) -> Option<(Rc<str>, Span)> {
         self.key.get().cloned().flatten()
     }
 
     /// Records where the object is stored, the first time it is stored.
-    pub fn settle(&self, path: &Rc<str>, key: Option<&Rc<str>>) {
+    pub fn settle(&self, path: &Rc<str>, key: Option<(&Rc<str>, Span)>) {
         if self.path.get().is_none() {
             let _ = self.path.set(path.clone());
-            let _ = self.key.set(key.cloned());
+            let _ = self.key.set(key.map(|(k, s)| (k.clone(), s)));
         }
     }
 

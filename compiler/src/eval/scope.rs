@@ -156,7 +156,7 @@ impl<'a> Evaluator<'a> {
         match name {
             "key" => {
                 return Resolved::Value(match self.innermost_key(env) {
-                    Some(k) => Value::str(k, span),
+                    Some((k, at)) => Value::str(k, at),
                     None => Value::new(ValueKind::None, span),
                 })
             }
@@ -179,12 +179,12 @@ impl<'a> Evaluator<'a> {
         Resolved::NotFound
     }
 
-    fn innermost_key(&self, env: &Scope<'a>) -> Option<Rc<str>> {
+    fn innermost_key(&self, env: &Scope<'a>) -> Option<(Rc<str>, Span)> {
         let mut cur = env;
         loop {
             match &**cur {
                 ScopeNode::Frame { obj, parent } => {
-                    if let Some(k) = obj.key() {
+                    if let Some(k) = obj.key_at() {
                         return Some(k);
                     }
                     cur = parent;
