@@ -94,7 +94,7 @@ Quantities are written without quotes (`512Mi`), and a String is made from other
 
 Encrypt it instead (the value is read from stdin):
 
-    digitc secret set env/qa.dg secrets.db.password
+    digitc secret set env/qa.dg db.password
 
 which writes `secrets.db.password = secret(\"dg1:...\")`. Treat the plaintext as leaked if it was ever committed."),
     code!("E0403", "secret misuse", "A Secret was interpolated into a string, concatenated, compared, passed to a builtin such as `to_json` or `base64`, or stored at a field that is not a Secret. Any of these would put the secret in plain text into a ConfigMap or a log.

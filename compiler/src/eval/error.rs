@@ -201,7 +201,10 @@ impl ToDiagnostic for EvalError {
             PlaintextSecret { span, path, decl } => {
                 let mut d = Diagnostic::error("E0402", *span, format!("a plaintext secret{}", in_path(path)))
                     .with_label("expected an encrypted Secret, found a plain String")
-                    .with_help("encrypt it with `digitc secret set FILE PATH` (the value is read from stdin) and remove the plaintext from history");
+                    .with_help(match path.as_deref().and_then(|p| p.strip_prefix("secrets.")) {
+                        Some(key) => format!("encrypt it with `digitc secret set FILE {key}` (the value is read from stdin), and treat the plaintext as leaked if it was ever committed"),
+                        None => "store it encrypted under `secrets` with `digitc secret set FILE GROUP.KEY` (the value is read from stdin) and refer to it here as `secrets.GROUP.KEY`".to_string(),
+                    });
                 if let Some(decl) = decl {
                     d = d.with_secondary(*decl, "declared as Secret here");
                 }
