@@ -310,3 +310,43 @@ fn a_bad_eval_path_is_a_usage_error_with_a_suggestion() {
     assert!(stdout(&out).is_empty());
     assert!(stderr(&out).contains("replicas"), "{}", stderr(&out));
 }
+
+/// Every diagnostic code that appears in the sources of `lang` and
+/// `compiler` (`"E0101"`, `"W0601"`) has a long explanation.
+#[test]
+fn every_reported_code_is_explained() {
+    fn codes_in(dir: &Path, out: &mut std::collections::BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                codes_in(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let b = text.as_bytes();
+                for i in 0..b.len().saturating_sub(6) {
+                    let code = &b[i + 1..i + 6];
+                    if b[i] == b'"'
+                        && matches!(code[0], b'E' | b'W')
+                        && code[1..].iter().all(u8::is_ascii_digit)
+                        && b[i + 6] == b'"'
+                    {
+                        out.insert(String::from_utf8(code.to_vec()).unwrap());
+                    }
+                }
+            }
+        }
+    }
+    let mut codes = std::collections::BTreeSet::new();
+    codes_in(&root().join("lang/src"), &mut codes);
+    codes_in(&root().join("compiler/src"), &mut codes);
+    assert!(codes.len() > 30, "found only {codes:?}");
+    for code in codes {
+        let out = digitc(&["explain", &code], &root());
+        assert!(
+            out.status.success(),
+            "`digitc explain {code}` fails: {}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).len() > 80, "{code} has no real explanation");
+    }
+}

@@ -17,4 +17,143 @@ pub const UNEXPECTED_CLOSER: &str = "E0104";
 pub const MISPLACED_HEADER: &str = "E0105";
 pub const PATH_IN_DECLARATION: &str = "E0106";
 
-pub const REGISTRY: &[CodeInfo] = &[];
+/// The long explanations, printed by `digitc explain CODE`.
+pub const REGISTRY: &[CodeInfo] = &[
+    CodeInfo {
+        code: UNTERMINATED_STRING,
+        title: "unterminated string",
+        explanation: "A string literal has no closing quote before the end of the line (or, for `\"\"\"` strings, before the end of the file).
+
+    image = \"egovio/egov-user:v1.0.0
+
+Close it on the same line:
+
+    image = \"egovio/egov-user:v1.0.0\"
+
+A string that spans lines is written with three quotes: `\"\"\"` ... `\"\"\"`.",
+    },
+    CodeInfo {
+        code: UNTERMINATED_BLOCK_COMMENT,
+        title: "unterminated block comment",
+        explanation: "A `/*` comment is never closed, so the rest of the file is part of it.
+
+    /* replicas = 3
+
+Close it with `*/`, or use `//` for a comment that ends with the line.",
+    },
+    CodeInfo {
+        code: BAD_ESCAPE,
+        title: "unknown escape in a string",
+        explanation: "A backslash in a string starts an escape, and this one is not known. The escapes are `\\n`, `\\r`, `\\t`, `\\\\`, `\\\"`, `\\$` (a literal `$`, so `\\${` is not an interpolation) and `\\u{1F600}`.
+
+    pattern = \"^\\d+$\"       // \\d is not an escape
+
+Double the backslash to write one: `\"^\\\\d+$\"`.",
+    },
+    CodeInfo {
+        code: UNKNOWN_QUANTITY_SUFFIX,
+        title: "unknown quantity suffix",
+        explanation: "A number followed by letters is a Kubernetes quantity, and the letters must be one of its suffixes: `m` (milli), `k`, `M`, `G`, `T`, `P`, `E` (powers of 1000) or `Ki`, `Mi`, `Gi`, `Ti`, `Pi`, `Ei` (powers of 1024).
+
+    memory = 512Mb
+
+Use a known suffix: `512Mi` (mebibytes) or `512M` (megabytes). Kubernetes reads `512m` as 0.512 bytes, so mind the case.",
+    },
+    CodeInfo {
+        code: STRAY_CHARACTER,
+        title: "stray character",
+        explanation: "A character that cannot start any token of the language, such as `#`, `@` or a non-ASCII letter outside a string.
+
+    # replicas for qa
+    replicas = 2
+
+Comments start with `//`. Names that are not identifiers (`egov-user`) are written as quoted keys: `\"egov-user\"`.",
+    },
+    CodeInfo {
+        code: INT_TOO_LARGE,
+        title: "integer too large",
+        explanation: "An integer literal does not fit in 64 bits (at most 9223372036854775807).
+
+    timeout = 99999999999999999999
+
+Use a smaller number, or a quantity (`10G`) or a string when the value is not a count.",
+    },
+    CodeInfo {
+        code: INVALID_UTF8,
+        title: "invalid UTF-8",
+        explanation: "The file contains bytes that are not valid UTF-8, often because it was saved in another encoding (Latin-1, UTF-16) or a binary file was named `.dg`.
+
+The offending bytes are shown as the replacement character; the rest of the file is still checked. Save the file as UTF-8.",
+    },
+    CodeInfo {
+        code: UNTERMINATED_INTERPOLATION,
+        title: "unterminated interpolation",
+        explanation: "A `${` inside a string is not closed by `}` before the string ends.
+
+    url = \"jdbc:postgresql://${db.host:5432\"
+
+Close the interpolation: `\"jdbc:postgresql://${db.host}:5432\"`. To write a literal `${`, escape the dollar: `\"\\${\"`.",
+    },
+    CodeInfo {
+        code: UNEXPECTED_TOKEN,
+        title: "unexpected token",
+        explanation: "The parser found something it did not expect here; the message says what it expected instead.
+
+    replicas 3              // `=` missing
+    services.\"egov-user\" {
+      replicas = = 2        // value missing
+    }
+
+Members are `name = value`, `name: Type = default`, `name { ... }`, `name += value`, `let`, `for`, `if` and `check`. The parser skips to the next member and goes on, so each mistake is reported once.",
+    },
+    CodeInfo {
+        code: UNCLOSED_DELIMITER,
+        title: "unclosed delimiter",
+        explanation: "A `{`, `[` or `(` is never closed. The label points at the opening one.
+
+    kafka {
+      replicas = 3
+    // `}` missing before the end of the file
+
+Add the closing delimiter where the block ends. `digitc fmt` never rewrites a file with this error.",
+    },
+    CodeInfo {
+        code: NESTING_TOO_DEEP,
+        title: "nesting too deep",
+        explanation: "Brackets, records, interpolations or operators are nested more than 200 levels deep. No real configuration needs that; the limit keeps the parser from running out of stack on generated or malicious input.
+
+Split the value into named parts with `let`, or generate it with a comprehension.",
+    },
+    CodeInfo {
+        code: UNEXPECTED_CLOSER,
+        title: "unexpected closing delimiter",
+        explanation: "A `}`, `]` or `)` closes nothing, or closes the wrong kind of bracket.
+
+    kafka {
+      replicas = 3
+    }}
+
+Remove it, or add the opening delimiter it was meant to close.",
+    },
+    CodeInfo {
+        code: MISPLACED_HEADER,
+        title: "misplaced amends or import",
+        explanation: "A module starts with at most one `amends \"PATH\"`, then its `import \"PATH\" as name` lines, then its members. An `amends` or `import` after a member, or a second `amends`, is an error.
+
+    name = \"qa\"
+    amends \"../base.dg\"     // must come first
+
+Move the line to the top of the file.",
+    },
+    CodeInfo {
+        code: PATH_IN_DECLARATION,
+        title: "path in a declaration",
+        explanation: "A declaration (`name: Type`) declares one field of the record it is in, so its name cannot be a path.
+
+    kafka.retention: Int = 7
+
+Declare the field inside its record or schema, or set an existing field with `=`:
+
+    kafka.replicas = 3",
+    },
+];

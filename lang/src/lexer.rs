@@ -355,12 +355,18 @@ impl<'src> Driver<'src> {
     fn string_mode(&mut self, pos: usize, multiline: bool, start: u32) -> usize {
         let scan = strings::scan(self.src, pos, multiline);
         for (at, len) in &scan.bad_escapes {
-            let esc = &self.src[*at..*at + *len];
+            let written = &self.src[*at..*at + *len];
+            // Shown as written (`\q`), unless it holds a control character.
+            let esc = if written.chars().any(char::is_control) {
+                written.escape_debug().to_string()
+            } else {
+                written.to_string()
+            };
             self.error(
                 Diagnostic::error(
                     codes::BAD_ESCAPE,
                     self.span(*at, *at + *len),
-                    format!("unknown escape sequence `{}`", esc.escape_debug()),
+                    format!("unknown escape sequence `{esc}`"),
                 )
                 .with_label("not a valid escape")
                 .with_help(
