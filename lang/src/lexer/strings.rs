@@ -130,6 +130,7 @@ pub fn decode_escapes(raw: &str) -> String {
 /// the one before the closing quotes (with that last line's indentation),
 /// then strips the indentation common to all non-blank lines.
 pub fn strip_indent(segs: &mut [Option<String>]) {
+    let segs_len = segs.len();
     let mut first_line_dropped = false;
     if let Some(Some(first)) = segs.first_mut() {
         let ws = first.len() - first.trim_start_matches([' ', '\t']).len();
@@ -151,6 +152,9 @@ pub fn strip_indent(segs: &mut [Option<String>]) {
         if let Some(t) = trimmed.strip_suffix('\n') {
             let t = t.strip_suffix('\r').unwrap_or(t);
             last.truncate(t.len());
+        } else if trimmed.is_empty() && first_line_dropped && segs_len == 1 {
+            // `"""` + line break + the closing line's indentation: empty.
+            last.clear();
         }
     }
     let min = common_indent(segs, first_line_dropped);
