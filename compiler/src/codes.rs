@@ -166,6 +166,11 @@ Encrypt the value: `digitc secret set FILE PATH` reads it from stdin."),
     code!("E0512", "invalid quantity", "A quantity literal could not be read.
 
 Quantities are a number and a Kubernetes suffix: `250m`, `512Mi`, `1.5Gi`, `10G`."),
+    code!("E0513", "value nested too deeply", "A value has records nested more than 256 levels deep. No configuration needs that; it almost always means a record refers to the field that holds it, and amending makes a new level at every step:
+
+    h = { a = h } { a { b = 1 } }
+
+Refer to a field of the record (`h.b`) or to another record instead of the record itself."),
     code!("E0601", "out of range", "An Int is outside the range its type allows (bounds are inclusive).
 
     // replicas: Int(0..)

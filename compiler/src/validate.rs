@@ -14,23 +14,90 @@ use std::rc::Rc;
 
 /// Forces `v` completely.
 pub fn force<'a>(ev: &Evaluator<'a>, v: &Value<'a>) {
+    force_in(ev, v, &mut Walk::default(), None);
+}
+
+/// How deep records may nest in a value that is forced or printed.
+pub const MAX_DEPTH: usize = 256;
+
+/// The objects the walk is inside of, innermost last.
+#[derive(Default)]
+struct Walk<'a> {
+    open: Vec<*const Object<'a>>,
+    /// [`EvalError::TooDeep`] is reported once per walk.
+    too_deep: bool,
+}
+
+/// The field a value being forced is stored at: its object and key.
+type Place<'p, 'a> = Option<(&'p Rc<Object<'a>>, &'p str)>;
+
+/// Forces `v`, the value of the field `at`. `open` holds the
+/// objects `v` is inside of, so a value that contains itself
+/// (`h = { a = [h] }`) is an error rather than an endless walk.
+fn force_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, open: &mut Walk<'a>, at: Place<'_, 'a>) {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || match &v.kind {
-        ValueKind::List(xs) => xs.iter().for_each(|x| force(ev, x)),
-        ValueKind::Object(o) => force_object(ev, o),
+        ValueKind::List(xs) => xs.iter().for_each(|x| force_in(ev, x, open, at)),
+        ValueKind::Object(o) => force_object(ev, o, open, at),
         _ => {}
     })
 }
 
-fn force_object<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>) {
+fn force_object<'a>(
+    ev: &Evaluator<'a>,
+    o: &Rc<Object<'a>>,
+    walk: &mut Walk<'a>,
+    at: Place<'_, 'a>,
+) {
+    if walk.open.contains(&Rc::as_ptr(o)) {
+        let span = at.map_or(o.span, |(obj, k)| {
+            ev.defs(obj, k).last().map_or(obj.span, |d| d.member.span)
+        });
+        let inner = at.map_or_else(
+            || "a value inside it".to_string(),
+            |(obj, k)| obj.child_path(k).to_string(),
+        );
+        let path = match &*o.path() {
+            "" => "the module".to_string(),
+            p => p.to_string(),
+        };
+        ev.report(EvalError::Cycle {
+            span,
+            cycle: vec![path.clone(), inner, path],
+        });
+        return;
+    }
+    if walk.open.len() >= MAX_DEPTH {
+        if std::mem::replace(&mut walk.too_deep, true) {
+            return;
+        }
+        // Each level a new object: `h = { a = h } { a { b = 1 } }` amends
+        // `h` inside itself forever. No real configuration is this deep.
+        let span = at.map_or(o.span, |(obj, k)| {
+            ev.defs(obj, k).last().map_or(obj.span, |d| d.member.span)
+        });
+        let path = o.path();
+        let short = match path.match_indices('.').nth(5) {
+            Some((i, _)) => format!("{}...", &path[..i]),
+            None => path.to_string(),
+        };
+        ev.report(EvalError::TooDeep {
+            span,
+            path: short,
+            depth: MAX_DEPTH,
+        });
+        return;
+    }
     if o.checked.replace(true) {
         return;
     }
+    walk.open.push(Rc::as_ptr(o));
     let keys = ev.keys(o);
     for k in keys.iter() {
         if let Some(v) = ev.field(o, k, o.span) {
-            force(ev, &v);
+            force_in(ev, &v, walk, Some((o, k)));
         }
     }
+    walk.open.pop();
     if let ObjKind::Map { key, .. } = &o.kind {
         if !matches!(**key, Ty::Str | Ty::Any | Ty::Unknown) {
             check_keys(ev, o, key, &keys);

@@ -345,7 +345,8 @@ impl<'a> Evaluator<'a> {
         if crate::output::contains_secret(self, v) {
             return Err("the value contains a Secret, which cannot be turned into text".into());
         }
-        Ok(crate::output::to_json(self, v))
+        crate::output::to_json_finite(self, v)
+            .ok_or_else(|| "the value contains itself, so it has no finite JSON form".to_string())
     }
 
     fn read_file(&self, p: &Value<'a>, span: Span) -> R<'a> {

@@ -96,6 +96,23 @@ pub enum EvalError {
     /// b = a
     /// ```
     Cycle { span: Span, cycle: Vec<String> },
+    /// ```txt
+    /// "${x}-suffix" = 1
+    ///  ^^^^^^^^^^^ needs `x`, which this key could define itself
+    /// x = "a"
+    /// ```
+    /// A value nested deeper than any configuration needs, usually one
+    /// that amends itself inside itself: `h = { a = h } { a { b = 1 } }`.
+    TooDeep {
+        span: Span,
+        path: String,
+        depth: usize,
+    },
+    KeyCycle {
+        span: Span,
+        field: String,
+        def: Option<Span>,
+    },
     /// A program that runs too long: `len(range(0, 100000000))`.
     OutOfFuel { span: Span },
     /// ```txt
@@ -255,6 +272,18 @@ impl ToDiagnostic for EvalError {
             Cycle { span, cycle } => Diagnostic::error("E0505", *span, format!("cycle: {}", cycle.join(" -> ")))
                 .with_label("this field depends on itself")
                 .with_help("break the cycle by giving one of these fields a value that does not refer back"),
+            TooDeep { span, path, depth } => Diagnostic::error("E0513", *span, format!("records nested more than {depth} deep at `{path}`"))
+                .with_label("this value keeps nesting")
+                .with_help("a value that refers to the record it is in (`h = { a = h }`) nests without end; refer to a field of it instead"),
+            KeyCycle { span, field, def } => {
+                let d = Diagnostic::error("E0505", *span, format!("this computed key needs `{field}`, which it could define itself"))
+                    .with_label(format!("depends on `{field}`"))
+                    .with_help(format!("compute the key from a `let` or another record's field, not from `{field}` of the record that holds the key"));
+                match def {
+                    Some(def) => d.with_secondary(*def, format!("`{field}` is defined here")),
+                    None => d,
+                }
+            }
             OutOfFuel { span } => Diagnostic::error("E0506", *span, "evaluation takes too long")
                 .with_label("stopped here after too many steps")
                 .with_help("a configuration should not need this much work; look for a huge `range` or nested loops"),

@@ -154,7 +154,7 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 _ => {
-                    if self.member_key(m, off, env).as_deref() == Some(key) {
+                    if self.member_key_for(obj, key, m, off, env).as_deref() == Some(key) {
                         out.push(Def {
                             member: m,
                             off,
@@ -165,6 +165,46 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+    }
+
+    /// [`Self::member_key`] while looking for the definitions of `key`:
+    /// a computed key that needs `key` itself is reported as such.
+    fn member_key_for(
+        &self,
+        obj: &Rc<Object<'a>>,
+        key: &str,
+        m: &'a Member,
+        off: usize,
+        env: &Scope<'a>,
+    ) -> Option<Rc<str>> {
+        let computed = match &m.kind {
+            MemberKind::Assign { path, .. }
+            | MemberKind::Append { path, .. }
+            | MemberKind::Amend { path, .. } => match path.get(off) {
+                Some(ast::Key::Computed(e)) => Some(e.span),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(span) = computed else {
+            return self.member_key(m, off, env);
+        };
+        let entry = (Rc::as_ptr(obj) as usize, Rc::from(key), span);
+        self.key_stack.borrow_mut().push(entry);
+        let k = self.member_key(m, off, env);
+        self.key_stack.borrow_mut().pop();
+        k
+    }
+
+    /// The computed key being evaluated to find `key` of `obj`, if any.
+    fn computed_key_of(&self, obj: &Rc<Object<'a>>, key: &str) -> Option<Span> {
+        let addr = Rc::as_ptr(obj) as usize;
+        self.key_stack
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(o, k, _)| *o == addr && &**k == key)
+            .map(|(_, _, span)| *span)
     }
 
     /// The key a member defines (computed keys evaluated in `env`).
@@ -282,6 +322,37 @@ impl<'a> Evaluator<'a> {
         })
     }
 
+    /// The span of the last member that defines `key` under a static name.
+    /// Unlike [`Self::defs`] it evaluates nothing, so it is safe to call
+    /// while a cycle through a computed key (`"${x}" = 1`, `x = 1`) is
+    /// being reported.
+    fn static_def_span(&self, obj: &Rc<Object<'a>>, key: &str) -> Option<Span> {
+        let mut at = None;
+        for l in &obj.layers {
+            match l.src {
+                Src::Nested(m, off) => {
+                    let path = match &m.kind {
+                        MemberKind::Assign { path, .. }
+                        | MemberKind::Append { path, .. }
+                        | MemberKind::Amend { path, .. } => Some(path),
+                        _ => None,
+                    };
+                    let k = path.and_then(|p| p.get(off)).and_then(ast::Key::as_static);
+                    if k == Some(key) {
+                        at = Some(m.span);
+                    }
+                }
+                src => {
+                    let ix = self.body_index(src);
+                    if let Some(&pos) = ix.keyed.get(key).and_then(|p| p.last()) {
+                        at = src.member(pos as usize).map(|m| m.span).or(at);
+                    }
+                }
+            }
+        }
+        at
+    }
+
     /// Static field names of `obj`, for did-you-mean.
     pub(crate) fn static_names(&self, obj: &Rc<Object<'a>>) -> Vec<String> {
         let mut out = Vec::new();
@@ -312,7 +383,14 @@ impl<'a> Evaluator<'a> {
             match slot {
                 Slot::Done(v) => return Some(v.clone()),
                 Slot::InProgress => {
-                    self.report_cycle(obj, key, use_span);
+                    match self.computed_key_of(obj, key) {
+                        Some(span) => self.report(EvalError::KeyCycle {
+                            span,
+                            field: key.to_string(),
+                            def: self.static_def_span(obj, key),
+                        }),
+                        None => self.report_cycle(obj, key, use_span),
+                    }
                     return Some(Value::invalid(use_span));
                 }
             }
@@ -345,8 +423,8 @@ impl<'a> Evaluator<'a> {
             .map(|(o, k)| o.child_path(k).to_string())
             .collect();
         cycle.push(obj.child_path(key).to_string());
-        let at = self.defs(obj, key).last().map_or(span, |d| d.member.span);
         drop(stack);
+        let at = self.static_def_span(obj, key).unwrap_or(span);
         self.report(EvalError::Cycle { span: at, cycle });
     }
 

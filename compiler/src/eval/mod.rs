@@ -51,6 +51,9 @@ pub struct Evaluator<'a> {
     root: RefCell<Option<Rc<Object<'a>>>>,
     /// Fields being computed, for cycle messages.
     stack: RefCell<Vec<(Rc<Object<'a>>, Rc<str>)>>,
+    /// Computed keys being evaluated to find the definitions of a field:
+    /// the object (by address), the field, and the key expression's span.
+    key_stack: RefCell<Vec<(usize, Rc<str>, Span)>>,
     lets_active: RefCell<Vec<(usize, usize)>>,
     objects: RefCell<Vec<Weak<Object<'a>>>>,
 }
@@ -70,6 +73,7 @@ impl<'a> Evaluator<'a> {
             modules: RefCell::new(HashMap::new()),
             root: RefCell::new(None),
             stack: RefCell::new(Vec::new()),
+            key_stack: RefCell::new(Vec::new()),
             lets_active: RefCell::new(Vec::new()),
             objects: RefCell::new(Vec::new()),
         }
