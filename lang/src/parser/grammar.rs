@@ -108,6 +108,12 @@ where
                 })
                 .collect();
             if multiline {
+                // A checkout with CRLF line ends must give the same value.
+                for t in texts.iter_mut().flatten() {
+                    if t.contains('\r') {
+                        *t = t.replace("\r\n", "\n");
+                    }
+                }
                 strip_indent(&mut texts);
             }
             let mut parts = Vec::with_capacity(raw.len());
@@ -365,9 +371,10 @@ where
             })
         })),
     );
-    let items = item
-        .map(Some)
-        .or(sep().to(None))
+    // Separators first: the item's recovery would swallow a `;` as junk.
+    let items = sep()
+        .to(None)
+        .or(item.map(Some))
         .repeated()
         .collect::<Vec<_>>()
         .map(|ms| ms.into_iter().flatten().collect::<Vec<_>>());
