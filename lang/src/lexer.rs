@@ -360,7 +360,7 @@ impl<'src> Driver<'src> {
                 Diagnostic::error(
                     codes::BAD_ESCAPE,
                     self.span(*at, *at + *len),
-                    format!("unknown escape sequence `{}`", esc.escape_debug()),
+                    format!("unknown escape sequence `\\{}`", esc[1..].escape_debug()),
                 )
                 .with_label("not a valid escape")
                 .with_help(
