@@ -241,6 +241,48 @@ where
         .map_with(|_, e| -> Span { e.span() })
 }
 
+/// Succeeds, consuming nothing, where a value is missing: at the end of
+/// the file, before `}` `]` `)` `;` `,`, or before a line that starts a
+/// new member (`name =`, `a.b +=`, `"key":`). `x =` at a line end is then
+/// one error at the `=`, not a value stolen from the next line.
+pub(crate) fn missing_value<'t, 'src: 't, I>(
+    ctx: Ctx<'t>,
+    string: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+) -> impl Parser<'t, I, (), Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    let line_start = any()
+        .try_map(move |t: Token<'src>, span: Span| {
+            if ctx.is_line_start(span.start) {
+                Ok(t)
+            } else {
+                Err(Rich::custom(span, ""))
+            }
+        })
+        .rewind();
+    let member_start = line_start
+        .ignore_then(
+            super::expr::key_parser(string)
+                .separated_by(just(Token::Dot))
+                .at_least(1),
+        )
+        .then(one_of([Token::Eq, Token::PlusEq, Token::Colon]))
+        .ignored();
+    let closer = one_of([
+        Token::RBrace,
+        Token::RBracket,
+        Token::RParen,
+        Token::Semi,
+        Token::Comma,
+        Token::InterpEnd,
+    ])
+    .ignored();
+    choice((closer, member_start, end()))
+        .rewind()
+        .labelled("an expression")
+}
+
 /// The whole file.
 pub(crate) fn module_parser<'t, 'src: 't, I>(
     ctx: Ctx<'t>,
@@ -254,11 +296,13 @@ where
     let string = string_parser(expr.clone()).boxed();
     let body = body_parser(member.clone()).boxed();
     let ty = types::type_parser(expr.clone(), string.clone()).boxed();
+    let missing = missing_value(ctx, string.clone()).boxed();
     expr.define(expr::expr_parser(
         expr.clone(),
         expr.clone(),
         body.clone(),
         string.clone(),
+        missing.clone(),
         true,
     ));
     expr_na.define(expr::expr_parser(
@@ -266,10 +310,12 @@ where
         expr_na.clone(),
         body.clone(),
         string.clone(),
+        missing.clone(),
         false,
     ));
     member.define(member::member_parser(
         ctx,
+        missing,
         expr.clone(),
         expr_na,
         body.clone(),
