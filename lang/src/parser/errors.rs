@@ -162,6 +162,22 @@ fn describe_expected(expected: &[RichPattern<'_, Token<'_>>]) -> Option<String> 
     })
 }
 
+/// Tokens that begin a literal value.
+fn starts_value(t: &Token<'_>) -> bool {
+    matches!(
+        t,
+        Token::Int(_)
+            | Token::Float(_)
+            | Token::Quantity(..)
+            | Token::BadLit
+            | Token::StrStart
+            | Token::MlStrStart
+            | Token::True
+            | Token::False
+            | Token::None
+    )
+}
+
 fn help_for(found: Option<&Token<'_>>, expected: Option<&str>) -> Option<String> {
     let expected = expected.unwrap_or_default();
     match found {
@@ -173,6 +189,19 @@ fn help_for(found: Option<&Token<'_>>, expected: Option<&str>) -> Option<String>
         }
         Some(Token::Ident(_)) if expected.contains("`=`") => {
             Some("write `name = value` to set a field, or `name: Type` to declare one".into())
+        }
+        Some(Token::EqEq) if expected.contains("`=`") => {
+            Some("`==` compares; a field is set with a single `=`".into())
+        }
+        Some(Token::Else) => Some("`else` must follow the closing `}` of an `if` block".into()),
+        Some(t) if starts_value(t) && expected.contains("after the field name") => {
+            Some("put `=` between the field name and its value".into())
+        }
+        Some(t) if starts_value(t) && expected == "a type" => {
+            Some("`name: Type` declares a field; to set a value write `name = value`".into())
+        }
+        Some(t) if starts_value(t) && expected.starts_with("`,`") => {
+            Some("separate the items with `,`".into())
         }
         None => Some("something is missing before the end of the file".into()),
         _ => None,

@@ -31,8 +31,42 @@ pub(crate) fn key_parser<'t, 'src: 't, I>(
 where
     I: ValueInput<'t, Token = Token<'src>, Span = Span>,
 {
+    // A keyword where a name belongs (`type = "Opaque"`, `res.type`): one
+    // error saying how to quote it, and the key is read as if quoted.
+    let keyword = select! {
+        Token::Amends => "amends",
+        Token::Import => "import",
+        Token::As => "as",
+        Token::Schema => "schema",
+        Token::Type => "type",
+        Token::Let => "let",
+        Token::For => "for",
+        Token::In => "in",
+        Token::If => "if",
+        Token::Then => "then",
+        Token::Check => "check",
+        Token::True => "true",
+        Token::False => "false",
+        Token::None => "none",
+    }
+    // `schema {` is a schema without a name, not a field called `schema`.
+    .then_ignore(just(Token::LBrace).not().rewind())
+    .validate(|kw: &str, e, emitter| {
+        emitter.emit(custom(
+            e.span(),
+            codes::UNEXPECTED_TOKEN,
+            &format!("`{kw}` is a keyword, not a field name"),
+            "a keyword",
+            &format!("quote it to use it as a name: `\"{kw}\"`"),
+        ));
+        Key::Quoted(Ident {
+            name: kw.to_string(),
+            span: e.span(),
+        })
+    });
     ident()
         .map(Key::Name)
+        .or(keyword)
         .or(string.map(|s| {
             let plain = match &s.kind {
                 ExprKind::Str(lit) => lit.as_plain(),
@@ -80,12 +114,16 @@ fn cap<'t, 'src, T>(
 
 /// "`+` has nothing on its right", at the operator.
 pub(crate) fn missing_operand<'t, 'src>(at: Span, op: &str) -> Rich<'t, Token<'src>, Span> {
+    let help = match op {
+        "=" | "+=" => "write the value after it, starting on the same line",
+        _ => "finish the expression on this line, or remove the operator",
+    };
     custom(
         at,
         codes::UNEXPECTED_TOKEN,
         &format!("missing value after `{op}`"),
         "nothing follows this",
-        "finish the expression on this line, or remove the operator",
+        help,
     )
 }
 

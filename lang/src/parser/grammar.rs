@@ -241,6 +241,22 @@ where
         .map_with(|_, e| -> Span { e.span() })
 }
 
+/// The name an import would usually get: the file name without `.dg`, or
+/// the standard module's name.
+fn import_stem(path: &str) -> String {
+    let last = path.rsplit(['/', ':']).next().unwrap_or(path);
+    let stem = last.strip_suffix(".dg").unwrap_or(last);
+    let name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("m_{name}")
+    } else {
+        name
+    }
+}
+
 /// Succeeds, consuming nothing, where a value is missing: at the end of
 /// the file, before `}` `]` `)` `;` `,`, or before a line that starts a
 /// new member (`name =`, `a.b +=`, `"key":`). `x =` at a line end is then
@@ -352,8 +368,25 @@ where
         });
     let import = just(Token::Import)
         .ignore_then(path.clone())
-        .then_ignore(just(Token::As).labelled("`as` and a name after the import path"))
-        .then(ident())
+        .then(
+            just(Token::As)
+                .ignore_then(ident().labelled("a name after `as`"))
+                .or_not(),
+        )
+        .validate(|((path, span), alias), _, emitter| {
+            let alias = alias.unwrap_or_else(|| {
+                let stem = import_stem(&path);
+                emitter.emit(custom(
+                    span,
+                    codes::UNEXPECTED_TOKEN,
+                    "an import needs a name",
+                    "imported without `as NAME`",
+                    &format!("name it: `import \"{path}\" as {stem}`"),
+                ));
+                Ident { name: stem, span }
+            });
+            ((path, span), alias)
+        })
         .map_with(|((path, span), alias), e| Import {
             path: ModulePath {
                 path,
@@ -363,6 +396,15 @@ where
             alias,
         });
 
+    let extra_amends = amends.clone().validate(|_, e, emitter| {
+        emitter.emit(custom(
+            e.span(),
+            codes::MISPLACED_HEADER,
+            "a module can amend only one module",
+            "a second `amends`",
+            "keep one `amends`; use `import \"PATH\" as name` for the other module's values",
+        ));
+    });
     let misplaced = amends
         .clone()
         .map(|_| "`amends`")
@@ -428,6 +470,7 @@ where
     seps.clone()
         .ignore_then(amends.or_not())
         .then_ignore(seps.clone())
+        .then_ignore(extra_amends.then(seps.clone()).repeated())
         .then(import.then_ignore(seps).repeated().collect::<Vec<_>>())
         .then(items)
         .then_ignore(end())
