@@ -15,6 +15,9 @@ const WIDTH: usize = 88;
 struct Node {
     head: String,
     children: Vec<Node>,
+    /// Printed bare; a node that is not a leaf keeps its parentheses even
+    /// without children, so an empty list reads `(list)`, not a name.
+    leaf: bool,
 }
 
 impl Node {
@@ -22,11 +25,12 @@ impl Node {
         Node {
             head: head.into(),
             children: Vec::new(),
+            leaf: true,
         }
     }
 
     fn inline_len(&self) -> usize {
-        if self.children.is_empty() && !self.head.starts_with('(') {
+        if self.leaf {
             return self.head.len();
         }
         2 + self.head.len()
@@ -38,7 +42,7 @@ impl Node {
     }
 
     fn write_inline(&self, out: &mut String) {
-        if self.children.is_empty() && !self.head.starts_with('(') {
+        if self.leaf {
             out.push_str(&self.head);
             return;
         }
@@ -93,6 +97,7 @@ impl Dumper {
         Node {
             head: self.head(name, span),
             children,
+            leaf: false,
         }
     }
 
@@ -318,6 +323,7 @@ impl Dumper {
                 StrPart::Interp(x) => Node {
                     head: "$".into(),
                     children: vec![self.expr(x)],
+                    leaf: false,
                 },
             })
             .collect();
@@ -337,11 +343,13 @@ impl Dumper {
                 Node {
                     head: "for".into(),
                     children: ch,
+                    leaf: false,
                 }
             }
             CompClause::If(x) => Node {
                 head: "if".into(),
                 children: vec![self.expr(x)],
+                leaf: false,
             },
         }
     }

@@ -27,6 +27,14 @@ use chumsky::Parser as _;
 
 pub use delims::MAX_DEPTH;
 
+/// Stack for one parse: [`MAX_DEPTH`] nested groups with room to spare.
+const PARSE_STACK: usize = 64 << 20;
+
+/// Longest run of operators (or `.field`s, `else if`s, `?`s) in one
+/// expression: past it the tree would get deeper than later stages can
+/// walk, so the rest of the run is reported and dropped.
+pub const MAX_CHAIN: usize = 500;
+
 /// The result of parsing one file: always a tree, plus its problems.
 #[derive(Clone, Debug)]
 pub struct Parse {
@@ -69,8 +77,11 @@ pub fn parse(file: FileId, text: &str) -> Parse {
     let mut diagnostics = lexed.diagnostics;
     let eof = Span::from_range(file, text.len()..text.len());
 
-    let checked = delims::check(&lexed.tokens, eof);
-    let tokens = &lexed.tokens[..checked.cut];
+    let checked = delims::check(&lexed.tokens, eof, text);
+    let tokens = match &checked.repaired {
+        Some(repaired) => &repaired[..],
+        None => &lexed.tokens[..checked.cut],
+    };
     let mut docs = lexed.docs;
     let module_doc = take_module_doc(&mut docs, tokens);
 
@@ -80,9 +91,15 @@ pub fn parse(file: FileId, text: &str) -> Parse {
         line_starts: &line_starts,
     };
     let input = tokens.map(eof, |(t, s)| (t, s));
-    let (module, errs) = grammar::module_parser(ctx)
-        .parse(input)
-        .into_output_errors();
+    // One recursion step of the grammar takes up to ~72 KiB of stack in a
+    // debug build, more than the red zone chumsky keeps when it grows the
+    // stack itself, so give the whole parse a stack deep enough for
+    // `MAX_DEPTH` levels up front (only touched pages are committed).
+    let (module, errs) = stacker::maybe_grow(PARSE_STACK / 2, PARSE_STACK, || {
+        grammar::module_parser(ctx)
+            .parse(input)
+            .into_output_errors()
+    });
     let mut module = module.unwrap_or_else(|| grammar::empty_module(eof));
     module.span = Span::from_range(file, 0..text.len());
     module.doc = module_doc;

@@ -11,7 +11,8 @@ use std::fmt;
 pub(crate) enum Raw {
     #[regex(r"//[^\n]*", allow_greedy = true)]
     LineComment,
-    #[regex(r"///[^\n]*", allow_greedy = true)]
+    /// `///` but not `////` (a row of slashes is an ordinary comment).
+    #[regex(r"///([^/\n][^\n]*)?", allow_greedy = true)]
     DocComment,
     #[token("/*")]
     BlockCommentStart,

@@ -5,6 +5,13 @@
 //! "unexpected `}`" for a stray closer) that a grammar can only guess at.
 //! It also bounds nesting: past [`MAX_DEPTH`] open delimiters the stream is
 //! cut, so the recursive grammar never goes deeper than that.
+//!
+//! When something is wrong it also repairs the stream for the grammar:
+//! stray closers are dropped, and a group left open is closed before the
+//! first later line indented no deeper than the line that opened it (or at
+//! the end). The grammar then reads the rest of the file normally, so one
+//! missing `}` is one diagnostic, and it never backtracks through many
+//! unclosed bodies (which took time exponential in their depth).
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
@@ -14,23 +21,32 @@ use crate::span::Span;
 /// Deepest nesting of brackets, braces, parentheses and interpolations.
 pub const MAX_DEPTH: usize = 200;
 
-pub(crate) struct Checked {
+pub(crate) struct Checked<'src> {
     /// Tokens after this index are not parsed (nesting too deep).
     pub cut: usize,
+    /// The stream the grammar should read instead, when it needed repair.
+    pub repaired: Option<Vec<(Token<'src>, Span)>>,
     pub diagnostics: Vec<Diagnostic>,
     /// Offset where the stream was cut (the file's end when it was not).
     cut_at: u32,
     /// Some delimiter is left open, so errors at the end are expected.
     unclosed: bool,
+    /// From each unclosed opener to where the repair closed it: grammar
+    /// errors there come from the missing closer.
+    unclosed_groups: Vec<(u32, u32)>,
     eof: u32,
 }
 
-impl Checked {
+impl Checked<'_> {
     /// Whether a grammar error at `span` is already explained here.
     pub fn suppresses(&self, span: Span) -> bool {
         span.start >= self.cut_at
             || (self.unclosed && span.start >= self.eof)
             || self.diagnostics.iter().any(|d| d.span.start == span.start)
+            || self
+                .unclosed_groups
+                .iter()
+                .any(|&(from, to)| (from..=to).contains(&span.start))
     }
 }
 
@@ -51,7 +67,7 @@ fn is_closer(t: &Token<'_>) -> bool {
     )
 }
 
-pub(crate) fn check(tokens: &[(Token<'_>, Span)], eof: Span) -> Checked {
+pub(crate) fn check<'src>(tokens: &[(Token<'src>, Span)], eof: Span, text: &str) -> Checked<'src> {
     let mut stack: Vec<(Token<'static>, Span)> = Vec::new();
     let mut diagnostics = Vec::new();
     let mut cut = tokens.len();
@@ -90,13 +106,116 @@ pub(crate) fn check(tokens: &[(Token<'_>, Span)], eof: Span) -> Checked {
     for (close, open) in stack.into_iter().rev() {
         diagnostics.push(unclosed(close, open, None));
     }
+    // Groups still open at the cut or the end close there, where grammar
+    // errors are already suppressed.
+    let (repaired, unclosed_groups) = if diagnostics.is_empty() {
+        (None, Vec::new())
+    } else {
+        let (tokens, groups) = repair(&tokens[..cut], text, eof, cut_at);
+        (Some(tokens), groups)
+    };
     Checked {
         cut,
+        repaired,
         diagnostics,
+        unclosed_groups,
         cut_at,
         unclosed: unclosed_any || cut < tokens.len(),
         eof: eof.end,
     }
+}
+
+/// Indentation (in bytes) of the line holding `offset`.
+fn indent_at(text: &str, offset: u32) -> usize {
+    let offset = (offset as usize).min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..]
+        .bytes()
+        .take_while(|b| *b == b' ' || *b == b'\t')
+        .count()
+}
+
+type Tokens<'src> = Vec<(Token<'src>, Span)>;
+
+/// A copy of `tokens` with stray closers dropped and every group closed.
+fn repair<'src>(
+    tokens: &[(Token<'src>, Span)],
+    text: &str,
+    eof: Span,
+    end: u32,
+) -> (Tokens<'src>, Vec<(u32, u32)>) {
+    // Which openers never get their closer (same matching as `check`).
+    let mut open_at: Vec<usize> = Vec::new();
+    let mut unclosed_openers = vec![false; tokens.len()];
+    for (i, (tok, _)) in tokens.iter().enumerate() {
+        if closer_of(tok).is_some() {
+            open_at.push(i);
+        } else if is_closer(tok) {
+            let found = open_at
+                .iter()
+                .rposition(|&o| closer_of(&tokens[o].0).as_ref() == Some(tok));
+            if let Some(pos) = found {
+                for o in open_at.drain(pos + 1..) {
+                    unclosed_openers[o] = true;
+                }
+                open_at.pop();
+            }
+        }
+    }
+    for o in open_at {
+        unclosed_openers[o] = true;
+    }
+
+    // (closer, indentation of the opening line, opener never closed, its start)
+    let mut stack: Vec<(Token<'static>, usize, bool, u32)> = Vec::new();
+    let mut groups = Vec::new();
+    let mut out = Vec::with_capacity(tokens.len() + 8);
+    let mut prev_end = 0u32;
+    for (i, (tok, span)) in tokens.iter().enumerate() {
+        let at_line_start = i == 0 || text[prev_end as usize..span.start as usize].contains('\n');
+        let closing = is_closer(tok);
+        if at_line_start && !closing {
+            let indent = indent_at(text, span.start);
+            while let Some(&(close, open_indent, true, from)) = stack.last() {
+                if indent > open_indent {
+                    break;
+                }
+                groups.push((from, prev_end));
+                out.push((close, Span::new(span.file, prev_end, prev_end)));
+                stack.pop();
+            }
+        }
+        if let Some(close) = closer_of(tok) {
+            stack.push((
+                close,
+                indent_at(text, span.start),
+                unclosed_openers[i],
+                span.start,
+            ));
+        } else if closing {
+            match stack.iter().rposition(|(c, _, _, _)| c == tok) {
+                Some(pos) => {
+                    for (close, _, _, from) in stack.drain(pos + 1..).rev() {
+                        groups.push((from, span.start));
+                        out.push((close, Span::new(span.file, span.start, span.start)));
+                    }
+                    stack.pop();
+                }
+                // Already reported; the grammar never sees it.
+                None => {
+                    prev_end = span.end;
+                    continue;
+                }
+            }
+        }
+        out.push((*tok, *span));
+        prev_end = span.end;
+    }
+    for (close, _, _, from) in stack.into_iter().rev() {
+        groups.push((from, end));
+        out.push((close, Span::new(eof.file, end, end)));
+    }
+    (out, groups)
 }
 
 fn unclosed(close: Token<'_>, open: Span, before: Option<Span>) -> Diagnostic {

@@ -49,13 +49,9 @@ pub(crate) fn to_diagnostic(e: &Rich<'_, Token<'_>, Span>) -> Diagnostic {
             d
         }
         RichReason::ExpectedFound { expected, found } => {
-            let found_text = match found {
-                Some(t) => t.describe(),
-                None => "the end of the file".to_string(),
-            };
             let expected = describe_expected(expected);
             let message = match found {
-                Some(_) => format!("unexpected {found_text}"),
+                Some(t) => format!("unexpected {}", found_noun(t)),
                 None => "unexpected end of file".to_string(),
             };
             let mut d = Diagnostic::error(codes::UNEXPECTED_TOKEN, span, message);
@@ -75,9 +71,72 @@ pub(crate) fn to_diagnostic(e: &Rich<'_, Token<'_>, Span>) -> Diagnostic {
     }
 }
 
+/// What was found, as the object of "unexpected": "number `3`", "`=`".
+fn found_noun(t: &Token<'_>) -> String {
+    match t {
+        Token::Int(n) => format!("number `{n}`"),
+        Token::Float(f) => format!("number `{f}`"),
+        Token::Quantity(n, s) => format!("quantity `{n}{s}`"),
+        Token::BadLit => "number".into(),
+        Token::StrStart | Token::MlStrStart => "string".into(),
+        Token::Ident(name) => format!("name `{name}`"),
+        t => t.describe(),
+    }
+}
+
+/// Tokens that would only continue the expression before them: listing
+/// them ("expected `.`, `[`, `{`") hides what the author left out.
+fn continues_expression(t: &Token<'_>) -> bool {
+    matches!(
+        t,
+        Token::Dot
+            | Token::LBracket
+            | Token::LBrace
+            | Token::LParen
+            | Token::Plus
+            | Token::Minus
+            | Token::Star
+            | Token::Slash
+            | Token::Percent
+            | Token::EqEq
+            | Token::Ne
+            | Token::Lt
+            | Token::Le
+            | Token::Gt
+            | Token::Ge
+            | Token::AndAnd
+            | Token::OrOr
+            | Token::QQ
+            | Token::Question
+            | Token::Pipe
+    )
+}
+
 fn describe_expected(expected: &[RichPattern<'_, Token<'_>>]) -> Option<String> {
+    let operator = RichPattern::Label(std::borrow::Cow::Borrowed("an operator"));
+    // What the grammar's labels say comes first; tokens that would merely
+    // continue an expression go last, and only when nothing else is left.
+    let mut ordered: Vec<&RichPattern<'_, Token<'_>>> = expected
+        .iter()
+        .filter(|p| matches!(p, RichPattern::Label(_)))
+        .collect();
+    let is_continuation = |p: &RichPattern<'_, Token<'_>>| match p {
+        RichPattern::Token(t) => continues_expression(t),
+        _ => false,
+    };
+    let rest = expected
+        .iter()
+        .filter(|p| !matches!(p, RichPattern::Label(_)) && !is_continuation(p));
+    ordered.extend(rest);
+    if ordered.is_empty() {
+        ordered.extend(expected.iter().filter(|p| is_continuation(p)));
+    } else if !ordered.iter().any(|p| matches!(p, RichPattern::Label(_)))
+        && expected.iter().any(is_continuation)
+    {
+        ordered.push(&operator);
+    }
     let mut items: Vec<String> = Vec::new();
-    for p in expected {
+    for p in ordered {
         let s = match p {
             RichPattern::Token(t) => t.describe(),
             RichPattern::Label(l) => l.to_string(),
@@ -103,6 +162,22 @@ fn describe_expected(expected: &[RichPattern<'_, Token<'_>>]) -> Option<String> 
     })
 }
 
+/// Tokens that begin a literal value.
+fn starts_value(t: &Token<'_>) -> bool {
+    matches!(
+        t,
+        Token::Int(_)
+            | Token::Float(_)
+            | Token::Quantity(..)
+            | Token::BadLit
+            | Token::StrStart
+            | Token::MlStrStart
+            | Token::True
+            | Token::False
+            | Token::None
+    )
+}
+
 fn help_for(found: Option<&Token<'_>>, expected: Option<&str>) -> Option<String> {
     let expected = expected.unwrap_or_default();
     match found {
@@ -114,6 +189,19 @@ fn help_for(found: Option<&Token<'_>>, expected: Option<&str>) -> Option<String>
         }
         Some(Token::Ident(_)) if expected.contains("`=`") => {
             Some("write `name = value` to set a field, or `name: Type` to declare one".into())
+        }
+        Some(Token::EqEq) if expected.contains("`=`") => {
+            Some("`==` compares; a field is set with a single `=`".into())
+        }
+        Some(Token::Else) => Some("`else` must follow the closing `}` of an `if` block".into()),
+        Some(t) if starts_value(t) && expected.contains("after the field name") => {
+            Some("put `=` between the field name and its value".into())
+        }
+        Some(t) if starts_value(t) && expected == "a type" => {
+            Some("`name: Type` declares a field; to set a value write `name = value`".into())
+        }
+        Some(t) if starts_value(t) && expected.starts_with("`,`") => {
+            Some("separate the items with `,`".into())
         }
         None => Some("something is missing before the end of the file".into()),
         _ => None,

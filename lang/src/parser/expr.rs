@@ -8,11 +8,14 @@
 //! `{` starts the member's body (Rust's rule for struct literals in
 //! conditions).
 
+use super::errors::custom;
 use super::grammar::{ident, Extra};
+use super::MAX_CHAIN;
 use crate::ast::*;
+use crate::codes;
 use crate::lexer::Token;
 use crate::span::Span;
-use chumsky::input::ValueInput;
+use chumsky::input::{Emitter, ValueInput};
 use chumsky::prelude::*;
 
 enum Post {
@@ -28,8 +31,42 @@ pub(crate) fn key_parser<'t, 'src: 't, I>(
 where
     I: ValueInput<'t, Token = Token<'src>, Span = Span>,
 {
+    // A keyword where a name belongs (`type = "Opaque"`, `res.type`): one
+    // error saying how to quote it, and the key is read as if quoted.
+    let keyword = select! {
+        Token::Amends => "amends",
+        Token::Import => "import",
+        Token::As => "as",
+        Token::Schema => "schema",
+        Token::Type => "type",
+        Token::Let => "let",
+        Token::For => "for",
+        Token::In => "in",
+        Token::If => "if",
+        Token::Then => "then",
+        Token::Check => "check",
+        Token::True => "true",
+        Token::False => "false",
+        Token::None => "none",
+    }
+    // `schema {` is a schema without a name, not a field called `schema`.
+    .then_ignore(just(Token::LBrace).not().rewind())
+    .validate(|kw: &str, e, emitter| {
+        emitter.emit(custom(
+            e.span(),
+            codes::UNEXPECTED_TOKEN,
+            &format!("`{kw}` is a keyword, not a field name"),
+            "a keyword",
+            &format!("quote it to use it as a name: `\"{kw}\"`"),
+        ));
+        Key::Quoted(Ident {
+            name: kw.to_string(),
+            span: e.span(),
+        })
+    });
     ident()
         .map(Key::Name)
+        .or(keyword)
         .or(string.map(|s| {
             let plain = match &s.kind {
                 ExprKind::Str(lit) => lit.as_plain(),
@@ -55,18 +92,73 @@ fn bin(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
     )
 }
 
+/// Keeps the first [`MAX_CHAIN`] links of a run, reporting the rest once
+/// at `span_of` the first dropped link: a longer run would make a tree
+/// deeper than the later stages can walk.
+fn cap<'t, 'src, T>(
+    links: &mut Vec<T>,
+    span_of: impl Fn(&T) -> Span,
+    emitter: &mut Emitter<Rich<'t, Token<'src>, Span>>,
+) {
+    if let Some(first_dropped) = links.get(MAX_CHAIN) {
+        emitter.emit(custom(
+            span_of(first_dropped),
+            codes::NESTING_TOO_DEEP,
+            &format!("expression too long (more than {MAX_CHAIN} operators in a row)"),
+            "the expression is cut here",
+            "split the value into named parts with `let`",
+        ));
+        links.truncate(MAX_CHAIN);
+    }
+}
+
+/// "`+` has nothing on its right", at the operator.
+pub(crate) fn missing_operand<'t, 'src>(at: Span, op: &str) -> Rich<'t, Token<'src>, Span> {
+    let help = match op {
+        "=" | "+=" => "write the value after it, starting on the same line",
+        _ => "finish the expression on this line, or remove the operator",
+    };
+    custom(
+        at,
+        codes::UNEXPECTED_TOKEN,
+        &format!("missing value after `{op}`"),
+        "nothing follows this",
+        help,
+    )
+}
+
 /// One left-associative binary level.
 fn left_level<'t, 'src: 't, I>(
     operand: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
     op: impl Parser<'t, I, BinaryOp, Extra<'t, 'src>> + Clone + 't,
+    missing: impl Parser<'t, I, (), Extra<'t, 'src>> + Clone + 't,
 ) -> impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't
 where
     I: ValueInput<'t, Token = Token<'src>, Span = Span>,
 {
+    let rhs = missing
+        .to(None)
+        .or(operand.clone().map(Some))
+        .map_with(|x, e| (x, e.span()));
     operand
         .clone()
-        .foldl(op.then(operand).repeated(), |lhs, (op, rhs)| {
-            bin(op, lhs, rhs)
+        .then(
+            op.map_with(|op, e| (op, e.span()))
+                .then(rhs)
+                .validate(|((op, at), (rhs, here)), _, emitter| {
+                    let rhs = rhs.unwrap_or_else(|| {
+                        emitter.emit(missing_operand(at, op.as_str()));
+                        Expr::new(ExprKind::Error, here)
+                    });
+                    (op, rhs)
+                })
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .validate(|(first, mut rest), _, emitter| {
+            cap(&mut rest, |(_, rhs): &(BinaryOp, Expr)| rhs.span, emitter);
+            rest.into_iter()
+                .fold(first, |lhs, (op, rhs)| bin(op, lhs, rhs))
         })
 }
 
@@ -184,6 +276,7 @@ pub(crate) fn expr_parser<'t, 'src: 't, I>(
     this: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
     body: impl Parser<'t, I, Body, Extra<'t, 'src>> + Clone + 't,
     string: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+    missing: impl Parser<'t, I, (), Extra<'t, 'src>> + Clone + 't,
     allow_amend: bool,
 ) -> impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't
 where
@@ -203,22 +296,31 @@ where
         field.or(index).boxed()
     };
     let postfix = atom
-        .foldl_with(post.repeated(), |lhs, post, e| {
-            let kind = match post {
-                Post::Field(name) => ExprKind::Field {
-                    target: Box::new(lhs),
-                    name,
-                },
-                Post::Index(i) => ExprKind::Index {
-                    target: Box::new(lhs),
-                    index: Box::new(i),
-                },
-                Post::Amend(body) => ExprKind::Amend {
-                    base: Box::new(lhs),
-                    body,
-                },
-            };
-            Expr::new(kind, e.span())
+        .then(
+            post.map_with(|p, e| (p, e.span()))
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .validate(|(atom, mut posts), _, emitter| {
+            cap(&mut posts, |(_, span): &(Post, Span)| *span, emitter);
+            posts.into_iter().fold(atom, |lhs, (post, span)| {
+                let span = lhs.span.to(span);
+                let kind = match post {
+                    Post::Field(name) => ExprKind::Field {
+                        target: Box::new(lhs),
+                        name,
+                    },
+                    Post::Index(i) => ExprKind::Index {
+                        target: Box::new(lhs),
+                        index: Box::new(i),
+                    },
+                    Post::Amend(body) => ExprKind::Amend {
+                        base: Box::new(lhs),
+                        body,
+                    },
+                };
+                Expr::new(kind, span)
+            })
         })
         .boxed();
     let unary_op = select! {
@@ -228,15 +330,20 @@ where
     .map_with(|op, e| (op, e.span()));
     let unary = unary_op
         .repeated()
-        .foldr(postfix, |(op, span): (UnaryOp, Span), operand: Expr| {
-            let span = span.to(operand.span);
-            Expr::new(
-                ExprKind::Unary {
-                    op,
-                    operand: Box::new(operand),
-                },
-                span,
-            )
+        .collect::<Vec<_>>()
+        .then(postfix)
+        .validate(|(mut ops, operand), _, emitter| {
+            cap(&mut ops, |(_, span): &(UnaryOp, Span)| *span, emitter);
+            ops.into_iter().rev().fold(operand, |operand, (op, span)| {
+                let span = span.to(operand.span);
+                Expr::new(
+                    ExprKind::Unary {
+                        op,
+                        operand: Box::new(operand),
+                    },
+                    span,
+                )
+            })
         });
     let product = left_level(
         unary,
@@ -245,6 +352,7 @@ where
             Token::Slash => BinaryOp::Div,
             Token::Percent => BinaryOp::Rem,
         },
+        missing.clone(),
     );
     let sum = left_level(
         product,
@@ -252,6 +360,7 @@ where
             Token::Plus => BinaryOp::Add,
             Token::Minus => BinaryOp::Sub,
         },
+        missing.clone(),
     )
     .boxed();
     let cmp_op = select! {
@@ -264,13 +373,35 @@ where
     };
     let compare = sum
         .clone()
-        .then(cmp_op.then(sum).or_not())
-        .map(|(lhs, rest)| match rest {
-            Some((op, rhs)) => bin(op, lhs, rhs),
-            None => lhs,
+        .then(
+            cmp_op
+                .map_with(|op, e| (op, e.span()))
+                .then(sum)
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .validate(|(lhs, mut rest), _, emitter| {
+            if let Some(((_, at), _)) = rest.get(1) {
+                emitter.emit(custom(
+                    *at,
+                    codes::UNEXPECTED_TOKEN,
+                    "comparisons cannot be chained",
+                    "a second comparison",
+                    "compare twice and join with `&&`: `a < b && b < c`",
+                ));
+                rest.truncate(1);
+            }
+            match rest.pop() {
+                Some(((op, _), rhs)) => bin(op, lhs, rhs),
+                None => lhs,
+            }
         });
-    let and = left_level(compare, just(Token::AndAnd).to(BinaryOp::And));
-    let or = left_level(and, just(Token::OrOr).to(BinaryOp::Or));
+    let and = left_level(
+        compare,
+        just(Token::AndAnd).to(BinaryOp::And),
+        missing.clone(),
+    );
+    let or = left_level(and, just(Token::OrOr).to(BinaryOp::Or), missing);
     let coalesce = or
         .clone()
         .then(
@@ -279,31 +410,79 @@ where
                 .repeated()
                 .collect::<Vec<_>>(),
         )
-        .map(|(first, mut rest)| match rest.pop() {
-            // Right associative: `a ?? b ?? c` is `a ?? (b ?? c)`.
-            None => first,
-            Some(mut acc) => {
-                while let Some(lhs) = rest.pop() {
-                    acc = bin(BinaryOp::Coalesce, lhs, acc);
+        .validate(|(first, mut rest), _, emitter| {
+            cap(&mut rest, |x: &Expr| x.span, emitter);
+            match rest.pop() {
+                // Right associative: `a ?? b ?? c` is `a ?? (b ?? c)`.
+                None => first,
+                Some(mut acc) => {
+                    while let Some(lhs) = rest.pop() {
+                        acc = bin(BinaryOp::Coalesce, lhs, acc);
+                    }
+                    bin(BinaryOp::Coalesce, first, acc)
                 }
-                bin(BinaryOp::Coalesce, first, acc)
             }
         });
-    let if_expr = just(Token::If)
-        .ignore_then(expr)
-        .then_ignore(just(Token::Then).labelled("`then`"))
+    // `if a then x else if b then y else z` is read as a flat run of
+    // `if c then v` clauses and a last `else`, so a long chain neither
+    // recurses nor builds an unbounded tree. A missing `then` or `else` is
+    // reported at the `if` and the tree gets an error node in its place.
+    let clause = just(Token::If)
+        .map_with(|_, e| -> Span { e.span() })
+        .then(expr)
+        .then(just(Token::Then).or_not())
         .then(this.clone())
-        .then_ignore(just(Token::Else).labelled("`else` (an `if` expression needs both branches)"))
-        .then(this)
-        .map_with(|((cond, a), b), e| {
-            Expr::new(
-                ExprKind::If {
-                    cond: Box::new(cond),
-                    then_branch: Box::new(a),
-                    else_branch: Box::new(b),
-                },
-                e.span(),
-            )
+        .validate(|(((at, cond), then), value), _, emitter| {
+            if then.is_none() {
+                emitter.emit(custom(
+                    at.to(cond.span),
+                    codes::UNEXPECTED_TOKEN,
+                    "missing `then` in an `if` expression",
+                    "`then` should follow this condition",
+                    "write `if CONDITION then VALUE else OTHER`",
+                ));
+            }
+            (at, cond, value)
+        });
+    let if_expr = clause
+        .clone()
+        .then(
+            just(Token::Else)
+                .ignore_then(clause)
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .then(just(Token::Else).ignore_then(this).or_not())
+        .validate(|((first, mut more), last), _, emitter| {
+            more.insert(0, first);
+            cap(&mut more, |(at, _, _): &(Span, Expr, Expr)| *at, emitter);
+            let mut acc = match last {
+                Some(last) => last,
+                None => {
+                    // `more` holds at least the first clause.
+                    let (at, cond, value) = more.last().expect("an if has a clause");
+                    emitter.emit(custom(
+                        at.to(cond.span),
+                        codes::UNEXPECTED_TOKEN,
+                        "missing `else` in an `if` expression",
+                        "this `if` has no `else`",
+                        "an `if` expression needs both branches: `if c then a else b`; for optional members use `if c { ... }`",
+                    ));
+                    Expr::new(ExprKind::Error, value.span.end_point())
+                }
+            };
+            while let Some((at, cond, value)) = more.pop() {
+                let span = at.to(acc.span);
+                acc = Expr::new(
+                    ExprKind::If {
+                        cond: Box::new(cond),
+                        then_branch: Box::new(value),
+                        else_branch: Box::new(acc),
+                    },
+                    span,
+                );
+            }
+            acc
         });
     if_expr.or(coalesce).labelled("an expression")
 }

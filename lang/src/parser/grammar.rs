@@ -108,6 +108,12 @@ where
                 })
                 .collect();
             if multiline {
+                // A checkout with CRLF line ends must give the same value.
+                for t in texts.iter_mut().flatten() {
+                    if t.contains('\r') {
+                        *t = t.replace("\r\n", "\n");
+                    }
+                }
                 strip_indent(&mut texts);
             }
             let mut parts = Vec::with_capacity(raw.len());
@@ -235,6 +241,64 @@ where
         .map_with(|_, e| -> Span { e.span() })
 }
 
+/// The name an import would usually get: the file name without `.dg`, or
+/// the standard module's name.
+fn import_stem(path: &str) -> String {
+    let last = path.rsplit(['/', ':']).next().unwrap_or(path);
+    let stem = last.strip_suffix(".dg").unwrap_or(last);
+    let name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("m_{name}")
+    } else {
+        name
+    }
+}
+
+/// Succeeds, consuming nothing, where a value is missing: at the end of
+/// the file, before `}` `]` `)` `;` `,`, or before a line that starts a
+/// new member (`name =`, `a.b +=`, `"key":`). `x =` at a line end is then
+/// one error at the `=`, not a value stolen from the next line.
+pub(crate) fn missing_value<'t, 'src: 't, I>(
+    ctx: Ctx<'t>,
+    string: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+) -> impl Parser<'t, I, (), Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    let line_start = any()
+        .try_map(move |t: Token<'src>, span: Span| {
+            if ctx.is_line_start(span.start) {
+                Ok(t)
+            } else {
+                Err(Rich::custom(span, ""))
+            }
+        })
+        .rewind();
+    let member_start = line_start
+        .ignore_then(
+            super::expr::key_parser(string)
+                .separated_by(just(Token::Dot))
+                .at_least(1),
+        )
+        .then(one_of([Token::Eq, Token::PlusEq, Token::Colon]))
+        .ignored();
+    let closer = one_of([
+        Token::RBrace,
+        Token::RBracket,
+        Token::RParen,
+        Token::Semi,
+        Token::Comma,
+        Token::InterpEnd,
+    ])
+    .ignored();
+    choice((closer, member_start, end()))
+        .rewind()
+        .labelled("an expression")
+}
+
 /// The whole file.
 pub(crate) fn module_parser<'t, 'src: 't, I>(
     ctx: Ctx<'t>,
@@ -248,11 +312,13 @@ where
     let string = string_parser(expr.clone()).boxed();
     let body = body_parser(member.clone()).boxed();
     let ty = types::type_parser(expr.clone(), string.clone()).boxed();
+    let missing = missing_value(ctx, string.clone()).boxed();
     expr.define(expr::expr_parser(
         expr.clone(),
         expr.clone(),
         body.clone(),
         string.clone(),
+        missing.clone(),
         true,
     ));
     expr_na.define(expr::expr_parser(
@@ -260,10 +326,12 @@ where
         expr_na.clone(),
         body.clone(),
         string.clone(),
+        missing.clone(),
         false,
     ));
     member.define(member::member_parser(
         ctx,
+        missing,
         expr.clone(),
         expr_na,
         body.clone(),
@@ -300,8 +368,25 @@ where
         });
     let import = just(Token::Import)
         .ignore_then(path.clone())
-        .then_ignore(just(Token::As).labelled("`as` and a name after the import path"))
-        .then(ident())
+        .then(
+            just(Token::As)
+                .ignore_then(ident().labelled("a name after `as`"))
+                .or_not(),
+        )
+        .validate(|((path, span), alias), _, emitter| {
+            let alias = alias.unwrap_or_else(|| {
+                let stem = import_stem(&path);
+                emitter.emit(custom(
+                    span,
+                    codes::UNEXPECTED_TOKEN,
+                    "an import needs a name",
+                    "imported without `as NAME`",
+                    &format!("name it: `import \"{path}\" as {stem}`"),
+                ));
+                Ident { name: stem, span }
+            });
+            ((path, span), alias)
+        })
         .map_with(|((path, span), alias), e| Import {
             path: ModulePath {
                 path,
@@ -311,6 +396,15 @@ where
             alias,
         });
 
+    let extra_amends = amends.clone().validate(|_, e, emitter| {
+        emitter.emit(custom(
+            e.span(),
+            codes::MISPLACED_HEADER,
+            "a module can amend only one module",
+            "a second `amends`",
+            "keep one `amends`; use `import \"PATH\" as name` for the other module's values",
+        ));
+    });
     let misplaced = amends
         .clone()
         .map(|_| "`amends`")
@@ -365,9 +459,10 @@ where
             })
         })),
     );
-    let items = item
-        .map(Some)
-        .or(sep().to(None))
+    // Separators first: the item's recovery would swallow a `;` as junk.
+    let items = sep()
+        .to(None)
+        .or(item.map(Some))
         .repeated()
         .collect::<Vec<_>>()
         .map(|ms| ms.into_iter().flatten().collect::<Vec<_>>());
@@ -375,6 +470,7 @@ where
     seps.clone()
         .ignore_then(amends.or_not())
         .then_ignore(seps.clone())
+        .then_ignore(extra_amends.then(seps.clone()).repeated())
         .then(import.then_ignore(seps).repeated().collect::<Vec<_>>())
         .then(items)
         .then_ignore(end())

@@ -3,7 +3,7 @@
 //! recovery that turns a broken member into [`MemberKind::Error`].
 
 use super::errors::custom;
-use super::expr::key_parser;
+use super::expr::{key_parser, missing_operand};
 use super::grammar::{ident, skip_piece, Ctx, Extra};
 use crate::ast::*;
 use crate::codes;
@@ -21,6 +21,7 @@ enum Tail {
 
 pub(crate) fn member_parser<'t, 'src: 't, I>(
     ctx: Ctx<'t>,
+    missing: impl Parser<'t, I, (), Extra<'t, 'src>> + Clone + 't,
     expr: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
     expr_na: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
     body: impl Parser<'t, I, Body, Extra<'t, 'src>> + Clone + 't,
@@ -30,6 +31,25 @@ pub(crate) fn member_parser<'t, 'src: 't, I>(
 where
     I: ValueInput<'t, Token = Token<'src>, Span = Span>,
 {
+    // The value after `=`, `+=` or a declaration's `=`; when it is left
+    // out, one error at the operator and an error node.
+    let value = |op: Token<'static>| {
+        just(op)
+            .map_with(|_, e| -> Span { e.span() })
+            .then(
+                missing
+                    .clone()
+                    .to(None)
+                    .or(expr.clone().map(Some))
+                    .map_with(|x, e| (x, e.span())),
+            )
+            .validate(move |(at, (x, here)), _, emitter| {
+                x.unwrap_or_else(|| {
+                    emitter.emit(missing_operand(at, op.text()));
+                    Expr::new(ExprKind::Error, here)
+                })
+            })
+    };
     let path = key_parser(string)
         .separated_by(just(Token::Dot))
         .at_least(1)
@@ -37,12 +57,10 @@ where
     let tail = choice((
         just(Token::Colon)
             .ignore_then(ty)
-            .then(just(Token::Eq).ignore_then(expr.clone()).or_not())
+            .then(value(Token::Eq).or_not())
             .map(|(t, d)| Tail::Decl(Box::new(t), d)),
-        just(Token::Eq).ignore_then(expr.clone()).map(Tail::Assign),
-        just(Token::PlusEq)
-            .ignore_then(expr.clone())
-            .map(Tail::Append),
+        value(Token::Eq).map(Tail::Assign),
+        value(Token::PlusEq).map(Tail::Append),
         body.clone().map(Tail::Amend),
     ))
     .labelled("`=`, `+=`, `:` or `{` after the field name");
@@ -73,8 +91,7 @@ where
 
     let let_ = just(Token::Let)
         .ignore_then(ident().labelled("a name after `let`"))
-        .then_ignore(just(Token::Eq).labelled("`=` after the name"))
-        .then(expr.clone())
+        .then(value(Token::Eq).labelled("`=` after the name"))
         .map(|(name, value)| MemberKind::Let { name, value });
 
     let vars = ident()

@@ -1,8 +1,10 @@
 //! Types: `Int`, `k8s.Probe`, `Int(1..65535)`, `[T]`, `{K: V}`, `T?`,
 //! `"a" | "b"`, `A | B`.
 
+use super::errors::custom;
 use super::grammar::{ident, Extra};
 use crate::ast::*;
+use crate::codes;
 use crate::lexer::Token;
 use crate::span::Span;
 use chumsky::input::ValueInput;
@@ -19,7 +21,24 @@ where
         let range = expr
             .clone()
             .or_not()
-            .then_ignore(just(Token::DotDot).labelled("`..` between the bounds"))
+            .then_ignore(
+                just(Token::DotDot)
+                    .then(just(Token::Dot).or_not())
+                    .map(|(_, extra)| extra.is_some())
+                    .or(just(Token::Comma).to(true))
+                    .labelled("`..` between the bounds")
+                    .validate(|wrong, e, emitter| {
+                        if wrong {
+                            emitter.emit(custom(
+                                e.span(),
+                                codes::UNEXPECTED_TOKEN,
+                                "a range is written with two dots",
+                                "write `..` here",
+                                "ranges read `Int(1..10)`, `Int(1..)` or `Int(..10)`",
+                            ));
+                        }
+                    }),
+            )
             .then(expr.clone().or_not())
             .delimited_by(just(Token::LParen), just(Token::RParen))
             .map_with(|(lo, hi), e| TypeRange {

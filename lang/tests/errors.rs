@@ -1,0 +1,36 @@
+//! The error suite: broken `.dg` files under `fixtures/errors/`, one kind of
+//! mistake each (and a few with several independent mistakes). Each is
+//! parsed from its raw bytes and its diagnostics rendered next to its
+//! source; a fixture must give at least one error. A fixture whose header
+//! line mentions `json` also shows the `--format json` lines.
+
+use digit_lang::diagnostic::{render_human, render_json};
+use digit_lang::{parse_bytes, SourceMap};
+use std::fmt::Write;
+
+#[test]
+fn error_fixtures() {
+    insta::glob!("fixtures/errors/*.dg", |path| {
+        let bytes = std::fs::read(path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let mut map = SourceMap::new();
+        let (text, _) = parse_bytes(digit_lang::FileId(0), &bytes);
+        let file = map.add(name.clone(), text.clone());
+        let (_, parse) = parse_bytes(file, &bytes);
+        assert!(
+            parse.diagnostics.iter().any(|d| d.is_error()),
+            "{name}: expected an error"
+        );
+        let mut out = format!("----- SOURCE\n{}\n----- DIAGNOSTICS\n", text.trim_end());
+        for d in &parse.diagnostics {
+            out.push_str(&render_human(d, &map, false));
+        }
+        if text.lines().next().is_some_and(|l| l.contains("json")) {
+            out.push_str("----- JSON\n");
+            for d in &parse.diagnostics {
+                let _ = writeln!(out, "{}", render_json(d, &map));
+            }
+        }
+        insta::assert_snapshot!(out);
+    });
+}

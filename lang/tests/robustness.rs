@@ -1,0 +1,200 @@
+//! The front end never panics and never overflows its stack: on arbitrary
+//! bytes, on valid snippets glued together in any order, and on pathological
+//! nesting and chains far deeper than any real file.
+
+use digit_lang::{parse, parse_bytes, FileId};
+use proptest::prelude::*;
+
+const FILE: FileId = FileId(0);
+
+/// Pieces of valid (and nearly valid) syntax; glued at random they reach
+/// the grammar's deep paths far more often than random bytes do.
+const SNIPPETS: &[&str] = &[
+    "a",
+    "b.c",
+    "\"k-1\"",
+    "\"${k}\"",
+    "=",
+    "+=",
+    ":",
+    ";",
+    ",",
+    "\n",
+    " ",
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    ".",
+    "..",
+    "?",
+    "|",
+    "??",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "&&",
+    "||",
+    "!",
+    "1",
+    "1_000",
+    "0.5",
+    "250m",
+    "1.5Gi",
+    "12Qi",
+    "true",
+    "none",
+    "\"str\"",
+    "\"a${b}c\"",
+    "\"${",
+    "\"",
+    "\"\"\"",
+    "\"\"\"\n  x ${y}\n  \"\"\"",
+    "${",
+    "\\",
+    "\\q",
+    "amends \"./a.dg\"\n",
+    "import \"./b.dg\" as b\n",
+    "schema S {",
+    "type T = ",
+    "Int(1..)",
+    "Int(..5)",
+    "[String]",
+    "{String: Int}",
+    "String?",
+    "\"a\" | \"b\"",
+    "let x = ",
+    "for x in xs {",
+    "for k, v in m {",
+    "if c {",
+    "} else {",
+    "} else if d {",
+    "check x > 0 : \"m\"",
+    "if a then b else c",
+    "[for x in xs if x: x]",
+    "[for i, x in xs: i]",
+    "Service { x = 1 }",
+    "len(xs)",
+    "x { y = 1 }",
+    "// c\n",
+    "/// d\n",
+    "/* b */",
+    "/*",
+    "@",
+    "'",
+    "#",
+    "&",
+    "\u{e9}",
+    "\r\n",
+    "then",
+    "else",
+    "in",
+    "as",
+];
+
+fn glue(indices: &[usize]) -> String {
+    indices
+        .iter()
+        .map(|&i| SNIPPETS[i % SNIPPETS.len()])
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let _ = parse_bytes(FILE, &bytes);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
+        let _ = parse(FILE, &text);
+    }
+
+    #[test]
+    fn glued_snippets_never_panic(indices in proptest::collection::vec(any::<usize>(), 0..60)) {
+        let text = glue(&indices);
+        let p = parse(FILE, &text);
+        // Every diagnostic's span lies inside the text.
+        for d in &p.diagnostics {
+            prop_assert!(d.span.start <= d.span.end && d.span.end as usize <= text.len(), "{d:?}");
+        }
+    }
+}
+
+/// Parses `text` on a thread with a small stack, like an editor's worker,
+/// and returns how many diagnostics it gave.
+fn parse_on_small_stack(text: String) -> usize {
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || parse(FILE, &text).diagnostics.len())
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+fn deep(open: &str, close: &str, n: usize) -> String {
+    format!("x = {}{}\n", open.repeat(n), close.repeat(n))
+}
+
+#[test]
+fn deep_brackets_are_one_diagnostic() {
+    for (open, close) in [("[", "]"), ("{a = ", "}"), ("(", ")"), ("x {", "}")] {
+        let n = parse_on_small_stack(deep(open, close, 100_000));
+        assert_eq!(n, 1, "{open}...{close}");
+    }
+}
+
+#[test]
+fn deep_unclosed_brackets_do_not_overflow() {
+    for open in ["[", "{", "(", "x {", "x {\n"] {
+        let n = parse_on_small_stack(format!("x = {}", open.repeat(100_000)));
+        assert!(n >= 1, "{open}");
+    }
+    let n = parse_on_small_stack(format!("x = {}", "\"${".repeat(10_000)));
+    assert!(n >= 1);
+}
+
+#[test]
+fn deep_unary_operators_do_not_overflow() {
+    for op in ["-", "!"] {
+        let n = parse_on_small_stack(format!("x = {}1\n", op.repeat(100_000)));
+        assert_eq!(n, 1, "{op}");
+    }
+}
+
+#[test]
+fn long_chains_are_one_diagnostic() {
+    let chain = vec!["a"; 100_000].join(" + ");
+    assert_eq!(parse_on_small_stack(format!("x = {chain}\n")), 1);
+    for op in [" * ", " && ", " ?? ", "."] {
+        let chain = vec!["a"; 10_000].join(op);
+        assert_eq!(parse_on_small_stack(format!("x = {chain}\n")), 1, "{op}");
+    }
+    let path = vec!["a"; 10_000].join(".");
+    assert_eq!(parse_on_small_stack(format!("{path} = 1\n")), 0);
+    let ifs = "if a then 1 else ".repeat(10_000);
+    assert_eq!(parse_on_small_stack(format!("x = {ifs}2\n")), 1);
+}
+
+#[test]
+fn deep_interpolation_is_one_diagnostic() {
+    let n = 10_000;
+    let text = format!("x = {}y{}\n", "\"${".repeat(n), "}\"".repeat(n));
+    assert_eq!(parse_on_small_stack(text), 1);
+}
+
+#[test]
+fn many_members_parse() {
+    let text = "a = 1\n".repeat(10_000);
+    assert_eq!(parse_on_small_stack(text), 0);
+}
