@@ -8,7 +8,8 @@
 //!
 //! # The rules
 //!
-//! - Two spaces of indentation, no tabs; the file ends with one newline.
+//! - Two spaces of indentation, no tabs; the file ends with one line break.
+//!   Line breaks are `\n`, or `\r\n` when the file's first line ends so.
 //! - `amends` first, then the imports, then everything else, with one blank
 //!   line after the `amends`/`import` block.
 //! - One member per line. `;` and `,` between members are replaced by line
@@ -101,5 +102,25 @@ pub fn format_module(module: &Module, comments: &[Comment], text: &str) -> Strin
     let cx = comments::Ctx::new(text, comments);
     let mut p = printer::Printer::new(&cx);
     p.module(module);
-    p.finish()
+    let out = p.finish();
+    if text.find('\n').is_some_and(|i| text[..i].ends_with('\r')) {
+        crlf(&out)
+    } else {
+        out
+    }
+}
+
+/// `out` with every line break written `\r\n` (those copied from the
+/// source may be so already).
+fn crlf(out: &str) -> String {
+    let mut s = String::with_capacity(out.len() + out.len() / 32);
+    let mut prev = '\0';
+    for c in out.chars() {
+        if c == '\n' && prev != '\r' {
+            s.push('\r');
+        }
+        s.push(c);
+        prev = c;
+    }
+    s
 }

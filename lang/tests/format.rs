@@ -66,6 +66,18 @@ fn format_fixtures() {
     });
 }
 
+#[test]
+fn a_crlf_file_keeps_its_line_ends() {
+    let src =
+        "// crlf\r\na   =   1\r\n\r\n\r\ns = \"\"\"\r\n  x\r\n  \"\"\"\r\nb { c = 1 ; d = 2 }\r\n";
+    let out = check_round_trip("crlf", src);
+    assert_eq!(
+        out,
+        "// crlf\r\na = 1\r\n\r\ns = \"\"\"\r\n  x\r\n  \"\"\"\r\nb {\r\n  c = 1\r\n  d = 2\r\n}\r\n"
+    );
+    assert_eq!(check_round_trip("lf", "a=1\n"), "a = 1\n");
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
