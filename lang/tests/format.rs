@@ -94,6 +94,71 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn every_dg_file_in_the_repository_round_trips() {
+    let files = repository_files();
+    for (name, src) in &files {
+        check_round_trip(name, src);
+    }
+    assert!(files.len() > 20, "only {} files were checked", files.len());
+}
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// `src` with the blanks between its tokens and comments rewritten:
+/// indentation and spacing at random, and with `lines`, line breaks added
+/// and removed at random too (never after a line comment).
+fn respace(src: &str, rng: &mut Rng, lines: bool) -> String {
+    let lexed = digit_lang::lexer::lex(FileId(0), src);
+    let mut marks: Vec<(usize, usize, bool)> = lexed
+        .tokens
+        .iter()
+        .map(|(_, s)| (s.start as usize, s.end as usize, false))
+        .chain(lexed.comments.iter().map(|c| {
+            let line = c.kind != CommentKind::Block;
+            (c.span.start as usize, c.span.end as usize, line)
+        }))
+        .collect();
+    marks.sort();
+    let mut out = String::new();
+    let mut at = 0;
+    for w in marks.windows(2) {
+        let ((_, end, line_comment), (start, _, _)) = (w[0], w[1]);
+        let gap = src.get(end..start).unwrap_or("");
+        if end < at || gap.is_empty() || !gap.chars().all(char::is_whitespace) {
+            continue;
+        }
+        out.push_str(&src[at..end]);
+        let had_newline = gap.contains('\n');
+        let newlines = if lines && !line_comment {
+            rng.below(3) as usize
+        } else if had_newline {
+            if lines {
+                1 + rng.below(3) as usize
+            } else {
+                gap.matches('\n').count()
+            }
+        } else {
+            0
+        };
+        out.push_str(&"\n".repeat(newlines));
+        let spaces = rng.below(4) as usize + usize::from(newlines == 0);
+        out.push_str(&" ".repeat(spaces));
+        at = start;
+    }
+    out.push_str(&src[at..]);
+    out
+}
+
+fn repository_files() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
     for dir in [
@@ -105,22 +170,58 @@ fn every_dg_file_in_the_repository_round_trips() {
         walk(&root.join(dir), &mut files);
     }
     files.sort();
+    files
+        .into_iter()
+        .filter_map(|p| Some((p.display().to_string(), std::fs::read_to_string(&p).ok()?)))
+        .filter(|(_, src)| {
+            !parse(FileId(0), src)
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error())
+        })
+        .collect()
+}
+
+/// The repository's files with their blanks and line breaks scrambled
+/// still round-trip (whatever they now mean); with only their spacing
+/// scrambled, files without comments format to the very same text (no
+/// rule looks at the source's spacing, and only comments are copied with
+/// theirs).
+#[test]
+fn respaced_files_round_trip_and_spacing_does_not_matter() {
+    // FORMAT_SEED=n tries other scramblings.
+    let seed = std::env::var("FORMAT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x9E37_79B9_7F4A_7C15_u64);
+    let mut rng = Rng(seed | 1);
     let mut checked = 0;
-    for path in &files {
-        let Ok(src) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        if parse(FileId(0), &src)
-            .diagnostics
-            .iter()
-            .any(|d| d.is_error())
-        {
-            continue;
+    for (name, src) in repository_files() {
+        for round in 0..8 {
+            let messy = respace(&src, &mut rng, true);
+            if !parse(FileId(0), &messy)
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error())
+            {
+                check_round_trip(
+                    &format!("{name} (scrambled, round {round}):\n{messy}"),
+                    &messy,
+                );
+                checked += 1;
+            }
         }
-        check_round_trip(&path.display().to_string(), &src);
-        checked += 1;
+        if parse(FileId(0), &src).comments.is_empty() {
+            let expected = format(FileId(0), &src).unwrap();
+            let messy = respace(&src, &mut rng, false);
+            let out = check_round_trip(&format!("{name} (respaced)"), &messy);
+            assert_eq!(
+                out, expected,
+                "{name}: spacing changed the output:\n{messy}"
+            );
+        }
     }
-    assert!(checked > 20, "only {checked} files were checked");
+    assert!(checked > 40, "only {checked} scrambled files parsed");
 }
 
 #[test]

@@ -59,7 +59,8 @@ impl Printer<'_> {
         if header > 0 {
             let mut seen = 0;
             for p in pieces.iter_mut() {
-                if seen == header && !p.same_line {
+                // The first piece not trailing the last header line.
+                if seen == header && !(p.same_line && matches!(p.piece, Piece::Comment(_))) {
                     p.blank_before = true;
                     break;
                 }

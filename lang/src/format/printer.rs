@@ -201,7 +201,10 @@ impl<'a> Printer<'a> {
         for p in pieces {
             match &p.piece {
                 Piece::Comment(c) if p.same_line => {
-                    if !self.buf.is_empty() {
+                    if self.buf.is_empty() {
+                        // The file's first line.
+                        first_line = false;
+                    } else {
                         self.text(" ");
                     }
                     self.text(self.cx.comment_text(c));
