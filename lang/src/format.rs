@@ -20,8 +20,8 @@
 //! - Spacing: `a = b`, `a += b`, `x: Int = 1`, `let x = 1`,
 //!   `path { ... }` with `{` on the line of the path, `} else {`,
 //!   `a.b."c-d" = x`, `check cond : "message"`, one space around binary
-//!   operators, none after `!`/`-`, `f(a, b)`, `xs[0]`, `Int(1..10)`, `[T]`,
-//!   `{K: V}`, `A | B`, `T?`, `[for x in xs if p: e]`.
+//!   operators, none after `!`/`-` (but `- -x`), `f(a, b)`, `xs[0]`,
+//!   `Int(1..10)`, `[T]`, `{K: V}`, `A | B`, `T?`, `[for x in xs if p: e]`.
 //! - The author chooses between one line and several for data; width and
 //!   comments can only force a break. "Written on one line" below means: no
 //!   line break and no comment between the brackets in the source. The

@@ -56,6 +56,10 @@ impl Printer<'_> {
                     UnaryOp::Not => "!",
                     UnaryOp::Neg => "-",
                 });
+                // `- -x`, not `--x`.
+                if *op == UnaryOp::Neg && is_negation(operand) {
+                    self.text(" ");
+                }
                 self.expr(operand);
             }
             ExprKind::Binary { .. } => self.binary(e),
@@ -330,6 +334,16 @@ impl Printer<'_> {
             self.dedent();
         }
     }
+}
+
+fn is_negation(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Unary {
+            op: UnaryOp::Neg,
+            ..
+        }
+    )
 }
 
 /// How tightly a binary operator binds; operators of one level form a chain.
