@@ -25,7 +25,9 @@
 //! - The author chooses between one line and several for data; width and
 //!   comments can only force a break. "Written on one line" below means: no
 //!   line break and no comment between the brackets in the source. The
-//!   choice survives formatting, so the output is a fixed point.
+//!   choice survives formatting, so the output is a fixed point. "Fits"
+//!   counts the `,` after a list element or argument, but not a comment
+//!   after it.
 //! - A body is `{}` when empty. A record expression (a value: `x = { ... }`,
 //!   a list element, the body of `Topic { ... }` or `base { ... }`) stays on
 //!   one line, `{ name = "t", partitions = 3 }`, when it was written on one

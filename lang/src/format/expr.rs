@@ -104,7 +104,7 @@ impl Printer<'_> {
         self.text("[");
         self.indent();
         self.pieces(&pieces, |p, e| {
-            p.expr(e);
+            p.with_reserve(1, |p| p.expr(e));
             p.text(",");
         });
         self.dedent();
@@ -154,6 +154,14 @@ impl Printer<'_> {
         self.text("[");
         self.indent();
         self.newline(false);
+        self.with_reserve(0, |p| p.comprehension_lines(clauses, body));
+        self.dedent();
+        self.newline(false);
+        self.text("]");
+    }
+
+    /// The inside of a broken comprehension.
+    fn comprehension_lines(&mut self, clauses: &[CompClause], body: &Expr) {
         if self.first_line_fits(|p| {
             p.clauses(clauses);
             p.text(": ");
@@ -170,9 +178,6 @@ impl Printer<'_> {
         }
         self.text(": ");
         self.expr(body);
-        self.dedent();
-        self.newline(false);
-        self.text("]");
     }
 
     fn clauses(&mut self, clauses: &[CompClause]) {
@@ -229,12 +234,13 @@ impl Printer<'_> {
         self.text(func);
         self.text("(");
         if let [arg] = args {
-            self.expr(arg);
+            let owed = self.reserve() + 1;
+            self.with_reserve(owed, |p| p.expr(arg));
         } else {
             self.indent();
             for a in args {
                 self.newline(false);
-                self.expr(a);
+                self.with_reserve(1, |p| p.expr(a));
                 self.text(",");
             }
             self.dedent();

@@ -17,6 +17,11 @@ pub(super) struct Printer<'a> {
     /// A line break was written and the indentation is still owed.
     at_line_start: bool,
     mode: Mode,
+    /// While measuring: the line may not pass this column.
+    width: usize,
+    /// Columns owed after the node being printed (the `,` after a list
+    /// element), counted when measuring it.
+    reserve: usize,
     /// Measuring failed: a line break was needed in flat mode, or the line
     /// passed [`MAX_WIDTH`].
     overflow: bool,
@@ -45,6 +50,8 @@ impl<'a> Printer<'a> {
             indent: 0,
             at_line_start: true,
             mode: Mode::Print,
+            width: MAX_WIDTH,
+            reserve: 0,
             overflow: false,
             done: false,
         }
@@ -94,7 +101,7 @@ impl<'a> Printer<'a> {
             }
             Mode::Flat | Mode::FirstLine => {
                 let first = s.split('\n').next().unwrap_or("");
-                if self.buf.len() + first.len() > MAX_WIDTH {
+                if self.buf.len() + first.len() > self.width {
                     self.overflow = true;
                     return;
                 }
@@ -172,11 +179,24 @@ impl<'a> Printer<'a> {
             indent: self.indent,
             at_line_start: false,
             mode,
+            width: self.width.saturating_sub(self.reserve),
+            reserve: 0,
             overflow: false,
             done: false,
         };
         f(&mut p);
         !p.overflow
+    }
+
+    pub(super) fn reserve(&self) -> usize {
+        self.reserve
+    }
+
+    /// Runs `f` owing `n` columns after what it prints.
+    pub(super) fn with_reserve(&mut self, n: usize, f: impl FnOnce(&mut Self)) {
+        let saved = std::mem::replace(&mut self.reserve, n);
+        f(self);
+        self.reserve = saved;
     }
 
     /// Copies source bytes `lo..hi` as they are.
@@ -216,15 +236,14 @@ impl<'a> Printer<'a> {
                     self.text(self.cx.comment_text(c));
                     after_block = c.kind == CommentKind::Block;
                 }
-                Piece::Node(n) if p.same_line && after_block => {
-                    self.text(" ");
-                    node(self, n);
-                    after_block = false;
-                }
                 Piece::Node(n) => {
-                    self.newline(p.blank_before && !first_line);
-                    first_line = false;
-                    node(self, n);
+                    if p.same_line && after_block {
+                        self.text(" ");
+                    } else {
+                        self.newline(p.blank_before && !first_line);
+                        first_line = false;
+                    }
+                    self.with_reserve(0, |p| node(p, n));
                     after_block = false;
                 }
             }
