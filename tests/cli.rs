@@ -173,6 +173,102 @@ fn fmt_leaves_a_broken_file_untouched() {
 }
 
 #[test]
+fn fmt_check_names_every_file_that_would_change() {
+    let s = Scratch::new(
+        "fmtchecknames",
+        &[
+            ("a.dg", "x=1\n"),
+            ("sub/b.dg", "y = [ 1,2 ]\n"),
+            ("sub/c.dg", "z = 1\n"),
+        ],
+    );
+    let out = digitc(&["fmt", "--check", "a.dg", "sub"], &s.0);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "a.dg\nsub/b.dg\n");
+    assert!(
+        stderr(&out).contains("2 files would be reformatted"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(s.0.join("a.dg")).unwrap(), "x=1\n");
+}
+
+#[test]
+fn fmt_rewrites_files_in_place_in_the_canonical_style() {
+    let messy = "amends   \"digit:environment\"\nname=\"qa\" \n\n\n\ndb { host = \"db\"; name = \"egov\" }\nkafka.topics += [ { name = \"t\", partitions = 1 } ]\n";
+    let s = Scratch::new("fmtinplace", &[("env/qa.dg", messy)]);
+    let out = digitc(&["fmt", "env"], &s.0);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out).contains("formatted env/qa.dg"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(s.0.join("env/qa.dg")).unwrap(),
+        "amends \"digit:environment\"\n\nname = \"qa\"\n\ndb {\n  host = \"db\"\n  name = \"egov\"\n}\nkafka.topics += [{ name = \"t\", partitions = 1 }]\n"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(s.0.join("env"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn fmt_does_not_touch_a_file_already_formatted() {
+    let s = Scratch::new("fmtuntouched", &[("a.dg", "x = 1\n"), ("b.dg", "y=2\n")]);
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    let f = std::fs::File::options()
+        .write(true)
+        .open(s.0.join("a.dg"))
+        .unwrap();
+    f.set_modified(old).unwrap();
+    drop(f);
+    let out = digitc(&["fmt"], &s.0);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("a.dg"), "{}", stderr(&out));
+    let meta = std::fs::metadata(s.0.join("a.dg")).unwrap();
+    assert_eq!(
+        meta.modified().unwrap(),
+        old,
+        "a formatted file was rewritten"
+    );
+    assert_eq!(
+        std::fs::read_to_string(s.0.join("b.dg")).unwrap(),
+        "y = 2\n"
+    );
+}
+
+#[test]
+fn fmt_reports_a_broken_file_and_still_formats_the_others() {
+    let broken = "x = = 1\ny   =   2\n";
+    let s = Scratch::new(
+        "fmtbrokenothers",
+        &[("a.dg", broken), ("b.dg", "z   =   3\n")],
+    );
+    let out = digitc(&["fmt"], &s.0);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("E0101") && err.contains("a.dg:1:5"), "{err}");
+    assert_eq!(std::fs::read_to_string(s.0.join("a.dg")).unwrap(), broken);
+    assert_eq!(
+        std::fs::read_to_string(s.0.join("b.dg")).unwrap(),
+        "z = 3\n"
+    );
+
+    let out = digitc(&["fmt", "--check", "a.dg"], &s.0);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "",
+        "a broken file is not listed as formattable"
+    );
+    assert!(stderr(&out).contains("E0101"), "{}", stderr(&out));
+}
+
+#[test]
 fn explain_prints_the_explanation_and_rejects_unknown_codes() {
     let out = digitc(&["explain", "E0101"], &root());
     assert!(out.status.success(), "{}", stderr(&out));

@@ -5,6 +5,28 @@ use super::printer::Printer;
 use crate::ast::{Body, Import, Item, Key, Member, MemberKind, Module, ModulePath, Type, TypeKind};
 use crate::span::Span;
 
+/// Where a body sits, which decides whether several members may share
+/// its line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum BodyKind {
+    /// A record expression or the body of an amend expression
+    /// (`x = { a = 1, b = 2 }`, `Topic { name = "t", partitions = 3 }`):
+    /// data, which may stay on one line with several fields.
+    Record,
+    /// The body of a member (`db { ... }`, `for`, `if`) or a schema: on one
+    /// line only with a single member.
+    Member,
+}
+
+/// A member that may share a line with others in a record expression: a
+/// field (`path = expr`, `path += expr`, `name: Type = expr`).
+fn is_simple(m: &Member) -> bool {
+    matches!(
+        m.kind,
+        MemberKind::Assign { .. } | MemberKind::Append { .. } | MemberKind::Decl { .. }
+    )
+}
+
 /// A top-level piece of a module.
 enum Top<'m> {
     Amends(&'m ModulePath),
@@ -37,7 +59,8 @@ impl Printer<'_> {
         if header > 0 {
             let mut seen = 0;
             for p in pieces.iter_mut() {
-                if seen == header && !p.same_line {
+                // The first piece not trailing the last header line.
+                if seen == header && !(p.same_line && matches!(p.piece, Piece::Comment(_))) {
                     p.blank_before = true;
                     break;
                 }
@@ -79,7 +102,7 @@ impl Printer<'_> {
                 p.text("schema ");
                 p.text(&s.name.name);
                 p.text(" ");
-                p.body(&s.body);
+                p.body(&s.body, BodyKind::Member);
             }),
             Item::TypeAlias(t) => self.guarded(t.span, &[t.ty.span], |p| {
                 p.text("type ");
@@ -91,28 +114,27 @@ impl Printer<'_> {
         }
     }
 
-    /// `{}`, `{ member }` when it was written on one line and fits, or one
-    /// member per line.
-    pub(super) fn body(&mut self, b: &Body) {
+    /// `{}` when empty; `{ a = 1 }` or, for a record expression,
+    /// `{ a = 1, b = 2 }` when it was written on one line, holds no
+    /// comment and fits (see [`BodyKind`]); otherwise one member per line.
+    pub(super) fn body(&mut self, b: &Body, kind: BodyKind) {
         let cx = self.cx;
-        let comments = cx.count_span(b.span);
-        if b.members.is_empty() && comments == 0 {
+        if b.members.is_empty() && cx.count_span(b.span) == 0 {
             self.text("{}");
             return;
         }
-        let one_line = b.members.len() == 1 && comments == 0 && !cx.text(b.span).contains('\n');
-        if self.is_flat() {
-            match (one_line, b.members.first()) {
-                (true, Some(m)) => self.inline_body(m),
-                _ => self.fail(),
-            }
+        let inline = self.written_flat(b.span)
+            && match b.members.as_slice() {
+                [_] => true,
+                ms => kind == BodyKind::Record && ms.iter().all(is_simple),
+            };
+        if inline && (self.is_flat() || self.fits(|p| p.inline_body(&b.members))) {
+            self.inline_body(&b.members);
             return;
         }
-        if let (true, Some(m)) = (one_line, b.members.first()) {
-            if self.fits(|p| p.inline_body(m)) {
-                self.inline_body(m);
-                return;
-            }
+        if self.is_flat() {
+            self.fail();
+            return;
         }
         let open = b.span.start.saturating_add(1);
         let close = b.span.end.saturating_sub(1).max(open);
@@ -126,9 +148,14 @@ impl Printer<'_> {
         self.text("}");
     }
 
-    fn inline_body(&mut self, m: &Member) {
+    fn inline_body(&mut self, members: &[Member]) {
         self.text("{ ");
-        self.member(m);
+        for (i, m) in members.iter().enumerate() {
+            if i > 0 {
+                self.text(", ");
+            }
+            self.member(m);
+        }
         self.text(" }");
     }
 
@@ -192,7 +219,7 @@ impl Printer<'_> {
             MemberKind::Amend { path, body } => {
                 self.path(path);
                 self.text(" ");
-                self.body(body);
+                self.body(body, BodyKind::Member);
             }
             MemberKind::Let { name, value } => {
                 self.text("let ");
@@ -215,7 +242,7 @@ impl Printer<'_> {
                 self.text(" in ");
                 self.expr(iter);
                 self.text(" ");
-                self.body(body);
+                self.body(body, BodyKind::Member);
             }
             MemberKind::If {
                 cond,
@@ -225,7 +252,7 @@ impl Printer<'_> {
                 self.text("if ");
                 self.expr(cond);
                 self.text(" ");
-                self.body(then_body);
+                self.body(then_body, BodyKind::Member);
                 if let Some(e) = else_body {
                     self.text(" else ");
                     self.else_body(e);
@@ -246,7 +273,7 @@ impl Printer<'_> {
         let braced = self.cx.text(b.span).starts_with('{');
         match b.members.as_slice() {
             [m] if !braced && matches!(m.kind, MemberKind::If { .. }) => self.member(m),
-            _ if braced => self.body(b),
+            _ if braced => self.body(b, BodyKind::Member),
             _ => {
                 let core = self.cx.core(b.span);
                 self.verbatim(core);
