@@ -9,7 +9,7 @@
 use super::comments::layout;
 use super::members::BodyKind;
 use super::printer::Printer;
-use crate::ast::{BinaryOp, CompClause, Expr, ExprKind, Key, UnaryOp};
+use crate::ast::{BinaryOp, CompClause, Expr, ExprKind, Ident, Key, UnaryOp};
 use crate::span::Span;
 
 impl Printer<'_> {
@@ -189,22 +189,26 @@ impl Printer<'_> {
         }
     }
 
+    /// `for k, v in iter` (or `for v in iter`), shared by comprehension
+    /// clauses and `for` members.
+    pub(super) fn for_head(&mut self, key_var: Option<&Ident>, value_var: &Ident, iter: &Expr) {
+        self.text("for ");
+        if let Some(k) = key_var {
+            self.text(&k.name);
+            self.text(", ");
+        }
+        self.text(&value_var.name);
+        self.text(" in ");
+        self.expr(iter);
+    }
+
     fn clause(&mut self, c: &CompClause) {
         match c {
             CompClause::For {
                 key_var,
                 value_var,
                 iter,
-            } => {
-                self.text("for ");
-                if let Some(k) = key_var {
-                    self.text(&k.name);
-                    self.text(", ");
-                }
-                self.text(&value_var.name);
-                self.text(" in ");
-                self.expr(iter);
-            }
+            } => self.for_head(key_var.as_ref(), value_var, iter),
             CompClause::If(cond) => {
                 self.text("if ");
                 self.expr(cond);

@@ -233,14 +233,7 @@ impl Printer<'_> {
                 iter,
                 body,
             } => {
-                self.text("for ");
-                if let Some(k) = key_var {
-                    self.text(&k.name);
-                    self.text(", ");
-                }
-                self.text(&value_var.name);
-                self.text(" in ");
-                self.expr(iter);
+                self.for_head(key_var.as_ref(), value_var, iter);
                 self.text(" ");
                 self.body(body, BodyKind::Member);
             }
