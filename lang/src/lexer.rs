@@ -323,7 +323,63 @@ impl<'src> Driver<'src> {
     }
 
     /// Reports a run of characters logos does not know, skipping them all.
+    /// Three habits from other languages get one diagnostic and are read
+    /// as meant: `'text'` as a string, `# ...` as a comment, `&` as `&&`.
     fn stray(&mut self, range: std::ops::Range<usize>, lexer: &mut logos::Lexer<'src, Raw>) {
+        let line_end = self.src[range.start..]
+            .find('\n')
+            .map_or(self.src.len(), |i| range.start + i);
+        let line = &self.src[range.start..line_end];
+        let habit = if let Some(after) = line.strip_prefix('\'') {
+            after.find('\'').map(|close| {
+                let end = range.start + 1 + close + 1;
+                let inner = &self.src[range.start + 1..end - 1];
+                (
+                    end,
+                    "strings use double quotes",
+                    format!("write it as \"{inner}\""),
+                )
+            })
+        } else if line.starts_with('#') {
+            Some((
+                line_end,
+                "`#` does not start a comment",
+                "comments start with `//`".to_string(),
+            ))
+        } else if line.starts_with('&') && !line.starts_with("&&") {
+            Some((
+                range.start + 1,
+                "a single `&`",
+                "logical and is written `&&`".to_string(),
+            ))
+        } else {
+            None
+        };
+        if let Some((end, message, help)) = habit {
+            lexer.bump(end - range.end);
+            let (start, first) = (range.start, self.src.as_bytes()[range.start]);
+            self.error(
+                Diagnostic::error(codes::STRAY_CHARACTER, self.span(start, end), message)
+                    .with_label("not part of the language")
+                    .with_help(help),
+            );
+            match first {
+                b'\'' => {
+                    self.push(Token::StrStart, start, start + 1);
+                    if end - 1 > start + 1 {
+                        self.push(
+                            Token::StrText(&self.src[start + 1..end - 1]),
+                            start + 1,
+                            end - 1,
+                        );
+                    }
+                    self.push(Token::StrEnd, end - 1, end);
+                }
+                b'#' => self.comment(CommentKind::Line, start..end),
+                _ => self.push(Token::AndAnd, start, end),
+            }
+            return;
+        }
         let rest = &self.src[range.end..];
         let more = rest
             .char_indices()
