@@ -59,6 +59,9 @@ enum Mode {
         depth: u32,
         single_line: bool,
         start: u32,
+        /// Lengths of the token, diagnostic and comment lists before the
+        /// `${`, to take back what an unterminated interpolation lexed.
+        undo: (usize, usize, usize),
     },
 }
 
@@ -125,10 +128,11 @@ impl<'src> Driver<'src> {
                 depth: 0,
                 single_line: true,
                 start,
+                undo,
             }) = self.modes.last().copied()
             {
                 if self.src[last_end..range.start].contains('\n') {
-                    self.close_interp_at_line_end(last_end, start);
+                    self.close_interp_at_line_end(last_end, start, undo);
                     // Re-scan this token in the enclosing mode.
                     let back = range.start;
                     lexer = Raw::lexer(self.src);
@@ -148,8 +152,29 @@ impl<'src> Driver<'src> {
     }
 
     /// Closes a single-line string's interpolation left open at a line end.
-    fn close_interp_at_line_end(&mut self, at: usize, interp_start: u32) {
+    /// What was lexed after the `${` is taken back and kept as string text:
+    /// read as code, `${host:8080"` would report the `:` and open a new
+    /// string at the `"`, three errors for one missing `}`.
+    fn close_interp_at_line_end(
+        &mut self,
+        at: usize,
+        interp_start: u32,
+        (tokens, diags, comments): (usize, usize, usize),
+    ) {
         self.modes.pop();
+        self.out.tokens.truncate(tokens);
+        self.out.diagnostics.truncate(diags);
+        self.out.comments.truncate(comments);
+        let from = interp_start as usize;
+        if self
+            .pending_doc
+            .as_ref()
+            .is_some_and(|(_, end)| *end as usize > from)
+        {
+            self.pending_doc = None;
+        }
+        let at = at.max(from);
+        self.push(Token::StrText(&self.src[from..at]), from, at);
         self.error(
             Diagnostic::error(
                 codes::UNTERMINATED_INTERPOLATION,
@@ -159,7 +184,6 @@ impl<'src> Driver<'src> {
             .with_label("this `${` has no matching `}` on its line")
             .with_help("close the interpolation with `}` before the end of the line"),
         );
-        self.push(Token::InterpEnd, at, at);
         if let Some(Mode::Str { .. }) = self.modes.last() {
             self.modes.pop();
             self.push(Token::StrEnd, at, at);
@@ -323,7 +347,63 @@ impl<'src> Driver<'src> {
     }
 
     /// Reports a run of characters logos does not know, skipping them all.
+    /// Three habits from other languages get one diagnostic and are read
+    /// as meant: `'text'` as a string, `# ...` as a comment, `&` as `&&`.
     fn stray(&mut self, range: std::ops::Range<usize>, lexer: &mut logos::Lexer<'src, Raw>) {
+        let line_end = self.src[range.start..]
+            .find('\n')
+            .map_or(self.src.len(), |i| range.start + i);
+        let line = &self.src[range.start..line_end];
+        let habit = if let Some(after) = line.strip_prefix('\'') {
+            after.find('\'').map(|close| {
+                let end = range.start + 1 + close + 1;
+                let inner = &self.src[range.start + 1..end - 1];
+                (
+                    end,
+                    "strings use double quotes",
+                    format!("write it as \"{inner}\""),
+                )
+            })
+        } else if line.starts_with('#') {
+            Some((
+                line_end,
+                "`#` does not start a comment",
+                "comments start with `//`".to_string(),
+            ))
+        } else if line.starts_with('&') && !line.starts_with("&&") {
+            Some((
+                range.start + 1,
+                "a single `&`",
+                "logical and is written `&&`".to_string(),
+            ))
+        } else {
+            None
+        };
+        if let Some((end, message, help)) = habit {
+            lexer.bump(end - range.end);
+            let (start, first) = (range.start, self.src.as_bytes()[range.start]);
+            self.error(
+                Diagnostic::error(codes::STRAY_CHARACTER, self.span(start, end), message)
+                    .with_label("not part of the language")
+                    .with_help(help),
+            );
+            match first {
+                b'\'' => {
+                    self.push(Token::StrStart, start, start + 1);
+                    if end - 1 > start + 1 {
+                        self.push(
+                            Token::StrText(&self.src[start + 1..end - 1]),
+                            start + 1,
+                            end - 1,
+                        );
+                    }
+                    self.push(Token::StrEnd, end - 1, end);
+                }
+                b'#' => self.comment(CommentKind::Line, start..end),
+                _ => self.push(Token::AndAnd, start, end),
+            }
+            return;
+        }
         let rest = &self.src[range.end..];
         let more = rest
             .char_indices()
@@ -389,11 +469,17 @@ impl<'src> Driver<'src> {
             }
             strings::Stop::Interp => {
                 let at = scan.text_end;
+                let undo = (
+                    self.out.tokens.len(),
+                    self.out.diagnostics.len(),
+                    self.out.comments.len(),
+                );
                 self.push(Token::InterpStart, at, at + 2);
                 self.modes.push(Mode::Interp {
                     depth: 0,
                     single_line: !multiline,
                     start: at as u32,
+                    undo,
                 });
                 at + 2
             }

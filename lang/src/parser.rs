@@ -109,6 +109,17 @@ pub fn parse(file: FileId, text: &str) -> Parse {
         .map(|e| errors::to_diagnostic(&e))
         .collect();
     parse_diags.retain(|d| !checked.suppresses(d.span));
+    // The token after a stray character is where the grammar trips over
+    // the gap it left: that is the same mistake.
+    let after_stray: Vec<u32> = diagnostics
+        .iter()
+        .filter(|d| d.code == codes::STRAY_CHARACTER)
+        .filter_map(|d| {
+            let i = tokens.partition_point(|(_, s)| s.start < d.span.end);
+            tokens.get(i).map(|(_, s)| s.start)
+        })
+        .collect();
+    parse_diags.retain(|d| !after_stray.contains(&d.span.start));
     dedup_same_start(&mut parse_diags);
     diagnostics.extend(checked.diagnostics);
     diagnostics.extend(parse_diags);

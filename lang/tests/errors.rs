@@ -34,3 +34,21 @@ fn error_fixtures() {
         insta::assert_snapshot!(out);
     });
 }
+
+/// Every front-end code in the registry is produced by some fixture.
+#[test]
+fn every_front_end_code_is_exercised() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/errors");
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let (_, parse) = parse_bytes(digit_lang::FileId(0), &bytes);
+        seen.extend(parse.diagnostics.iter().map(|d| d.code));
+    }
+    let missing: Vec<&str> = digit_lang::codes::REGISTRY
+        .iter()
+        .map(|c| c.code)
+        .filter(|c| !seen.contains(c))
+        .collect();
+    assert!(missing.is_empty(), "no fixture reports {missing:?}");
+}
