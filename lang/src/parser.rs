@@ -79,17 +79,26 @@ pub fn parse(file: FileId, text: &str) -> Parse {
         docs: &docs,
         line_starts: &line_starts,
     };
-    let input = tokens.map(eof, |(t, s)| (t, s));
-    let (module, errs) = grammar::module_parser(ctx)
-        .parse(input)
-        .into_output_errors();
+    // A fast pass with errors that carry nothing; only a file with
+    // mistakes is parsed again to describe them.
+    let fast = errors::fast_pass(|| {
+        grammar::module_parser(ctx)
+            .parse(tokens.map(eof, |(t, s)| (t, s)))
+            .into_output_errors()
+    });
+    let (module, errs) = match fast {
+        (Some(module), errs) if errs.is_empty() => (Some(module), errs),
+        _ => grammar::module_parser(ctx)
+            .parse(tokens.map(eof, |(t, s)| (t, s)))
+            .into_output_errors(),
+    };
     let mut module = module.unwrap_or_else(|| grammar::empty_module(eof));
     module.span = Span::from_range(file, 0..text.len());
     module.doc = module_doc;
 
     let mut parse_diags: Vec<Diagnostic> = errs
         .into_iter()
-        .map(|e| errors::to_diagnostic(&e))
+        .filter_map(|e| e.0.as_ref().map(errors::to_diagnostic))
         .collect();
     parse_diags.retain(|d| !checked.suppresses(d.span));
     dedup_same_start(&mut parse_diags);
