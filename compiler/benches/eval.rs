@@ -1,8 +1,11 @@
 //! Benchmark: check (load, parse, evaluate, validate) a generated platform
-//! of N services amending a base through an env file, from a MemLoader.
+//! of N services amending a base through an env file, from a MemLoader;
+//! `load` is the load-and-parse share of it, and `eval` is `digitc eval`'s
+//! work (check, then the JSON value).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use digit_compiler::{check_file, MemLoader};
+use digit_compiler::modules::GraphBuilder;
+use digit_compiler::{check_file, eval_file, MemLoader};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -55,6 +58,28 @@ fn bench(c: &mut Criterion) {
         );
         group.bench_with_input(BenchmarkId::from_parameter(n), &loader, |b, l| {
             b.iter(|| check_file(l, Path::new("env/qa.dg")))
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("load");
+    group.sample_size(10);
+    for n in [150usize, 1500] {
+        let loader = platform(n);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &loader, |b, l| {
+            b.iter(|| GraphBuilder::new(l).load_entry(Path::new("env/qa.dg")))
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("eval");
+    group.sample_size(10);
+    for n in [150usize, 1500] {
+        let loader = platform(n);
+        let (a, json) = eval_file(&loader, Path::new("env/qa.dg"), None);
+        assert!(!a.has_errors() && json.is_some());
+        group.bench_with_input(BenchmarkId::from_parameter(n), &loader, |b, l| {
+            b.iter(|| eval_file(l, Path::new("env/qa.dg"), None))
         });
     }
     group.finish();

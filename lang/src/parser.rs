@@ -90,15 +90,24 @@ pub fn parse(file: FileId, text: &str) -> Parse {
         docs: &docs,
         line_starts: &line_starts,
     };
-    let input = tokens.map(eof, |(t, s)| (t, s));
     // One recursion step of the grammar takes up to ~72 KiB of stack in a
     // debug build, more than the red zone chumsky keeps when it grows the
     // stack itself, so give the whole parse a stack deep enough for
     // `MAX_DEPTH` levels up front (only touched pages are committed).
     let (module, errs) = stacker::maybe_grow(PARSE_STACK / 2, PARSE_STACK, || {
-        grammar::module_parser(ctx)
-            .parse(input)
-            .into_output_errors()
+        // A fast pass with errors that carry nothing; only a file with
+        // mistakes is parsed again to describe them.
+        let fast = errors::fast_pass(|| {
+            grammar::module_parser(ctx)
+                .parse(tokens.map(eof, |(t, s)| (t, s)))
+                .into_output_errors()
+        });
+        match fast {
+            (Some(module), errs) if errs.is_empty() => (Some(module), errs),
+            _ => grammar::module_parser(ctx)
+                .parse(tokens.map(eof, |(t, s)| (t, s)))
+                .into_output_errors(),
+        }
     });
     let mut module = module.unwrap_or_else(|| grammar::empty_module(eof));
     module.span = Span::from_range(file, 0..text.len());
@@ -106,7 +115,7 @@ pub fn parse(file: FileId, text: &str) -> Parse {
 
     let mut parse_diags: Vec<Diagnostic> = errs
         .into_iter()
-        .map(|e| errors::to_diagnostic(&e))
+        .filter_map(|e| e.0.as_ref().map(errors::to_diagnostic))
         .collect();
     parse_diags.retain(|d| !checked.suppresses(d.span));
     // The token after a stray character is where the grammar trips over

@@ -105,7 +105,7 @@ pub struct Object<'a> {
     /// Assigning an undeclared field is an error (schema instances, and
     /// modules whose amends chain declares fields).
     pub closed: bool,
-    pub(super) memo: RefCell<HashMap<Rc<str>, Slot<'a>>>,
+    pub(super) memo: RefCell<super::FastMap<Rc<str>, Slot<'a>>>,
     pub(super) keys: RefCell<Option<Rc<Vec<Rc<str>>>>>,
     pub(super) listing: Cell<bool>,
     pub(super) expanding: RefCell<Vec<usize>>,
@@ -124,7 +124,7 @@ impl<'a> Object<'a> {
             layers,
             span,
             closed,
-            memo: RefCell::new(HashMap::new()),
+            memo: RefCell::new(super::FastMap::default()),
             keys: RefCell::new(None),
             listing: Cell::new(false),
             expanding: RefCell::new(Vec::new()),

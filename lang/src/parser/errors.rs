@@ -10,9 +10,129 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::lexer::Token;
 use crate::span::Span;
-use chumsky::error::{Rich, RichPattern, RichReason};
+use chumsky::error::{Error, LabelError, Rich, RichPattern, RichReason};
+use chumsky::input::Input;
+use chumsky::util::MaybeRef;
+use std::cell::Cell;
 
 const SEP: char = '\u{1f}';
+
+thread_local! {
+    /// Set during the fast pass of [`fast_pass`]: errors carry nothing.
+    static FAST: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The grammar's error: chumsky's [`Rich`] error, or nothing at all during
+/// the fast pass. Most failures are alternatives that did not match (an
+/// operator that is not there after an operand) and are thrown away, but
+/// building and merging their expected-sets was most of the parse time.
+#[derive(Clone, Debug)]
+pub(crate) struct PErr<'t, 'src>(pub Option<Rich<'t, Token<'src>, Span>>);
+
+/// Runs `f` with errors that carry nothing. Control flow of the grammar
+/// does not depend on what an error holds, so the tree and whether any
+/// error was produced are the same as with rich errors.
+pub(crate) fn fast_pass<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            FAST.with(|c| c.set(self.0));
+        }
+    }
+    let _reset = Reset(FAST.with(|c| c.replace(true)));
+    f()
+}
+
+impl<'t, 'src, I> Error<'t, I> for PErr<'t, 'src>
+where
+    I: Input<'t, Token = Token<'src>, Span = Span>,
+{
+    #[inline]
+    fn merge(self, other: Self) -> Self {
+        match (self.0, other.0) {
+            (Some(a), Some(b)) => PErr(Some(<Rich<_, _> as Error<'t, I>>::merge(a, b))),
+            (a, b) => PErr(a.or(b)),
+        }
+    }
+}
+
+impl<'t, 'src, I, L> LabelError<'t, I, L> for PErr<'t, 'src>
+where
+    I: Input<'t, Token = Token<'src>, Span = Span>,
+    Rich<'t, Token<'src>, Span>: LabelError<'t, I, L>,
+{
+    #[inline]
+    fn expected_found<E: IntoIterator<Item = L>>(
+        expected: E,
+        found: Option<MaybeRef<'t, Token<'src>>>,
+        span: Span,
+    ) -> Self {
+        if FAST.with(Cell::get) {
+            return PErr(None);
+        }
+        PErr(Some(<Rich<_, _> as LabelError<'t, I, L>>::expected_found(
+            expected, found, span,
+        )))
+    }
+
+    #[inline]
+    fn merge_expected_found<E: IntoIterator<Item = L>>(
+        self,
+        expected: E,
+        found: Option<MaybeRef<'t, Token<'src>>>,
+        span: Span,
+    ) -> Self {
+        match self.0 {
+            Some(r) => PErr(Some(
+                <Rich<_, _> as LabelError<'t, I, L>>::merge_expected_found(
+                    r, expected, found, span,
+                ),
+            )),
+            None => <Self as LabelError<'t, I, L>>::expected_found(expected, found, span),
+        }
+    }
+
+    #[inline]
+    fn replace_expected_found<E: IntoIterator<Item = L>>(
+        self,
+        expected: E,
+        found: Option<MaybeRef<'t, Token<'src>>>,
+        span: Span,
+    ) -> Self {
+        match self.0 {
+            Some(r) => PErr(Some(
+                <Rich<_, _> as LabelError<'t, I, L>>::replace_expected_found(
+                    r, expected, found, span,
+                ),
+            )),
+            None => <Self as LabelError<'t, I, L>>::expected_found(expected, found, span),
+        }
+    }
+
+    #[inline]
+    fn label_with(&mut self, label: L) {
+        if let Some(r) = &mut self.0 {
+            <Rich<_, _> as LabelError<'t, I, L>>::label_with(r, label);
+        }
+    }
+
+    #[inline]
+    fn in_context(&mut self, label: L, span: Span) {
+        if let Some(r) = &mut self.0 {
+            <Rich<_, _> as LabelError<'t, I, L>>::in_context(r, label, span);
+        }
+    }
+}
+
+impl<'t, 'src> PErr<'t, 'src> {
+    /// A custom error (a span and a message), empty during the fast pass.
+    pub(crate) fn custom(span: Span, msg: impl ToString) -> Self {
+        if FAST.with(Cell::get) {
+            return PErr(None);
+        }
+        PErr(Some(Rich::custom(span, msg)))
+    }
+}
 
 /// A custom grammar error with its code, message, label and help.
 pub(crate) fn custom<'t, 'src>(
@@ -21,8 +141,11 @@ pub(crate) fn custom<'t, 'src>(
     message: &str,
     label: &str,
     help: &str,
-) -> Rich<'t, Token<'src>, Span> {
-    Rich::custom(span, format!("{code}{SEP}{message}{SEP}{label}{SEP}{help}"))
+) -> PErr<'t, 'src> {
+    if FAST.with(Cell::get) {
+        return PErr(None);
+    }
+    PErr::custom(span, format!("{code}{SEP}{message}{SEP}{label}{SEP}{help}"))
 }
 
 fn code_of(s: &str) -> &'static str {

@@ -8,7 +8,7 @@
 //! `{` starts the member's body (Rust's rule for struct literals in
 //! conditions).
 
-use super::errors::custom;
+use super::errors::{custom, PErr};
 use super::grammar::{ident, Extra};
 use super::MAX_CHAIN;
 use crate::ast::*;
@@ -98,7 +98,7 @@ fn bin(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
 fn cap<'t, 'src, T>(
     links: &mut Vec<T>,
     span_of: impl Fn(&T) -> Span,
-    emitter: &mut Emitter<Rich<'t, Token<'src>, Span>>,
+    emitter: &mut Emitter<PErr<'t, 'src>>,
 ) {
     if let Some(first_dropped) = links.get(MAX_CHAIN) {
         emitter.emit(custom(
@@ -113,7 +113,7 @@ fn cap<'t, 'src, T>(
 }
 
 /// "`+` has nothing on its right", at the operator.
-pub(crate) fn missing_operand<'t, 'src>(at: Span, op: &str) -> Rich<'t, Token<'src>, Span> {
+pub(crate) fn missing_operand<'t, 'src>(at: Span, op: &str) -> PErr<'t, 'src> {
     let help = match op {
         "=" | "+=" => "write the value after it, starting on the same line",
         _ => "finish the expression on this line, or remove the operator",

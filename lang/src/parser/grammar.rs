@@ -1,7 +1,7 @@
 //! The module grammar: ties the expression, member and type grammars
 //! together (they are mutually recursive) and reads a whole file.
 
-use super::errors::custom;
+use super::errors::{custom, PErr};
 use super::{expr, member, types};
 use crate::ast::*;
 use crate::codes;
@@ -11,7 +11,7 @@ use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 use chumsky::recursive::Indirect;
 
-pub(crate) type Extra<'t, 'src> = extra::Err<Rich<'t, Token<'src>, Span>>;
+pub(crate) type Extra<'t, 'src> = extra::Err<PErr<'t, 'src>>;
 
 /// Side tables the grammar reads: doc blocks and line starts.
 #[derive(Clone, Copy)]
@@ -229,7 +229,7 @@ where
     let next = any()
         .try_map(move |t: Token<'src>, span: Span| {
             if stop(&t) || ctx.is_line_start(span.start) {
-                Err(Rich::custom(span, ""))
+                Err(PErr::custom(span, ""))
             } else {
                 Ok(t)
             }
@@ -273,7 +273,7 @@ where
             if ctx.is_line_start(span.start) {
                 Ok(t)
             } else {
-                Err(Rich::custom(span, ""))
+                Err(PErr::custom(span, ""))
             }
         })
         .rewind();
