@@ -222,7 +222,7 @@ impl<'a> TypeEnv<'a> {
     fn resolve_uncached(&self, ty: &ast::Type, module: ModuleId) -> Ty {
         match &ty.kind {
             TypeKind::Named { name, range } => {
-                self.resolve_named(name, range.as_ref(), module, ty.span)
+                self.resolve_named(name, range.as_deref(), module, ty.span)
             }
             TypeKind::List(t) => Ty::List(self.resolve(t, module)),
             TypeKind::Map(k, v) => Ty::Map(self.resolve(k, module), self.resolve(v, module)),

@@ -354,7 +354,7 @@ pub enum TypeKind {
     /// possibly qualified name, with optional inclusive range bounds.
     Named {
         name: Vec<Ident>,
-        range: Option<TypeRange>,
+        range: Option<Box<TypeRange>>,
     },
     /// `[T]`
     List(Box<Type>),

@@ -51,7 +51,10 @@ where
             .at_least(1)
             .collect::<Vec<_>>()
             .then(range.or_not())
-            .map(|(name, range)| TypeKind::Named { name, range });
+            .map(|(name, range)| TypeKind::Named {
+                name,
+                range: range.map(Box::new),
+            });
         let list = ty
             .clone()
             .delimited_by(just(Token::LBracket), just(Token::RBracket))
