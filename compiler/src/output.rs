@@ -14,81 +14,75 @@ use std::rc::Rc;
 /// The JSON form of `v`, forcing every field. A value that contains itself
 /// (validation reports it) prints `null` where it recurs.
 pub fn to_json<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> Json {
-    json_in(ev, v, &mut Vec::new()).unwrap_or_else(|j| j)
+    JsonWalk::new(ev).json(v)
 }
 
 /// The JSON form of `v`, or `None` when `v` contains itself.
 pub fn to_json_finite<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> Option<Json> {
-    json_in(ev, v, &mut Vec::new()).ok()
+    let mut walk = JsonWalk::new(ev);
+    let json = walk.json(v);
+    (!walk.recurred).then_some(json)
 }
 
-/// `Err` carries the JSON made with `null` for each recurring object.
-fn json_in<'a>(
-    ev: &Evaluator<'a>,
-    v: &Value<'a>,
-    open: &mut Vec<*const Object<'a>>,
-) -> Result<Json, Json> {
-    stacker::maybe_grow(64 * 1024, 1024 * 1024, || match &v.kind {
-        ValueKind::None | ValueKind::Invalid => Ok(Json::Null),
-        ValueKind::Bool(b) => Ok(Json::Bool(*b)),
-        ValueKind::Int(n) => Ok(Json::Number((*n).into())),
-        ValueKind::Float(x) => {
-            Ok(Number::from_f64(*x).map_or_else(|| Json::String(format_float(*x)), Json::Number))
+/// A walk that prints a value, remembering the objects it is inside of.
+struct JsonWalk<'e, 'a> {
+    ev: &'e Evaluator<'a>,
+    open: Vec<*const Object<'a>>,
+    /// An object recurred inside itself (or nesting passed the limit).
+    recurred: bool,
+}
+
+impl<'e, 'a> JsonWalk<'e, 'a> {
+    fn new(ev: &'e Evaluator<'a>) -> Self {
+        JsonWalk {
+            ev,
+            open: Vec::new(),
+            recurred: false,
         }
-        ValueKind::Str(s) => Ok(Json::String(s.to_string())),
-        ValueKind::Quantity(q) => Ok(Json::String(q.to_string())),
-        ValueKind::Secret(s) => {
-            let mut m = Map::new();
-            m.insert(
-                "$secret".into(),
-                s.path
-                    .as_ref()
-                    .map_or(Json::Null, |p| Json::String(p.to_string())),
-            );
-            Ok(Json::Object(m))
-        }
-        ValueKind::List(xs) => {
-            let mut ok = true;
-            let items = xs
-                .iter()
-                .map(|x| {
-                    json_in(ev, x, open).unwrap_or_else(|j| {
-                        ok = false;
-                        j
-                    })
-                })
-                .collect();
-            if ok {
-                Ok(Json::Array(items))
-            } else {
-                Err(Json::Array(items))
+    }
+
+    fn json(&mut self, v: &Value<'a>) -> Json {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || match &v.kind {
+            ValueKind::None | ValueKind::Invalid => Json::Null,
+            ValueKind::Bool(b) => Json::Bool(*b),
+            ValueKind::Int(n) => Json::Number((*n).into()),
+            ValueKind::Float(x) => {
+                Number::from_f64(*x).map_or_else(|| Json::String(format_float(*x)), Json::Number)
             }
-        }
-        ValueKind::Object(o) => {
-            if open.len() >= crate::validate::MAX_DEPTH || open.contains(&Rc::as_ptr(o)) {
-                return Err(Json::Null);
+            ValueKind::Str(s) => Json::String(s.to_string()),
+            ValueKind::Quantity(q) => Json::String(q.to_string()),
+            ValueKind::Secret(s) => {
+                let mut m = Map::new();
+                m.insert(
+                    "$secret".into(),
+                    s.path
+                        .as_ref()
+                        .map_or(Json::Null, |p| Json::String(p.to_string())),
+                );
+                Json::Object(m)
             }
-            open.push(Rc::as_ptr(o));
-            let mut ok = true;
-            let mut m = Map::new();
-            for k in ev.keys(o).iter() {
-                let fv = ev
-                    .field(o, k, o.span)
-                    .unwrap_or_else(|| Value::invalid(o.span));
-                let j = json_in(ev, &fv, open).unwrap_or_else(|j| {
-                    ok = false;
-                    j
-                });
-                m.insert(k.to_string(), j);
+            ValueKind::List(xs) => Json::Array(xs.iter().map(|x| self.json(x)).collect()),
+            ValueKind::Object(o) => {
+                if self.open.len() >= crate::validate::MAX_DEPTH
+                    || self.open.contains(&Rc::as_ptr(o))
+                {
+                    self.recurred = true;
+                    return Json::Null;
+                }
+                self.open.push(Rc::as_ptr(o));
+                let mut m = Map::new();
+                for k in self.ev.keys(o).iter() {
+                    let fv = self
+                        .ev
+                        .field(o, k, o.span)
+                        .unwrap_or_else(|| Value::invalid(o.span));
+                    m.insert(k.to_string(), self.json(&fv));
+                }
+                self.open.pop();
+                Json::Object(m)
             }
-            open.pop();
-            if ok {
-                Ok(Json::Object(m))
-            } else {
-                Err(Json::Object(m))
-            }
-        }
-    })
+        })
+    }
 }
 
 /// True when a Secret is anywhere inside `v`.

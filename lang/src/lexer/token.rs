@@ -209,6 +209,28 @@ impl Token<'_> {
         }
     }
 
+    /// Whether the token is a keyword (`amends` ... `none`).
+    pub fn is_keyword(&self) -> bool {
+        matches!(
+            self,
+            Token::Amends
+                | Token::Import
+                | Token::As
+                | Token::Schema
+                | Token::Type
+                | Token::Let
+                | Token::For
+                | Token::In
+                | Token::If
+                | Token::Then
+                | Token::Else
+                | Token::Check
+                | Token::True
+                | Token::False
+                | Token::None
+        )
+    }
+
     /// The fixed text of keywords and punctuation ("" for the others).
     pub fn text(&self) -> &'static str {
         match self {

@@ -33,37 +33,25 @@ where
 {
     // A keyword where a name belongs (`type = "Opaque"`, `res.type`): one
     // error saying how to quote it, and the key is read as if quoted.
-    let keyword = select! {
-        Token::Amends => "amends",
-        Token::Import => "import",
-        Token::As => "as",
-        Token::Schema => "schema",
-        Token::Type => "type",
-        Token::Let => "let",
-        Token::For => "for",
-        Token::In => "in",
-        Token::If => "if",
-        Token::Then => "then",
-        Token::Check => "check",
-        Token::True => "true",
-        Token::False => "false",
-        Token::None => "none",
-    }
-    // `schema {` is a schema without a name, not a field called `schema`.
-    .then_ignore(just(Token::LBrace).not().rewind())
-    .validate(|kw: &str, e, emitter| {
-        emitter.emit(custom(
-            e.span(),
-            codes::UNEXPECTED_TOKEN,
-            &format!("`{kw}` is a keyword, not a field name"),
-            "a keyword",
-            &format!("quote it to use it as a name: `\"{kw}\"`"),
-        ));
-        Key::Quoted(Ident {
-            name: kw.to_string(),
-            span: e.span(),
-        })
-    });
+    // Not `else`: after an `if` body it starts the else branch.
+    let keyword = any()
+        .filter(|t: &Token<'src>| t.is_keyword() && *t != Token::Else)
+        .map(|t: Token<'src>| t.text())
+        // `schema {` is a schema without a name, not a field called `schema`.
+        .then_ignore(just(Token::LBrace).not().rewind())
+        .validate(|kw: &str, e, emitter| {
+            emitter.emit(custom(
+                e.span(),
+                codes::UNEXPECTED_TOKEN,
+                &format!("`{kw}` is a keyword, not a field name"),
+                "a keyword",
+                &format!("quote it to use it as a name: `\"{kw}\"`"),
+            ));
+            Key::Quoted(Ident {
+                name: kw.to_string(),
+                span: e.span(),
+            })
+        });
     ident()
         .map(Key::Name)
         .or(keyword)
