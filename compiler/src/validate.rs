@@ -10,6 +10,7 @@ use crate::eval::{EvalError, Evaluator, ObjKind, Object, Src};
 use crate::types::Ty;
 use crate::value::{Value, ValueKind};
 use digit_lang::ast::MemberKind;
+use digit_lang::Span;
 use std::rc::Rc;
 
 /// Forces `v` completely.
@@ -42,6 +43,13 @@ fn force_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, open: &mut Walk<'a>, at: Plac
     })
 }
 
+/// Where the field `at` is defined (the object's own span at the root).
+fn place_span<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>, at: Place<'_, 'a>) -> Span {
+    at.map_or(o.span, |(obj, k)| {
+        ev.defs(obj, k).last().map_or(obj.span, |d| d.member.span)
+    })
+}
+
 fn force_object<'a>(
     ev: &Evaluator<'a>,
     o: &Rc<Object<'a>>,
@@ -49,9 +57,7 @@ fn force_object<'a>(
     at: Place<'_, 'a>,
 ) {
     if walk.open.contains(&Rc::as_ptr(o)) {
-        let span = at.map_or(o.span, |(obj, k)| {
-            ev.defs(obj, k).last().map_or(obj.span, |d| d.member.span)
-        });
+        let span = place_span(ev, o, at);
         let inner = at.map_or_else(
             || "a value inside it".to_string(),
             |(obj, k)| obj.child_path(k).to_string(),
@@ -72,9 +78,7 @@ fn force_object<'a>(
         }
         // Each level a new object: `h = { a = h } { a { b = 1 } }` amends
         // `h` inside itself forever. No real configuration is this deep.
-        let span = at.map_or(o.span, |(obj, k)| {
-            ev.defs(obj, k).last().map_or(obj.span, |d| d.member.span)
-        });
+        let span = place_span(ev, o, at);
         let path = o.path();
         let short = match path.match_indices('.').nth(5) {
             Some((i, _)) => format!("{}...", &path[..i]),
