@@ -5,7 +5,7 @@
 //! with nothing below, the declared type's defaults). Generators are
 //! expanded only when their bodies could produce the key asked for.
 
-use super::object::{Layer, ObjKind, Object, Slot, Src};
+use super::object::{FieldPath, Layer, ObjKind, Object, Slot, Src};
 use super::scope::{Scope, ScopeNode};
 use super::{EvalError, Evaluator};
 use crate::modules::ModuleId;
@@ -109,10 +109,10 @@ pub struct DeclInfo<'a> {
 impl<'a> Evaluator<'a> {
     /// Every definition of `key` in `obj`, bottom first.
     pub fn defs(&self, obj: &Rc<Object<'a>>, key: &str) -> Vec<Def<'a>> {
-        let mut out = Vec::new();
-        for layer in &obj.layers {
-            let env = self.member_env(layer.src, obj, &layer.scope);
-            self.collect(obj, layer.src, &env, layer.module, key, &mut out);
+        let mut out = Vec::with_capacity(obj.layers.len());
+        let envs = self.layer_envs(obj);
+        for (layer, env) in obj.layers.iter().zip(envs.iter()) {
+            self.collect(obj, layer.src, env, layer.module, key, &mut out);
         }
         out
     }
@@ -139,7 +139,7 @@ impl<'a> Evaluator<'a> {
             return;
         }
         let ix = self.body_index(src);
-        for pos in ix.candidates(key) {
+        for &pos in ix.candidates(key).iter() {
             let Some(m) = src.member(pos as usize) else {
                 continue;
             };
@@ -176,7 +176,7 @@ impl<'a> Evaluator<'a> {
         m: &'a Member,
         off: usize,
         env: &Scope<'a>,
-    ) -> Option<Rc<str>> {
+    ) -> Option<KeyText<'a>> {
         let computed = match &m.kind {
             MemberKind::Assign { path, .. }
             | MemberKind::Append { path, .. }
@@ -208,7 +208,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The key a member defines (computed keys evaluated in `env`).
-    fn member_key(&self, m: &'a Member, off: usize, env: &Scope<'a>) -> Option<Rc<str>> {
+    fn member_key(&self, m: &'a Member, off: usize, env: &Scope<'a>) -> Option<KeyText<'a>> {
         let k = match &m.kind {
             MemberKind::Decl { name, .. } => name,
             MemberKind::Assign { path, .. }
@@ -217,9 +217,9 @@ impl<'a> Evaluator<'a> {
             _ => return None,
         };
         match k {
-            ast::Key::Name(i) | ast::Key::Quoted(i) => Some(Rc::from(i.name.as_str())),
+            ast::Key::Name(i) | ast::Key::Quoted(i) => Some(KeyText::Static(i.name.as_str())),
             ast::Key::Computed(e) => match self.eval(e, env, None).kind {
-                ValueKind::Str(s) => Some(s),
+                ValueKind::Str(s) => Some(KeyText::Computed(s)),
                 ValueKind::Invalid => None,
                 _ => {
                     self.report(EvalError::TypeMismatch {
@@ -344,7 +344,7 @@ impl<'a> Evaluator<'a> {
                 }
                 src => {
                     let ix = self.body_index(src);
-                    if let Some(&pos) = ix.keyed.get(key).and_then(|p| p.last()) {
+                    if let Some(&pos) = ix.keyed.get(key).and_then(|p| p.as_slice().last()) {
                         at = src.member(pos as usize).map(|m| m.span).or(at);
                     }
                 }
@@ -379,6 +379,27 @@ impl<'a> Evaluator<'a> {
 
     /// The value of field `key` of `obj`, or `None` when nothing defines it.
     pub fn field(&self, obj: &Rc<Object<'a>>, key: &str, use_span: Span) -> Option<Value<'a>> {
+        self.field_with(obj, key, use_span, || Rc::from(key))
+    }
+
+    /// [`Self::field`] for a key the caller holds as an `Rc` already (from
+    /// [`Self::keys`]), which the memo table then shares.
+    pub fn field_rc(
+        &self,
+        obj: &Rc<Object<'a>>,
+        key: &Rc<str>,
+        use_span: Span,
+    ) -> Option<Value<'a>> {
+        self.field_with(obj, key, use_span, || key.clone())
+    }
+
+    fn field_with(
+        &self,
+        obj: &Rc<Object<'a>>,
+        key: &str,
+        use_span: Span,
+        owned: impl FnOnce() -> Rc<str>,
+    ) -> Option<Value<'a>> {
         if let Some(slot) = obj.memo.borrow().get(key) {
             match slot {
                 Slot::Done(v) => return Some(v.clone()),
@@ -395,7 +416,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        let k: Rc<str> = Rc::from(key);
+        let k = owned();
         obj.memo.borrow_mut().insert(k.clone(), Slot::InProgress);
         self.stack.borrow_mut().push((obj.clone(), k.clone()));
         let v = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.compute_field(obj, &k));
@@ -443,7 +464,7 @@ impl<'a> Evaluator<'a> {
             (None, ObjKind::Map { value, .. }) => Some(value.clone()),
             _ => None,
         };
-        let path = obj.child_path(key);
+        let path = obj.child(key);
         // A map entry's `key` is the key as first written, so a bad key is
         // reported at the user's line rather than at `name: Name = key`.
         let map_key = obj.is_map().then(|| (key, defs[0].key_span()));
@@ -569,7 +590,7 @@ impl<'a> Evaluator<'a> {
         defs: &[Def<'a>],
         n: usize,
         ty: Option<&Rc<Ty>>,
-        place: &Place<'_>,
+        place: &Place<'_, 'a>,
     ) -> Option<Value<'a>> {
         let d = defs.get(n.checked_sub(1)?)?;
         let v = match d.op() {
@@ -619,7 +640,7 @@ impl<'a> Evaluator<'a> {
         defs: &[Def<'a>],
         n: usize,
         ty: Option<&Rc<Ty>>,
-        place: &Place<'_>,
+        place: &Place<'_, 'a>,
         d: &Def<'a>,
     ) -> Value<'a> {
         let below = match self.fold(obj, defs, n - 1, ty, place) {
@@ -731,10 +752,11 @@ impl<'a> Evaluator<'a> {
             });
             return Rc::new(Vec::new());
         }
-        let mut set = indexmap::IndexSet::new();
-        for layer in &obj.layers {
-            let env = self.member_env(layer.src, obj, &layer.scope);
-            self.list_keys(obj, layer.src, &env, &mut set);
+        let members = obj.layers.iter().map(|l| l.src.len()).sum();
+        let mut set = KeySet::with_capacity_and_hasher(members, Default::default());
+        let envs = self.layer_envs(obj);
+        for (layer, env) in obj.layers.iter().zip(envs.iter()) {
+            self.list_keys(obj, layer.src, env, &mut set);
         }
         obj.listing.set(false);
         let keys = Rc::new(set.into_iter().collect::<Vec<_>>());
@@ -742,13 +764,7 @@ impl<'a> Evaluator<'a> {
         keys
     }
 
-    fn list_keys(
-        &self,
-        obj: &Rc<Object<'a>>,
-        src: Src<'a>,
-        env: &Scope<'a>,
-        set: &mut indexmap::IndexSet<Rc<str>>,
-    ) {
+    fn list_keys(&self, obj: &Rc<Object<'a>>, src: Src<'a>, env: &Scope<'a>, set: &mut KeySet) {
         let off = src.offset();
         for i in 0..src.len() {
             let Some(m) = src.member(i) else { continue };
@@ -760,11 +776,17 @@ impl<'a> Evaluator<'a> {
                         self.list_keys(obj, s, &benv, set);
                     }
                 }
-                _ => {
-                    if let Some(k) = self.member_key(m, off, env) {
+                _ => match self.member_key(m, off, env) {
+                    Some(KeyText::Computed(k)) => {
                         set.insert(k);
                     }
-                }
+                    Some(KeyText::Static(k)) => {
+                        if !set.contains(k) {
+                            set.insert(self.intern(k));
+                        }
+                    }
+                    None => {}
+                },
             }
         }
     }
@@ -776,9 +798,30 @@ fn starts_fresh(ty: Option<&Rc<Ty>>) -> bool {
     ty.is_some_and(|t| matches!(**t, Ty::Optional(_)) && super::expr::object_type(t).is_some())
 }
 
+/// The key a member defines: its text in the syntax tree, or a computed
+/// key's value.
+enum KeyText<'a> {
+    Static(&'a str),
+    Computed(Rc<str>),
+}
+
+impl std::ops::Deref for KeyText<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            KeyText::Static(s) => s,
+            KeyText::Computed(s) => s,
+        }
+    }
+}
+
+/// An object's keys in first-definition order, while they are listed.
+type KeySet = indexmap::IndexSet<Rc<str>, super::FastHash>;
+
 /// Where a field's value is stored.
-pub(super) struct Place<'p> {
-    pub path: &'p Rc<str>,
+pub(super) struct Place<'p, 'a> {
+    pub path: &'p FieldPath<'a>,
     /// The map key the value is stored under, and where it was first written.
     pub key: Option<(&'p Rc<str>, Span)>,
 }

@@ -84,6 +84,22 @@ impl<'a> Evaluator<'a> {
         Rc::new(ScopeNode::Lets { src, parent: frame })
     }
 
+    /// [`Self::member_env`] of every layer of `obj`, in layer order; made
+    /// once per object (the object's memo table is cleared with them, so
+    /// the frames' references back to the object do not leak).
+    pub(crate) fn layer_envs(&self, obj: &Rc<Object<'a>>) -> Rc<[Scope<'a>]> {
+        if let Some(envs) = obj.envs.borrow().as_ref() {
+            return envs.clone();
+        }
+        let envs: Rc<[Scope<'a>]> = obj
+            .layers
+            .iter()
+            .map(|l| self.member_env(l.src, obj, &l.scope))
+            .collect();
+        *obj.envs.borrow_mut() = Some(envs.clone());
+        envs
+    }
+
     /// Like [`Self::member_env`] for a generator body (no new frame).
     pub(crate) fn lets_env(&self, src: Src<'a>, outer: Scope<'a>) -> Scope<'a> {
         if self.body_index(src).lets.is_empty() {
