@@ -131,7 +131,9 @@ fn run_checks<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>) {
             continue;
         }
         let envs = envs.get_or_insert_with(|| ev.layer_envs(o));
-        let Some(env) = envs.get(i) else { continue };
+        let Some(env) = envs.get(i).map(|l| &l.env) else {
+            continue;
+        };
         for pos in &ix.checks {
             let Some(m) = layer.src.member(*pos as usize) else {
                 continue;

@@ -5,7 +5,7 @@
 //! with nothing below, the declared type's defaults). Generators are
 //! expanded only when their bodies could produce the key asked for.
 
-use super::object::{FieldPath, Layer, ObjKind, Object, Slot, Src};
+use super::object::{BodyIndex, FieldPath, Layer, ObjKind, Object, Slot, Src};
 use super::scope::{Scope, ScopeNode};
 use super::{EvalError, Evaluator};
 use crate::modules::ModuleId;
@@ -111,21 +111,22 @@ impl<'a> Evaluator<'a> {
     pub fn defs(&self, obj: &Rc<Object<'a>>, key: &str) -> Vec<Def<'a>> {
         let mut out = Vec::with_capacity(obj.layers.len());
         let envs = self.layer_envs(obj);
-        for (layer, env) in obj.layers.iter().zip(envs.iter()) {
-            self.collect(obj, layer.src, env, layer.module, key, &mut out);
+        for (layer, le) in obj.layers.iter().zip(envs.iter()) {
+            let at = Lookup {
+                src: layer.src,
+                ix: le.ix.as_ref(),
+                env: &le.env,
+                module: layer.module,
+            };
+            self.collect(obj, at, key, &mut out);
         }
         out
     }
 
-    fn collect(
-        &self,
-        obj: &Rc<Object<'a>>,
-        src: Src<'a>,
-        env: &Scope<'a>,
-        module: ModuleId,
-        key: &str,
-        out: &mut Vec<Def<'a>>,
-    ) {
+    fn collect(&self, obj: &Rc<Object<'a>>, at: Lookup<'_, 'a>, key: &str, out: &mut Vec<Def<'a>>) {
+        let Lookup {
+            src, env, module, ..
+        } = at;
         let off = src.offset();
         if let Src::Nested(m, off) = src {
             if self.member_key(m, off, env).as_deref() == Some(key) {
@@ -138,7 +139,10 @@ impl<'a> Evaluator<'a> {
             }
             return;
         }
-        let ix = self.body_index(src);
+        let ix = match at.ix {
+            Some(ix) => ix.clone(),
+            None => self.body_index(src),
+        };
         for &pos in ix.candidates(key).iter() {
             let Some(m) = src.member(pos as usize) else {
                 continue;
@@ -149,7 +153,13 @@ impl<'a> Evaluator<'a> {
                         for (body, benv) in self.expand(obj, m, env) {
                             let s = Src::Members(body);
                             let benv = self.lets_env(s, benv);
-                            self.collect(obj, s, &benv, module, key, out);
+                            let at = Lookup {
+                                src: s,
+                                ix: None,
+                                env: &benv,
+                                module,
+                            };
+                            self.collect(obj, at, key, out);
                         }
                     }
                 }
@@ -755,8 +765,8 @@ impl<'a> Evaluator<'a> {
         let members = obj.layers.iter().map(|l| l.src.len()).sum();
         let mut set = KeySet::with_capacity_and_hasher(members, Default::default());
         let envs = self.layer_envs(obj);
-        for (layer, env) in obj.layers.iter().zip(envs.iter()) {
-            self.list_keys(obj, layer.src, env, &mut set);
+        for (layer, le) in obj.layers.iter().zip(envs.iter()) {
+            self.list_keys(obj, layer.src, &le.env, &mut set);
         }
         obj.listing.set(false);
         let keys = Rc::new(set.into_iter().collect::<Vec<_>>());
@@ -780,12 +790,10 @@ impl<'a> Evaluator<'a> {
                     Some(KeyText::Computed(k)) => {
                         set.insert(k);
                     }
-                    Some(KeyText::Static(k)) => {
-                        if !set.contains(k) {
-                            set.insert(self.intern(k));
-                        }
+                    Some(KeyText::Static(k)) if !set.contains(k) => {
+                        set.insert(self.intern(k));
                     }
-                    None => {}
+                    Some(KeyText::Static(_)) | None => {}
                 },
             }
         }
@@ -796,6 +804,16 @@ impl<'a> Evaluator<'a> {
 /// the type: an optional schema or map (`Migration?`, `{String: String}?`).
 fn starts_fresh(ty: Option<&Rc<Ty>>) -> bool {
     ty.is_some_and(|t| matches!(**t, Ty::Optional(_)) && super::expr::object_type(t).is_some())
+}
+
+/// A member list being searched for the definitions of a key.
+#[derive(Clone, Copy)]
+struct Lookup<'l, 'a> {
+    src: Src<'a>,
+    /// The list's index, when the caller has it.
+    ix: Option<&'l Rc<BodyIndex<'a>>>,
+    env: &'l Scope<'a>,
+    module: ModuleId,
 }
 
 /// The key a member defines: its text in the syntax tree, or a computed

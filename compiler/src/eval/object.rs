@@ -114,7 +114,7 @@ pub struct Object<'a> {
     pub(crate) checked: Cell<bool>,
     /// The scope each layer's members are evaluated in (the layer's scope
     /// with this object's frame, and the layer's `let`s), made once.
-    pub(super) envs: RefCell<Option<Rc<[Scope<'a>]>>>,
+    pub(super) envs: RefCell<Option<Rc<[LayerEnv<'a>]>>>,
     path: OnceCell<FieldPath<'a>>,
     /// [`Self::path`] as text, made when a message first needs it.
     path_text: OnceCell<Rc<str>>,
@@ -224,6 +224,14 @@ impl<'a> Object<'a> {
         self.keys.borrow_mut().take();
         self.envs.borrow_mut().take();
     }
+}
+
+/// What the members of one layer of an object are evaluated with: the
+/// scope (the layer's scope, the object's frame, the layer's `let`s) and,
+/// but for a nested path, the index of the member list.
+pub struct LayerEnv<'a> {
+    pub env: Scope<'a>,
+    pub ix: Option<Rc<BodyIndex<'a>>>,
 }
 
 /// Where a value is stored, from the root. Made for every field computed,

@@ -6,7 +6,7 @@
 //! module's imports. Lookup is dynamic: a frame is the final, fully amended
 //! object, so a default written in a base module sees the override.
 
-use super::object::{Object, Src};
+use super::object::{LayerEnv, Object, Src};
 use super::{EvalError, Evaluator};
 use crate::modules::ModuleId;
 use crate::value::{Value, ValueKind};
@@ -67,40 +67,45 @@ pub(crate) enum Resolved<'a> {
 }
 
 impl<'a> Evaluator<'a> {
-    /// The environment a member of `src` is evaluated in, inside `obj`.
-    pub(crate) fn member_env(
-        &self,
-        src: Src<'a>,
-        obj: &Rc<Object<'a>>,
-        outer: &Scope<'a>,
-    ) -> Scope<'a> {
+    /// The environment a member of `src` is evaluated in, inside `obj`,
+    /// with the member list's index.
+    fn layer_env(&self, src: Src<'a>, obj: &Rc<Object<'a>>, outer: &Scope<'a>) -> LayerEnv<'a> {
         let frame = Rc::new(ScopeNode::Frame {
             obj: obj.clone(),
             parent: outer.clone(),
         });
-        if matches!(src, Src::Nested(..)) || self.body_index(src).lets.is_empty() {
-            return frame;
+        if matches!(src, Src::Nested(..)) {
+            return LayerEnv {
+                env: frame,
+                ix: None,
+            };
         }
-        Rc::new(ScopeNode::Lets { src, parent: frame })
+        let ix = self.body_index(src);
+        let env = if ix.lets.is_empty() {
+            frame
+        } else {
+            Rc::new(ScopeNode::Lets { src, parent: frame })
+        };
+        LayerEnv { env, ix: Some(ix) }
     }
 
-    /// [`Self::member_env`] of every layer of `obj`, in layer order; made
+    /// [`Self::layer_env`] of every layer of `obj`, in layer order; made
     /// once per object (the object's memo table is cleared with them, so
     /// the frames' references back to the object do not leak).
-    pub(crate) fn layer_envs(&self, obj: &Rc<Object<'a>>) -> Rc<[Scope<'a>]> {
+    pub(crate) fn layer_envs(&self, obj: &Rc<Object<'a>>) -> Rc<[LayerEnv<'a>]> {
         if let Some(envs) = obj.envs.borrow().as_ref() {
             return envs.clone();
         }
-        let envs: Rc<[Scope<'a>]> = obj
+        let envs: Rc<[LayerEnv<'a>]> = obj
             .layers
             .iter()
-            .map(|l| self.member_env(l.src, obj, &l.scope))
+            .map(|l| self.layer_env(l.src, obj, &l.scope))
             .collect();
         *obj.envs.borrow_mut() = Some(envs.clone());
         envs
     }
 
-    /// Like [`Self::member_env`] for a generator body (no new frame).
+    /// Like [`Self::layer_env`] for a generator body (no new frame).
     pub(crate) fn lets_env(&self, src: Src<'a>, outer: Scope<'a>) -> Scope<'a> {
         if self.body_index(src).lets.is_empty() {
             return outer;
