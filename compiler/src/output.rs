@@ -126,7 +126,7 @@ impl<'a> PrettyWalk<'_, 'a> {
 
     fn value(&mut self, v: &Value<'a>) {
         let depth = self.depth;
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || match &v.kind {
+        match &v.kind {
             ValueKind::None | ValueKind::Invalid => self.out.extend_from_slice(b"null"),
             ValueKind::Bool(b) => self
                 .out
@@ -142,7 +142,12 @@ impl<'a> PrettyWalk<'_, 'a> {
                 }
             }
             ValueKind::Str(s) => self.string(s),
-            ValueKind::Quantity(q) => self.string(&q.to_string()),
+            ValueKind::Quantity(q) => {
+                // A canonical quantity is digits, a sign, a dot and a
+                // suffix: nothing to escape.
+                use std::io::Write;
+                let _ = write!(self.out, "\"{q}\"");
+            }
             ValueKind::Secret(s) => {
                 self.out.push(b'{');
                 self.indent(depth + 1);
@@ -155,9 +160,14 @@ impl<'a> PrettyWalk<'_, 'a> {
                 self.indent(depth);
                 self.out.push(b'}');
             }
-            ValueKind::List(xs) => self.list(xs, depth),
-            ValueKind::Object(o) => self.object(o, depth),
-        })
+            // Only lists and objects nest; scalars need no stack check.
+            ValueKind::List(xs) => {
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.list(xs, depth))
+            }
+            ValueKind::Object(o) => {
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object(o, depth))
+            }
+        }
     }
 
     fn list(&mut self, xs: &[Value<'a>], depth: usize) {

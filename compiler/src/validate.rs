@@ -36,11 +36,16 @@ type Place<'p, 'a> = Option<(&'p Rc<Object<'a>>, &'p str)>;
 /// objects `v` is inside of, so a value that contains itself
 /// (`h = { a = [h] }`) is an error rather than an endless walk.
 fn force_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, open: &mut Walk<'a>, at: Place<'_, 'a>) {
-    stacker::maybe_grow(64 * 1024, 1024 * 1024, || match &v.kind {
-        ValueKind::List(xs) => xs.iter().for_each(|x| force_in(ev, x, open, at)),
-        ValueKind::Object(o) => force_object(ev, o, open, at),
+    // Only lists and objects nest; scalars need no stack check.
+    match &v.kind {
+        ValueKind::List(xs) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            xs.iter().for_each(|x| force_in(ev, x, open, at))
+        }),
+        ValueKind::Object(o) => {
+            stacker::maybe_grow(64 * 1024, 1024 * 1024, || force_object(ev, o, open, at))
+        }
         _ => {}
-    })
+    }
 }
 
 /// Where the field `at` is defined (the object's own span at the root).

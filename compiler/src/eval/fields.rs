@@ -5,7 +5,7 @@
 //! with nothing below, the declared type's defaults). Generators are
 //! expanded only when their bodies could produce the key asked for.
 
-use super::object::{BodyIndex, FieldPath, Layer, ObjKind, Object, Slot, Src};
+use super::object::{BodyIndex, FieldPath, Layer, LayerEnv, ObjKind, Object, Slot, Src};
 use super::scope::{Scope, ScopeNode};
 use super::{EvalError, Evaluator};
 use crate::modules::ModuleId;
@@ -433,7 +433,13 @@ impl<'a> Evaluator<'a> {
         self.stack.borrow_mut().pop();
         match v {
             Some(v) => {
-                obj.memo.borrow_mut().insert(k, Slot::Done(v.clone()));
+                let mut memo = obj.memo.borrow_mut();
+                match memo.get_mut(&*k) {
+                    Some(slot) => *slot = Slot::Done(v.clone()),
+                    None => {
+                        memo.insert(k, Slot::Done(v.clone()));
+                    }
+                }
                 Some(v)
             }
             None => {
@@ -762,16 +768,78 @@ impl<'a> Evaluator<'a> {
             });
             return Rc::new(Vec::new());
         }
-        let members = obj.layers.iter().map(|l| l.src.len()).sum();
-        let mut set = KeySet::with_capacity_and_hasher(members, Default::default());
         let envs = self.layer_envs(obj);
-        for (layer, le) in obj.layers.iter().zip(envs.iter()) {
-            self.list_keys(obj, layer.src, &le.env, &mut set);
-        }
+        let keys = match self.all_static_keys(obj, &envs) {
+            Some(keys) => keys,
+            None => {
+                let members = obj.layers.iter().map(|l| l.src.len()).sum();
+                let mut set = KeySet::with_capacity_and_hasher(members, Default::default());
+                for (layer, le) in obj.layers.iter().zip(envs.iter()) {
+                    self.list_keys(obj, layer.src, &le.env, &mut set);
+                }
+                set.into_iter().collect()
+            }
+        };
         obj.listing.set(false);
-        let keys = Rc::new(set.into_iter().collect::<Vec<_>>());
+        let keys = Rc::new(keys);
         *obj.keys.borrow_mut() = Some(keys.clone());
         keys
+    }
+
+    /// The keys of `obj` when every layer names its keys statically (no
+    /// generator, computed key or nested path), from the lists of its
+    /// layers, evaluating nothing.
+    fn all_static_keys(&self, obj: &Rc<Object<'a>>, envs: &[LayerEnv<'a>]) -> Option<Vec<Rc<str>>> {
+        let mut lists = Vec::with_capacity(envs.len());
+        for (layer, le) in obj.layers.iter().zip(envs.iter()) {
+            let list = self.static_keys(layer.src, le.ix.as_ref()?)?;
+            if !list.is_empty() {
+                lists.push(list);
+            }
+        }
+        match lists.as_slice() {
+            [] => Some(Vec::new()),
+            [one] => Some(one.to_vec()),
+            _ => {
+                let n = lists.iter().map(|l| l.len()).sum();
+                let mut set = KeySet::with_capacity_and_hasher(n, Default::default());
+                for list in &lists {
+                    set.extend(list.iter().cloned());
+                }
+                Some(set.into_iter().collect())
+            }
+        }
+    }
+
+    /// The keys a member list defines, in order, when they are all static.
+    fn static_keys(&self, src: Src<'a>, ix: &BodyIndex<'a>) -> Option<Rc<[Rc<str>]>> {
+        ix.static_keys
+            .get_or_init(|| {
+                if !ix.dynamic.is_empty() || matches!(src, Src::Nested(..)) {
+                    return None;
+                }
+                let mut set = KeySet::with_capacity_and_hasher(src.len(), Default::default());
+                for i in 0..src.len() {
+                    let key = match src.member(i).map(|m| &m.kind) {
+                        Some(MemberKind::Decl { name, .. }) => name,
+                        Some(
+                            MemberKind::Assign { path, .. }
+                            | MemberKind::Append { path, .. }
+                            | MemberKind::Amend { path, .. },
+                        ) => match path.first() {
+                            Some(k) => k,
+                            None => continue,
+                        },
+                        _ => continue,
+                    };
+                    // A computed key is in `dynamic`: every key here is static.
+                    if let Some(k) = key.as_static() {
+                        set.insert(self.intern(k));
+                    }
+                }
+                Some(set.into_iter().collect())
+            })
+            .clone()
     }
 
     fn list_keys(&self, obj: &Rc<Object<'a>>, src: Src<'a>, env: &Scope<'a>, set: &mut KeySet) {
@@ -790,10 +858,10 @@ impl<'a> Evaluator<'a> {
                     Some(KeyText::Computed(k)) => {
                         set.insert(k);
                     }
-                    Some(KeyText::Static(k)) if !set.contains(k) => {
+                    Some(KeyText::Static(k)) => {
                         set.insert(self.intern(k));
                     }
-                    Some(KeyText::Static(_)) | None => {}
+                    None => {}
                 },
             }
         }

@@ -270,6 +270,9 @@ pub struct BodyIndex<'a> {
     pub dynamic: Vec<u32>,
     pub lets: FastMap<&'a str, &'a ast::Expr>,
     pub checks: Vec<u32>,
+    /// The keys the list defines, in order, when none is computed and no
+    /// member is a generator (made when the keys are first listed).
+    pub static_keys: OnceCell<Option<Rc<[Rc<str>]>>>,
 }
 
 impl<'a> BodyIndex<'a> {
