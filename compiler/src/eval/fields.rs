@@ -111,7 +111,42 @@ impl<'a> Evaluator<'a> {
     pub fn defs(&self, obj: &Rc<Object<'a>>, key: &str) -> Vec<Def<'a>> {
         let mut out = Vec::with_capacity(obj.layers.len());
         let envs = self.layer_envs(obj);
-        for (layer, le) in obj.layers.iter().zip(envs.iter()) {
+        if envs.nested.is_empty() {
+            for (layer, le) in obj.layers.iter().zip(envs.iter()) {
+                let at = Lookup {
+                    src: layer.src,
+                    ix: le.ix.as_ref(),
+                    env: &le.env,
+                    module: layer.module,
+                };
+                self.collect(obj, at, key, &mut out);
+            }
+            return out;
+        }
+        let always = envs.always.as_slice();
+        let nested = envs.nested.get(key).map_or(&[][..], Vec::as_slice);
+        // Both ascending: merged, the layers are searched bottom first.
+        let (mut i, mut j) = (0, 0);
+        while i < always.len() || j < nested.len() {
+            let pos = match (always.get(i), nested.get(j)) {
+                (Some(&a), Some(&n)) if a < n => {
+                    i += 1;
+                    a
+                }
+                (_, Some(&n)) => {
+                    j += 1;
+                    n
+                }
+                (Some(&a), None) => {
+                    i += 1;
+                    a
+                }
+                (None, None) => break,
+            };
+            let (Some(layer), Some(le)) = (obj.layers.get(pos as usize), envs.get(pos as usize))
+            else {
+                continue;
+            };
             let at = Lookup {
                 src: layer.src,
                 ix: le.ix.as_ref(),

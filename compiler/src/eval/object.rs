@@ -114,7 +114,7 @@ pub struct Object<'a> {
     pub(crate) checked: Cell<bool>,
     /// The scope each layer's members are evaluated in (the layer's scope
     /// with this object's frame, and the layer's `let`s), made once.
-    pub(super) envs: RefCell<Option<Rc<[LayerEnv<'a>]>>>,
+    pub(super) envs: RefCell<Option<Rc<LayerEnvs<'a>>>>,
     path: OnceCell<FieldPath<'a>>,
     /// [`Self::path`] as text, made when a message first needs it.
     path_text: OnceCell<Rc<str>>,
@@ -232,6 +232,28 @@ impl<'a> Object<'a> {
 pub struct LayerEnv<'a> {
     pub env: Scope<'a>,
     pub ix: Option<Rc<BodyIndex<'a>>>,
+}
+
+/// The [`LayerEnv`] of every layer of an object, and which layers may
+/// define a given key: a nested path (`services."svc-1".replicas = 2`, one
+/// layer of `services` per such line of an environment) names one static
+/// key, so looking a key up skips the nested layers of other keys.
+pub struct LayerEnvs<'a> {
+    pub layers: Vec<LayerEnv<'a>>,
+    /// Layers to search for any key, ascending: member lists, and nested
+    /// paths whose key is computed. Empty when `nested` is: then every
+    /// layer is searched.
+    pub always: Vec<u32>,
+    /// Nested-path layers by their static key, ascending.
+    pub nested: FastMap<&'a str, Vec<u32>>,
+}
+
+impl<'a> std::ops::Deref for LayerEnvs<'a> {
+    type Target = [LayerEnv<'a>];
+
+    fn deref(&self) -> &[LayerEnv<'a>] {
+        &self.layers
+    }
 }
 
 /// Where a value is stored, from the root. Made for every field computed,
