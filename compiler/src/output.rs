@@ -114,6 +114,14 @@ struct PrettyWalk<'e, 'a> {
 impl<'a> PrettyWalk<'_, 'a> {
     /// A JSON string (escaped as serde_json escapes it).
     fn string(&mut self, s: &str) {
+        // serde_json escapes `"`, `\\` and control characters below
+        // U+0020 only; a string without them is written as it is.
+        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            self.out.push(b'"');
+            self.out.extend_from_slice(s.as_bytes());
+            self.out.push(b'"');
+            return;
+        }
         // Writing into a Vec cannot fail.
         let _ = serde_json::to_writer(&mut self.out, s);
     }

@@ -832,11 +832,23 @@ impl<'a> Evaluator<'a> {
                 lists.push(list);
             }
         }
+        let n: usize = lists.iter().map(|l| l.len()).sum();
         match lists.as_slice() {
             [] => Some(Vec::new()),
             [one] => Some(one.to_vec()),
+            // Interned: equal names are the same `Rc`, so a short union
+            // compares pointers instead of hashing.
+            [first, rest @ ..] if n <= 64 => {
+                let mut keys = Vec::with_capacity(n);
+                keys.extend(first.iter().cloned());
+                for k in rest.iter().flat_map(|l| l.iter()) {
+                    if !keys.iter().any(|have| Rc::ptr_eq(have, k)) {
+                        keys.push(k.clone());
+                    }
+                }
+                Some(keys)
+            }
             _ => {
-                let n = lists.iter().map(|l| l.len()).sum();
                 let mut set = KeySet::with_capacity_and_hasher(n, Default::default());
                 for list in &lists {
                     set.extend(list.iter().cloned());
