@@ -42,7 +42,7 @@ impl<'e, 'a> JsonWalk<'e, 'a> {
     }
 
     fn json(&mut self, v: &Value<'a>) -> Json {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || match &v.kind {
+        match &v.kind {
             ValueKind::None | ValueKind::Invalid => Json::Null,
             ValueKind::Bool(b) => Json::Bool(*b),
             ValueKind::Int(n) => Json::Number((*n).into()),
@@ -61,27 +61,31 @@ impl<'e, 'a> JsonWalk<'e, 'a> {
                 );
                 Json::Object(m)
             }
-            ValueKind::List(xs) => Json::Array(xs.iter().map(|x| self.json(x)).collect()),
-            ValueKind::Object(o) => {
-                if self.open.len() >= crate::validate::MAX_DEPTH
-                    || self.open.contains(&Rc::as_ptr(o))
-                {
-                    self.recurred = true;
-                    return Json::Null;
-                }
-                self.open.push(Rc::as_ptr(o));
-                let mut m = Map::new();
-                for k in self.ev.keys(o).iter() {
-                    let fv = self
-                        .ev
-                        .field_rc(o, k, o.span)
-                        .unwrap_or_else(|| Value::invalid(o.span));
-                    m.insert(k.to_string(), self.json(&fv));
-                }
-                self.open.pop();
-                Json::Object(m)
-            }
-        })
+            // Only lists and objects nest; scalars need no stack check.
+            ValueKind::List(xs) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                Json::Array(xs.iter().map(|x| self.json(x)).collect())
+            }),
+            ValueKind::Object(o) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object(o)),
+        }
+    }
+
+    fn object(&mut self, o: &Rc<Object<'a>>) -> Json {
+        if self.open.len() >= crate::validate::MAX_DEPTH || self.open.contains(&Rc::as_ptr(o)) {
+            self.recurred = true;
+            return Json::Null;
+        }
+        self.open.push(Rc::as_ptr(o));
+        let keys = self.ev.keys(o);
+        let mut m = Map::with_capacity(keys.len());
+        for k in keys.iter() {
+            let fv = self
+                .ev
+                .field_rc(o, k, o.span)
+                .unwrap_or_else(|| Value::invalid(o.span));
+            m.insert(k.to_string(), self.json(&fv));
+        }
+        self.open.pop();
+        Json::Object(m)
     }
 }
 
