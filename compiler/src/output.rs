@@ -1,8 +1,11 @@
 //! Values to JSON.
 //!
-//! In: an evaluated value. Out: `serde_json::Value` in field order; a
-//! Quantity prints in canonical form, a Secret as `{"$secret": "<path>"}`
-//! (never its ciphertext), an invalid value as `null`.
+//! In: an evaluated value. Out: `serde_json::Value` in field order
+//! ([`to_json`]), or the text `serde_json::to_string_pretty` would make of
+//! it, written while the value is walked ([`to_json_pretty`], what `digitc
+//! eval` prints); a Quantity prints in canonical form, a Secret as
+//! `{"$secret": "<path>"}` (never its ciphertext), an invalid value as
+//! `null`.
 
 use crate::eval::expr::format_float;
 use crate::eval::Evaluator;
