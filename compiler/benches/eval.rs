@@ -1,11 +1,14 @@
 //! Benchmark: check (load, parse, evaluate, validate) a generated platform
 //! of N services amending a base through an env file, from a MemLoader;
-//! `load` is the load-and-parse share of it, and `eval` is `digitc eval`'s
-//! work (check, then the JSON value).
+//! `load` is the load-and-parse share of it, `evaluate` the rest (evaluate
+//! and validate an already loaded graph, as `check` does after loading),
+//! `eval` is `eval_file` (check, then the JSON value) and `eval_text` is
+//! `digitc eval`'s work (check, then the JSON text it prints).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use digit_compiler::modules::GraphBuilder;
-use digit_compiler::{check_file, eval_file, MemLoader};
+use digit_compiler::value::{Value, ValueKind};
+use digit_compiler::{check_file, eval_file, eval_file_pretty_at, with_root, MemLoader};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -72,14 +75,48 @@ fn bench(c: &mut Criterion) {
     }
     group.finish();
 
+    let mut group = c.benchmark_group("evaluate");
+    group.sample_size(10);
+    for n in [150usize, 750, 1500] {
+        let loader = platform(n);
+        let mut builder = GraphBuilder::new(&loader);
+        let entry = builder
+            .load_entry(Path::new("env/qa.dg"))
+            .expect("the generated platform loads");
+        let graph = builder.graph;
+        group.bench_with_input(BenchmarkId::from_parameter(n), &graph, |b, g| {
+            b.iter(|| {
+                with_root(g, &loader, entry, |ev, root| {
+                    ev.force(&Value::new(ValueKind::Object(root.clone()), root.span));
+                    let problems = ev.take_problems();
+                    assert!(!problems.has_errors());
+                    problems
+                })
+            })
+        });
+    }
+    group.finish();
+
     let mut group = c.benchmark_group("eval");
     group.sample_size(10);
-    for n in [150usize, 1500] {
+    for n in [150usize, 750, 1500] {
         let loader = platform(n);
         let (a, json) = eval_file(&loader, Path::new("env/qa.dg"), None);
         assert!(!a.has_errors() && json.is_some());
         group.bench_with_input(BenchmarkId::from_parameter(n), &loader, |b, l| {
             b.iter(|| eval_file(l, Path::new("env/qa.dg"), None))
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("eval_text");
+    group.sample_size(10);
+    for n in [150usize, 1500] {
+        let loader = platform(n);
+        let (a, text) = eval_file_pretty_at(&loader, Path::new("env/qa.dg"), &[]);
+        assert!(!a.has_errors() && matches!(text, Ok(Some(_))));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &loader, |b, l| {
+            b.iter(|| eval_file_pretty_at(l, Path::new("env/qa.dg"), &[]))
         });
     }
     group.finish();

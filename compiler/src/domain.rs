@@ -55,16 +55,27 @@ impl fmt::Display for DomainError {
 impl std::error::Error for DomainError {}
 
 /// Quote a user value for a one-line message: control characters escaped.
-fn show(s: &str) -> String {
-    s.chars()
-        .map(|c| {
+/// Spelled only when a message is formatted (checks of valid values make
+/// no string).
+fn show(s: &str) -> Shown<'_> {
+    Shown(s)
+}
+
+/// A user value as [`show`] quotes it.
+#[derive(Clone, Copy)]
+struct Shown<'s>(&'s str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
             if c.is_control() {
-                c.escape_default().to_string()
+                write!(f, "{}", c.escape_default())?;
             } else {
-                c.to_string()
+                fmt::Write::write_char(f, c)?;
             }
-        })
-        .collect()
+        }
+        Ok(())
+    }
 }
 
 /// Quote one character for a message.
@@ -453,7 +464,7 @@ fn is_path_component(s: &str) -> bool {
 
 /// A registry host: `domain-name` or `[ipv6]`, optionally `:port`.
 /// Err carries the operator-facing reason.
-fn check_registry(host_port: &str, image: &str) -> Result<(), String> {
+fn check_registry(host_port: &str, image: Shown<'_>) -> Result<(), String> {
     let (host, port) = if let Some(rest) = host_port.strip_prefix('[') {
         let Some((addr, after)) = rest.split_once(']') else {
             return Err(format!(
@@ -511,7 +522,7 @@ fn check_registry(host_port: &str, image: &str) -> Result<(), String> {
 }
 
 /// `algorithm:hex` as go-digest validates it.
-fn check_digest(digest: &str, image: &str) -> Result<(), DomainError> {
+fn check_digest(digest: &str, image: Shown<'_>) -> Result<(), DomainError> {
     let expected = "expected `sha256:` followed by 64 lowercase hex digits";
     let Some((algorithm, hex)) = digest.split_once(':') else {
         return Err(DomainError::new(format!(
@@ -579,7 +590,7 @@ pub fn check_image(s: &str) -> Result<(), DomainError> {
         None => (s, None),
     };
     if let Some(digest) = digest {
-        check_digest(digest, &shown)?;
+        check_digest(digest, shown)?;
     }
     let last_slash = name_tag.rfind('/').map_or(0, |i| i + 1);
     let (name, tag) = match name_tag.get(last_slash..).and_then(|t| t.rfind(':')) {
@@ -673,7 +684,7 @@ pub fn check_image(s: &str) -> Result<(), DomainError> {
         }
     }
     if first_is_registry {
-        check_registry(first, &shown).map_err(DomainError::new)?;
+        check_registry(first, shown).map_err(DomainError::new)?;
     } else if !is_path_component(first) {
         return Err(path_error(first, None));
     }

@@ -23,5 +23,6 @@ pub mod value;
 
 pub use loader::{FsLoader, Loader, MemLoader};
 pub use pipeline::{
-    check_file, check_files, eval_file, eval_file_at, split_path, with_root, Analysis, PathError,
+    check_file, check_files, eval_file, eval_file_at, eval_file_pretty_at, split_path, with_root,
+    Analysis, PathError,
 };

@@ -157,6 +157,28 @@ pub fn eval_file_at(
     path: &Path,
     select: &[String],
 ) -> (Analysis, Result<Option<serde_json::Value>, PathError>) {
+    eval_file_with(loader, path, select, output::to_json)
+}
+
+/// [`eval_file_at`] with the JSON as the text `digitc eval` prints
+/// (`serde_json::to_string_pretty` of the value, without a final newline),
+/// written without building the JSON value.
+pub fn eval_file_pretty_at(
+    loader: &dyn Loader,
+    path: &Path,
+    select: &[String],
+) -> (Analysis, Result<Option<String>, PathError>) {
+    eval_file_with(loader, path, select, output::to_json_pretty)
+}
+
+/// Loads, checks and evaluates `path`, then hands the value at `select` to
+/// `out`; see [`eval_file_at`].
+fn eval_file_with<T>(
+    loader: &dyn Loader,
+    path: &Path,
+    select: &[String],
+    out: impl for<'a, 'e> FnOnce(&'e Evaluator<'a>, &Value<'a>) -> T,
+) -> (Analysis, Result<Option<T>, PathError>) {
     let (b, ids) = load(loader, &[path.to_path_buf()]);
     let Some(entry) = ids.into_iter().flatten().next() else {
         return (finish(b, Problems::new(), Vec::new()), Ok(None));
@@ -164,7 +186,7 @@ pub fn eval_file_at(
     let (json, diags) = with_root(&b.graph, loader, entry, |ev, root| {
         let v = Value::new(ValueKind::Object(root.clone()), root.span);
         ev.force(&v);
-        let json = select_path(ev, v, select).map(|v| output::to_json(ev, &v));
+        let json = select_path(ev, v, select).map(|v| out(ev, &v));
         (json, ev.take_problems().into_vec())
     });
     let mut problems = Problems::new();

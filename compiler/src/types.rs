@@ -7,12 +7,12 @@
 //! syntax node. An unknown type name is reported once and becomes
 //! [`Ty::Unknown`], which accepts anything (no cascade).
 
+use crate::eval::FastMap;
 use crate::modules::{ModuleGraph, ModuleId};
 use crate::suggest;
 use digit_lang::ast::{self, ExprKind, TypeKind, UnaryOp};
 use digit_lang::{Diagnostic, Span};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -123,8 +123,8 @@ pub const BUILTIN_TYPES: &[&str] = &[
 pub struct TypeEnv<'a> {
     graph: &'a ModuleGraph,
     pub schemas: Vec<SchemaInfo<'a>>,
-    own: Vec<HashMap<&'a str, TypeDef<'a>>>,
-    cache: RefCell<HashMap<(usize, ModuleId), Rc<Ty>>>,
+    own: Vec<FastMap<&'a str, TypeDef<'a>>>,
+    cache: RefCell<FastMap<(usize, ModuleId), Rc<Ty>>>,
     resolving: RefCell<Vec<usize>>,
     pub errors: RefCell<Vec<Diagnostic>>,
 }
@@ -134,7 +134,7 @@ impl<'a> TypeEnv<'a> {
         let mut schemas = Vec::new();
         let mut own = Vec::new();
         for (id, m) in graph.modules.iter().enumerate() {
-            let mut table = HashMap::new();
+            let mut table = FastMap::default();
             for item in &m.ast.items {
                 match item {
                     ast::Item::Schema(s) => {
@@ -157,7 +157,7 @@ impl<'a> TypeEnv<'a> {
             graph,
             schemas,
             own,
-            cache: RefCell::new(HashMap::new()),
+            cache: RefCell::new(FastMap::default()),
             resolving: RefCell::new(Vec::new()),
             errors: RefCell::new(Vec::new()),
         }

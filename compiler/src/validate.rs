@@ -36,11 +36,16 @@ type Place<'p, 'a> = Option<(&'p Rc<Object<'a>>, &'p str)>;
 /// objects `v` is inside of, so a value that contains itself
 /// (`h = { a = [h] }`) is an error rather than an endless walk.
 fn force_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, open: &mut Walk<'a>, at: Place<'_, 'a>) {
-    stacker::maybe_grow(64 * 1024, 1024 * 1024, || match &v.kind {
-        ValueKind::List(xs) => xs.iter().for_each(|x| force_in(ev, x, open, at)),
-        ValueKind::Object(o) => force_object(ev, o, open, at),
+    // Only lists and objects nest; scalars need no stack check.
+    match &v.kind {
+        ValueKind::List(xs) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            xs.iter().for_each(|x| force_in(ev, x, open, at))
+        }),
+        ValueKind::Object(o) => {
+            stacker::maybe_grow(64 * 1024, 1024 * 1024, || force_object(ev, o, open, at))
+        }
         _ => {}
-    })
+    }
 }
 
 /// Where the field `at` is defined (the object's own span at the root).
@@ -96,8 +101,9 @@ fn force_object<'a>(
     }
     walk.open.push(Rc::as_ptr(o));
     let keys = ev.keys(o);
+    o.reserve_fields(keys.len());
     for k in keys.iter() {
-        if let Some(v) = ev.field(o, k, o.span) {
+        if let Some(v) = ev.field_rc(o, k, o.span) {
             force_in(ev, &v, walk, Some((o, k)));
         }
     }
@@ -113,14 +119,15 @@ fn force_object<'a>(
 fn check_keys<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>, ty: &Rc<Ty>, keys: &[Rc<str>]) {
     for k in keys {
         let span = ev.defs(o, k).last().map_or(o.span, |d| d.key_span());
-        let path = o.child_path(k);
+        let path = o.child(k);
         ev.check_value(Value::str(k.clone(), span), ty, Some(&path), None);
     }
 }
 
 /// Evaluates the `check` members of every layer of `o`.
 fn run_checks<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>) {
-    for layer in &o.layers {
+    let mut envs = None;
+    for (i, layer) in o.layers.iter().enumerate() {
         if matches!(layer.src, Src::Nested(..)) {
             continue;
         }
@@ -128,7 +135,10 @@ fn run_checks<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>) {
         if ix.checks.is_empty() {
             continue;
         }
-        let env = ev.member_env(layer.src, o, &layer.scope);
+        let envs = envs.get_or_insert_with(|| ev.layer_envs(o));
+        let Some(env) = envs.get(i).map(|l| &l.env) else {
+            continue;
+        };
         for pos in &ix.checks {
             let Some(m) = layer.src.member(*pos as usize) else {
                 continue;
@@ -136,10 +146,10 @@ fn run_checks<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>) {
             let MemberKind::Check { cond, message } = &m.kind else {
                 continue;
             };
-            if ev.eval_cond(cond, &env) != Some(false) {
+            if ev.eval_cond(cond, env) != Some(false) {
                 continue;
             }
-            let msg = match ev.eval(message, &env, None).kind {
+            let msg = match ev.eval(message, env, None).kind {
                 ValueKind::Str(s) => s.to_string(),
                 _ => "a check failed".to_string(),
             };

@@ -7,7 +7,7 @@
 //! - `fixtures/errors/...`: the same layout; the snapshot shows the sources
 //!   and the rendered diagnostics, and there must be at least one error.
 
-use digit_compiler::{eval_file, MemLoader};
+use digit_compiler::{eval_file, eval_file_pretty_at, MemLoader};
 use digit_lang::diagnostic::render_human;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -94,6 +94,9 @@ fn eval_fixtures() {
             diags.join("\n")
         );
         let json = serde_json::to_string_pretty(&json.unwrap()).unwrap();
+        // `digitc eval` writes the same text without the JSON value.
+        let (_, text) = eval_file_pretty_at(&loader, &entry, &[]);
+        assert_eq!(text, Ok(Some(json.clone())), "{}", path.display());
         let mut out = show_sources(&sources);
         let _ = write!(out, "----- JSON\n{json}\n");
         if !diags.is_empty() {

@@ -3,7 +3,7 @@
 //! together from fragments of real syntax (valid, half-valid and broken),
 //! so the generator reaches deep into the evaluator, not just the parser.
 
-use digit_compiler::{check_file, eval_file, MemLoader};
+use digit_compiler::{check_file, eval_file, eval_file_pretty_at, MemLoader};
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -100,7 +100,10 @@ fn run(main: &str, other: &str) {
         .with("other.dg", other.to_string())
         .with("data.txt", "hello".to_string());
     let _ = check_file(&loader, Path::new("main.dg"));
-    let _ = eval_file(&loader, Path::new("main.dg"), None);
+    let (_, json) = eval_file(&loader, Path::new("main.dg"), None);
+    let (_, text) = eval_file_pretty_at(&loader, Path::new("main.dg"), &[]);
+    let json = json.map(|j| serde_json::to_string_pretty(&j).unwrap());
+    assert_eq!(text.ok().flatten(), json);
 }
 
 proptest! {

@@ -4,7 +4,7 @@
 
 use crate::report::{self, fatal};
 use crate::Format;
-use digit_compiler::{eval_file_at, split_path, FsLoader};
+use digit_compiler::{eval_file_pretty_at, split_path, FsLoader};
 use std::io::Write;
 use std::path::Path;
 
@@ -16,22 +16,18 @@ pub fn run(file: &Path, select: Option<&str>, format: Format) -> u8 {
         Ok(select) => select.unwrap_or_default(),
         Err(e) => return fatal(format_args!("--path {e}")),
     };
-    let (analysis, value) = eval_file_at(&FsLoader, file, &select);
+    let (analysis, value) = eval_file_pretty_at(&FsLoader, file, &select);
     let diagnostics = analysis.problems.clone().sorted();
     if report::print(&diagnostics, &analysis.sources, format) {
         return 1;
     }
-    let value = match value {
-        Ok(Some(value)) => value,
+    let mut text = match value {
+        Ok(Some(text)) => text,
         Ok(None) => return 1,
         Err(e) => {
             let help = e.help.map(|h| format!("\nhelp: {h}")).unwrap_or_default();
             return fatal(format_args!("--path: {}{help}", e.message));
         }
-    };
-    let mut text = match serde_json::to_string_pretty(&value) {
-        Ok(text) => text,
-        Err(e) => return fatal(e),
     };
     text.push('\n');
     match std::io::stdout().lock().write_all(text.as_bytes()) {

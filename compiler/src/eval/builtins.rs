@@ -258,7 +258,7 @@ impl<'a> Evaluator<'a> {
         let keys = self.keys(o);
         let vals = keys
             .iter()
-            .filter_map(|k| self.field(o, k, v.span))
+            .filter_map(|k| self.field_rc(o, k, v.span))
             .collect();
         Ok((keys, vals))
     }

@@ -6,7 +6,7 @@
 //! learns its path) or `Invalid` after one diagnostic at the value's origin
 //! with a label at the declaration.
 
-use super::object::ObjKind;
+use super::object::{FieldPath, ObjKind};
 use super::ops::within;
 use super::{EvalError, Evaluator};
 use crate::domain;
@@ -23,8 +23,8 @@ fn fail<'a>(t: (Span, EvalError)) -> Checked<'a> {
 }
 
 /// Where a checked value is stored.
-struct Ctx<'p> {
-    path: Option<&'p Rc<str>>,
+struct Ctx<'p, 'a> {
+    path: Option<&'p FieldPath<'a>>,
     decl: Option<Span>,
     /// The expression that stored the value; a value made elsewhere (read
     /// through a reference) is reported here, with a label at its origin.
@@ -37,7 +37,7 @@ impl<'a> Evaluator<'a> {
         &self,
         v: Value<'a>,
         ty: &Rc<Ty>,
-        path: Option<&Rc<str>>,
+        path: Option<&FieldPath<'a>>,
         decl: Option<Span>,
     ) -> Value<'a> {
         self.check_value_at(v, ty, path, decl, None)
@@ -48,7 +48,7 @@ impl<'a> Evaluator<'a> {
         &self,
         v: Value<'a>,
         ty: &Rc<Ty>,
-        path: Option<&Rc<str>>,
+        path: Option<&FieldPath<'a>>,
         decl: Option<Span>,
         site: Option<Span>,
     ) -> Value<'a> {
@@ -79,7 +79,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn check(&self, v: Value<'a>, ty: &Rc<Ty>, ctx: &Ctx<'_>) -> Checked<'a> {
+    fn check(&self, v: Value<'a>, ty: &Rc<Ty>, ctx: &Ctx<'_, 'a>) -> Checked<'a> {
         use ValueKind as K;
         let span = v.span;
         let mismatch = |help: Option<String>| {
@@ -87,7 +87,7 @@ impl<'a> Evaluator<'a> {
                 span,
                 EvalError::TypeMismatch {
                     span,
-                    path: ctx.path.map(|p| p.to_string()),
+                    path: ctx.path.map(|p| p.text().to_string()),
                     expected: ty.to_string(),
                     found: v.describe(),
                     decl: ctx.decl,
@@ -110,7 +110,7 @@ impl<'a> Evaluator<'a> {
                         span,
                         EvalError::OutOfRange {
                             span,
-                            path: ctx.path.map(|p| p.to_string()),
+                            path: ctx.path.map(|p| p.text().to_string()),
                             value: *n,
                             ty: ty.to_string(),
                             decl: ctx.decl,
@@ -121,7 +121,7 @@ impl<'a> Evaluator<'a> {
             }
             (Ty::Secret, K::Secret(s)) => {
                 let s = match ctx.path {
-                    Some(p) if s.path.is_none() => Rc::new(s.with_path(p.clone())),
+                    Some(p) if s.path.is_none() => Rc::new(s.with_path(p.text())),
                     _ => s.clone(),
                 };
                 Ok(Value::new(K::Secret(s), span))
@@ -130,7 +130,7 @@ impl<'a> Evaluator<'a> {
                 span,
                 EvalError::PlaintextSecret {
                     span,
-                    path: ctx.path.map(|p| p.to_string()),
+                    path: ctx.path.map(|p| p.text().to_string()),
                     decl: ctx.decl,
                 },
             )),
@@ -172,7 +172,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn check_domain(&self, v: &Value<'a>, s: &str, ty: &Rc<Ty>, ctx: &Ctx<'_>) -> Checked<'a> {
+    fn check_domain(&self, v: &Value<'a>, s: &str, ty: &Rc<Ty>, ctx: &Ctx<'_, 'a>) -> Checked<'a> {
         let r = match &**ty {
             Ty::Name => domain::check_name(s),
             Ty::Image => domain::check_image(s),
@@ -190,11 +190,11 @@ impl<'a> Evaluator<'a> {
         span: Span,
         ty: &Rc<Ty>,
         e: domain::DomainError,
-        ctx: &Ctx<'_>,
+        ctx: &Ctx<'_, 'a>,
     ) -> EvalError {
         EvalError::Domain {
             span,
-            path: ctx.path.map(|p| p.to_string()),
+            path: ctx.path.map(|p| p.text().to_string()),
             ty: ty.to_string(),
             message: e.message,
             help: e.help,
@@ -202,7 +202,13 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn check_union(&self, v: Value<'a>, ty: &Rc<Ty>, ts: &[Rc<Ty>], ctx: &Ctx<'_>) -> Checked<'a> {
+    fn check_union(
+        &self,
+        v: Value<'a>,
+        ty: &Rc<Ty>,
+        ts: &[Rc<Ty>],
+        ctx: &Ctx<'_, 'a>,
+    ) -> Checked<'a> {
         for t in ts {
             if self.fits(&v, t) {
                 return self.check(v, t, ctx);
@@ -213,7 +219,7 @@ impl<'a> Evaluator<'a> {
             span,
             EvalError::TypeMismatch {
                 span,
-                path: ctx.path.map(|p| p.to_string()),
+                path: ctx.path.map(|p| p.text().to_string()),
                 expected: ty.to_string(),
                 found: match &v.kind {
                     ValueKind::Str(s) => format!("{s:?}"),
@@ -253,12 +259,12 @@ impl<'a> Evaluator<'a> {
         &self,
         xs: &Rc<Vec<Value<'a>>>,
         el: &Rc<Ty>,
-        ctx: &Ctx<'_>,
+        ctx: &Ctx<'_, 'a>,
         span: Span,
     ) -> Value<'a> {
         let mut out = Vec::with_capacity(xs.len());
         for (i, x) in xs.iter().enumerate() {
-            let path: Option<Rc<str>> = ctx.path.map(|p| Rc::from(format!("{p}[{i}]")));
+            let path = ctx.path.map(|p| FieldPath::Elem(Rc::new(p.clone()), i));
             let v = self.check_value_at(x.clone(), el, path.as_ref(), ctx.decl, ctx.site);
             if let (ValueKind::Object(o), Some(p)) = (&v.kind, &path) {
                 o.settle(p, None);

@@ -70,14 +70,13 @@ impl<'a> Evaluator<'a> {
             ExprKind::Amend { base, body } => self.eval_amend(base, body, env, expected, span),
             ExprKind::Field { target, name } => {
                 let t = self.eval(target, env, None);
-                let key = match name.as_static() {
-                    Some(k) => Rc::from(k),
+                match name.as_static() {
+                    Some(k) => self.get_member(&t, k, name.span(), span),
                     None => match self.eval_key_expr(name, env) {
-                        Some(k) => k,
-                        None => return Value::invalid(span),
+                        Some(k) => self.get_member(&t, &k, name.span(), span),
+                        None => Value::invalid(span),
                     },
-                };
-                self.get_member(&t, &key, name.span(), span)
+                }
             }
             ExprKind::Index { target, index } => self.eval_index(target, index, env, span),
             ExprKind::Call { func, args } => self.call(func, args, env, span),
@@ -259,7 +258,7 @@ impl<'a> Evaluator<'a> {
                     .filter_map(|k| {
                         Some((
                             Value::str(k.clone(), iter.span),
-                            self.field(o, k, iter.span)?,
+                            self.field_rc(o, k, iter.span)?,
                         ))
                     })
                     .collect()
@@ -491,7 +490,15 @@ impl<'a> Evaluator<'a> {
         if let [StrPart::Text(t)] = s.parts.as_slice() {
             return Value::str(t.as_str(), span);
         }
-        let mut out = String::new();
+        let text: usize = s
+            .parts
+            .iter()
+            .map(|p| match p {
+                StrPart::Text(t) => t.len(),
+                StrPart::Interp(_) => 16,
+            })
+            .sum();
+        let mut out = String::with_capacity(text);
         for p in &s.parts {
             match p {
                 StrPart::Text(t) => out.push_str(t),

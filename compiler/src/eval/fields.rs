@@ -5,7 +5,7 @@
 //! with nothing below, the declared type's defaults). Generators are
 //! expanded only when their bodies could produce the key asked for.
 
-use super::object::{Layer, ObjKind, Object, Slot, Src};
+use super::object::{BodyIndex, FieldPath, Layer, LayerEnv, ObjKind, Object, Slot, Src};
 use super::scope::{Scope, ScopeNode};
 use super::{EvalError, Evaluator};
 use crate::modules::ModuleId;
@@ -109,23 +109,59 @@ pub struct DeclInfo<'a> {
 impl<'a> Evaluator<'a> {
     /// Every definition of `key` in `obj`, bottom first.
     pub fn defs(&self, obj: &Rc<Object<'a>>, key: &str) -> Vec<Def<'a>> {
-        let mut out = Vec::new();
-        for layer in &obj.layers {
-            let env = self.member_env(layer.src, obj, &layer.scope);
-            self.collect(obj, layer.src, &env, layer.module, key, &mut out);
+        let mut out = Vec::with_capacity(obj.layers.len());
+        let envs = self.layer_envs(obj);
+        if envs.nested.is_empty() {
+            for (layer, le) in obj.layers.iter().zip(envs.iter()) {
+                let at = Lookup {
+                    src: layer.src,
+                    ix: le.ix.as_ref(),
+                    env: &le.env,
+                    module: layer.module,
+                };
+                self.collect(obj, at, key, &mut out);
+            }
+            return out;
+        }
+        let always = envs.always.as_slice();
+        let nested = envs.nested.get(key).map_or(&[][..], Vec::as_slice);
+        // Both ascending: merged, the layers are searched bottom first.
+        let (mut i, mut j) = (0, 0);
+        while i < always.len() || j < nested.len() {
+            let pos = match (always.get(i), nested.get(j)) {
+                (Some(&a), Some(&n)) if a < n => {
+                    i += 1;
+                    a
+                }
+                (_, Some(&n)) => {
+                    j += 1;
+                    n
+                }
+                (Some(&a), None) => {
+                    i += 1;
+                    a
+                }
+                (None, None) => break,
+            };
+            let (Some(layer), Some(le)) = (obj.layers.get(pos as usize), envs.get(pos as usize))
+            else {
+                continue;
+            };
+            let at = Lookup {
+                src: layer.src,
+                ix: le.ix.as_ref(),
+                env: &le.env,
+                module: layer.module,
+            };
+            self.collect(obj, at, key, &mut out);
         }
         out
     }
 
-    fn collect(
-        &self,
-        obj: &Rc<Object<'a>>,
-        src: Src<'a>,
-        env: &Scope<'a>,
-        module: ModuleId,
-        key: &str,
-        out: &mut Vec<Def<'a>>,
-    ) {
+    fn collect(&self, obj: &Rc<Object<'a>>, at: Lookup<'_, 'a>, key: &str, out: &mut Vec<Def<'a>>) {
+        let Lookup {
+            src, env, module, ..
+        } = at;
         let off = src.offset();
         if let Src::Nested(m, off) = src {
             if self.member_key(m, off, env).as_deref() == Some(key) {
@@ -138,8 +174,11 @@ impl<'a> Evaluator<'a> {
             }
             return;
         }
-        let ix = self.body_index(src);
-        for pos in ix.candidates(key) {
+        let ix = match at.ix {
+            Some(ix) => ix.clone(),
+            None => self.body_index(src),
+        };
+        for &pos in ix.candidates(key).iter() {
             let Some(m) = src.member(pos as usize) else {
                 continue;
             };
@@ -149,7 +188,13 @@ impl<'a> Evaluator<'a> {
                         for (body, benv) in self.expand(obj, m, env) {
                             let s = Src::Members(body);
                             let benv = self.lets_env(s, benv);
-                            self.collect(obj, s, &benv, module, key, out);
+                            let at = Lookup {
+                                src: s,
+                                ix: None,
+                                env: &benv,
+                                module,
+                            };
+                            self.collect(obj, at, key, out);
                         }
                     }
                 }
@@ -176,7 +221,7 @@ impl<'a> Evaluator<'a> {
         m: &'a Member,
         off: usize,
         env: &Scope<'a>,
-    ) -> Option<Rc<str>> {
+    ) -> Option<KeyText<'a>> {
         let computed = match &m.kind {
             MemberKind::Assign { path, .. }
             | MemberKind::Append { path, .. }
@@ -208,7 +253,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The key a member defines (computed keys evaluated in `env`).
-    fn member_key(&self, m: &'a Member, off: usize, env: &Scope<'a>) -> Option<Rc<str>> {
+    fn member_key(&self, m: &'a Member, off: usize, env: &Scope<'a>) -> Option<KeyText<'a>> {
         let k = match &m.kind {
             MemberKind::Decl { name, .. } => name,
             MemberKind::Assign { path, .. }
@@ -217,9 +262,9 @@ impl<'a> Evaluator<'a> {
             _ => return None,
         };
         match k {
-            ast::Key::Name(i) | ast::Key::Quoted(i) => Some(Rc::from(i.name.as_str())),
+            ast::Key::Name(i) | ast::Key::Quoted(i) => Some(KeyText::Static(i.name.as_str())),
             ast::Key::Computed(e) => match self.eval(e, env, None).kind {
-                ValueKind::Str(s) => Some(s),
+                ValueKind::Str(s) => Some(KeyText::Computed(s)),
                 ValueKind::Invalid => None,
                 _ => {
                     self.report(EvalError::TypeMismatch {
@@ -344,7 +389,7 @@ impl<'a> Evaluator<'a> {
                 }
                 src => {
                     let ix = self.body_index(src);
-                    if let Some(&pos) = ix.keyed.get(key).and_then(|p| p.last()) {
+                    if let Some(&pos) = ix.keyed.get(key).and_then(|p| p.as_slice().last()) {
                         at = src.member(pos as usize).map(|m| m.span).or(at);
                     }
                 }
@@ -379,6 +424,27 @@ impl<'a> Evaluator<'a> {
 
     /// The value of field `key` of `obj`, or `None` when nothing defines it.
     pub fn field(&self, obj: &Rc<Object<'a>>, key: &str, use_span: Span) -> Option<Value<'a>> {
+        self.field_with(obj, key, use_span, || Rc::from(key))
+    }
+
+    /// [`Self::field`] for a key the caller holds as an `Rc` already (from
+    /// [`Self::keys`]), which the memo table then shares.
+    pub fn field_rc(
+        &self,
+        obj: &Rc<Object<'a>>,
+        key: &Rc<str>,
+        use_span: Span,
+    ) -> Option<Value<'a>> {
+        self.field_with(obj, key, use_span, || key.clone())
+    }
+
+    fn field_with(
+        &self,
+        obj: &Rc<Object<'a>>,
+        key: &str,
+        use_span: Span,
+        owned: impl FnOnce() -> Rc<str>,
+    ) -> Option<Value<'a>> {
         if let Some(slot) = obj.memo.borrow().get(key) {
             match slot {
                 Slot::Done(v) => return Some(v.clone()),
@@ -395,14 +461,20 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        let k: Rc<str> = Rc::from(key);
+        let k = owned();
         obj.memo.borrow_mut().insert(k.clone(), Slot::InProgress);
         self.stack.borrow_mut().push((obj.clone(), k.clone()));
         let v = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.compute_field(obj, &k));
         self.stack.borrow_mut().pop();
         match v {
             Some(v) => {
-                obj.memo.borrow_mut().insert(k, Slot::Done(v.clone()));
+                let mut memo = obj.memo.borrow_mut();
+                match memo.get_mut(&*k) {
+                    Some(slot) => *slot = Slot::Done(v.clone()),
+                    None => {
+                        memo.insert(k, Slot::Done(v.clone()));
+                    }
+                }
                 Some(v)
             }
             None => {
@@ -443,7 +515,7 @@ impl<'a> Evaluator<'a> {
             (None, ObjKind::Map { value, .. }) => Some(value.clone()),
             _ => None,
         };
-        let path = obj.child_path(key);
+        let path = obj.child(key);
         // A map entry's `key` is the key as first written, so a bad key is
         // reported at the user's line rather than at `name: Name = key`.
         let map_key = obj.is_map().then(|| (key, defs[0].key_span()));
@@ -569,7 +641,7 @@ impl<'a> Evaluator<'a> {
         defs: &[Def<'a>],
         n: usize,
         ty: Option<&Rc<Ty>>,
-        place: &Place<'_>,
+        place: &Place<'_, 'a>,
     ) -> Option<Value<'a>> {
         let d = defs.get(n.checked_sub(1)?)?;
         let v = match d.op() {
@@ -619,7 +691,7 @@ impl<'a> Evaluator<'a> {
         defs: &[Def<'a>],
         n: usize,
         ty: Option<&Rc<Ty>>,
-        place: &Place<'_>,
+        place: &Place<'_, 'a>,
         d: &Def<'a>,
     ) -> Value<'a> {
         let below = match self.fold(obj, defs, n - 1, ty, place) {
@@ -731,24 +803,93 @@ impl<'a> Evaluator<'a> {
             });
             return Rc::new(Vec::new());
         }
-        let mut set = indexmap::IndexSet::new();
-        for layer in &obj.layers {
-            let env = self.member_env(layer.src, obj, &layer.scope);
-            self.list_keys(obj, layer.src, &env, &mut set);
-        }
+        let envs = self.layer_envs(obj);
+        let keys = match self.all_static_keys(obj, &envs) {
+            Some(keys) => keys,
+            None => {
+                let members = obj.layers.iter().map(|l| l.src.len()).sum();
+                let mut set = KeySet::with_capacity_and_hasher(members, Default::default());
+                for (layer, le) in obj.layers.iter().zip(envs.iter()) {
+                    self.list_keys(obj, layer.src, &le.env, &mut set);
+                }
+                set.into_iter().collect()
+            }
+        };
         obj.listing.set(false);
-        let keys = Rc::new(set.into_iter().collect::<Vec<_>>());
+        let keys = Rc::new(keys);
         *obj.keys.borrow_mut() = Some(keys.clone());
         keys
     }
 
-    fn list_keys(
-        &self,
-        obj: &Rc<Object<'a>>,
-        src: Src<'a>,
-        env: &Scope<'a>,
-        set: &mut indexmap::IndexSet<Rc<str>>,
-    ) {
+    /// The keys of `obj` when every layer names its keys statically (no
+    /// generator, computed key or nested path), from the lists of its
+    /// layers, evaluating nothing.
+    fn all_static_keys(&self, obj: &Rc<Object<'a>>, envs: &[LayerEnv<'a>]) -> Option<Vec<Rc<str>>> {
+        let mut lists = Vec::with_capacity(envs.len());
+        for (layer, le) in obj.layers.iter().zip(envs.iter()) {
+            let list = self.static_keys(layer.src, le.ix.as_ref()?)?;
+            if !list.is_empty() {
+                lists.push(list);
+            }
+        }
+        let n: usize = lists.iter().map(|l| l.len()).sum();
+        match lists.as_slice() {
+            [] => Some(Vec::new()),
+            [one] => Some(one.to_vec()),
+            // Interned: equal names are the same `Rc`, so a short union
+            // compares pointers instead of hashing.
+            [first, rest @ ..] if n <= 64 => {
+                let mut keys = Vec::with_capacity(n);
+                keys.extend(first.iter().cloned());
+                for k in rest.iter().flat_map(|l| l.iter()) {
+                    if !keys.iter().any(|have| Rc::ptr_eq(have, k)) {
+                        keys.push(k.clone());
+                    }
+                }
+                Some(keys)
+            }
+            _ => {
+                let mut set = KeySet::with_capacity_and_hasher(n, Default::default());
+                for list in &lists {
+                    set.extend(list.iter().cloned());
+                }
+                Some(set.into_iter().collect())
+            }
+        }
+    }
+
+    /// The keys a member list defines, in order, when they are all static.
+    fn static_keys(&self, src: Src<'a>, ix: &BodyIndex<'a>) -> Option<Rc<[Rc<str>]>> {
+        ix.static_keys
+            .get_or_init(|| {
+                if !ix.dynamic.is_empty() || matches!(src, Src::Nested(..)) {
+                    return None;
+                }
+                let mut set = KeySet::with_capacity_and_hasher(src.len(), Default::default());
+                for i in 0..src.len() {
+                    let key = match src.member(i).map(|m| &m.kind) {
+                        Some(MemberKind::Decl { name, .. }) => name,
+                        Some(
+                            MemberKind::Assign { path, .. }
+                            | MemberKind::Append { path, .. }
+                            | MemberKind::Amend { path, .. },
+                        ) => match path.first() {
+                            Some(k) => k,
+                            None => continue,
+                        },
+                        _ => continue,
+                    };
+                    // A computed key is in `dynamic`: every key here is static.
+                    if let Some(k) = key.as_static() {
+                        set.insert(self.intern(k));
+                    }
+                }
+                Some(set.into_iter().collect())
+            })
+            .clone()
+    }
+
+    fn list_keys(&self, obj: &Rc<Object<'a>>, src: Src<'a>, env: &Scope<'a>, set: &mut KeySet) {
         let off = src.offset();
         for i in 0..src.len() {
             let Some(m) = src.member(i) else { continue };
@@ -760,11 +901,15 @@ impl<'a> Evaluator<'a> {
                         self.list_keys(obj, s, &benv, set);
                     }
                 }
-                _ => {
-                    if let Some(k) = self.member_key(m, off, env) {
+                _ => match self.member_key(m, off, env) {
+                    Some(KeyText::Computed(k)) => {
                         set.insert(k);
                     }
-                }
+                    Some(KeyText::Static(k)) => {
+                        set.insert(self.intern(k));
+                    }
+                    None => {}
+                },
             }
         }
     }
@@ -776,9 +921,40 @@ fn starts_fresh(ty: Option<&Rc<Ty>>) -> bool {
     ty.is_some_and(|t| matches!(**t, Ty::Optional(_)) && super::expr::object_type(t).is_some())
 }
 
+/// A member list being searched for the definitions of a key.
+#[derive(Clone, Copy)]
+struct Lookup<'l, 'a> {
+    src: Src<'a>,
+    /// The list's index, when the caller has it.
+    ix: Option<&'l Rc<BodyIndex<'a>>>,
+    env: &'l Scope<'a>,
+    module: ModuleId,
+}
+
+/// The key a member defines: its text in the syntax tree, or a computed
+/// key's value.
+enum KeyText<'a> {
+    Static(&'a str),
+    Computed(Rc<str>),
+}
+
+impl std::ops::Deref for KeyText<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            KeyText::Static(s) => s,
+            KeyText::Computed(s) => s,
+        }
+    }
+}
+
+/// An object's keys in first-definition order, while they are listed.
+type KeySet = indexmap::IndexSet<Rc<str>, super::FastHash>;
+
 /// Where a field's value is stored.
-pub(super) struct Place<'p> {
-    pub path: &'p Rc<str>,
+pub(super) struct Place<'p, 'a> {
+    pub path: &'p FieldPath<'a>,
     /// The map key the value is stored under, and where it was first written.
     pub key: Option<(&'p Rc<str>, Span)>,
 }

@@ -18,7 +18,7 @@ pub mod ops;
 pub mod scope;
 
 pub use error::EvalError;
-pub use object::{Layer, ObjKind, Object, Src};
+pub use object::{FieldPath, Layer, ObjKind, Object, Src};
 
 use crate::loader::Loader;
 use crate::modules::{ModuleGraph, ModuleId};
@@ -35,11 +35,17 @@ use std::rc::{Rc, Weak};
 /// A hash map with a fast, non-cryptographic hasher, for the evaluator's
 /// memo tables and caches (keys are field names and syntax tree addresses,
 /// never iterated). SipHash was a tenth of the time of `check`.
-pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+pub type FastMap<K, V> = HashMap<K, V, FastHash>;
+
+/// A set with the hasher of [`FastMap`].
+pub type FastSet<K> = std::collections::HashSet<K, FastHash>;
+
+/// The builder of [`FxHasher`]s.
+pub type FastHash = std::hash::BuildHasherDefault<FxHasher>;
 
 /// The multiply-rotate hasher of rustc (`FxHasher`).
 #[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
+pub struct FxHasher(u64);
 
 impl std::hash::Hasher for FxHasher {
     #[inline]
@@ -105,6 +111,9 @@ pub struct Evaluator<'a> {
     key_stack: RefCell<Vec<(usize, Rc<str>, Span)>>,
     lets_active: RefCell<Vec<(usize, usize)>>,
     objects: RefCell<Vec<Weak<Object<'a>>>>,
+    /// Field names written in the syntax tree, shared by the key lists and
+    /// memo tables of every object that has them.
+    names: RefCell<FastMap<&'a str, Rc<str>>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -125,6 +134,7 @@ impl<'a> Evaluator<'a> {
             key_stack: RefCell::new(Vec::new()),
             lets_active: RefCell::new(Vec::new()),
             objects: RefCell::new(Vec::new()),
+            names: RefCell::new(FastMap::default()),
         }
     }
 
@@ -172,7 +182,7 @@ impl<'a> Evaluator<'a> {
                 None => m.ast.span.start_point(),
             });
         let obj = self.new_object(object::ObjKind::Module(id), layers, span, closed);
-        obj.settle(&Rc::from(""), None);
+        obj.settle(&FieldPath::Root, None);
         self.modules.borrow_mut().insert(id, obj.clone());
         obj
     }
@@ -187,6 +197,16 @@ impl<'a> Evaluator<'a> {
         let o = Rc::new(Object::new(kind, layers, span, closed));
         self.objects.borrow_mut().push(Rc::downgrade(&o));
         o
+    }
+
+    /// `name` as a shared string, made once per evaluator.
+    pub(crate) fn intern(&self, name: &'a str) -> Rc<str> {
+        if let Some(n) = self.names.borrow().get(name) {
+            return n.clone();
+        }
+        let n: Rc<str> = Rc::from(name);
+        self.names.borrow_mut().insert(name, n.clone());
+        n
     }
 
     /// Reports a problem.

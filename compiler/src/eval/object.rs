@@ -8,13 +8,15 @@
 //! evaluated with the object frame bound to the final object (late binding).
 
 use super::scope::Scope;
+use super::{FastMap, FastSet};
 use crate::modules::ModuleId;
 use crate::types::{SchemaId, Ty};
 use crate::value::{join_path, Value};
 use digit_lang::ast::{self, Member, MemberKind};
 use digit_lang::Span;
+use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::Entry;
 use std::rc::Rc;
 
 /// What an object is.
@@ -110,7 +112,12 @@ pub struct Object<'a> {
     pub(super) listing: Cell<bool>,
     pub(super) expanding: RefCell<Vec<usize>>,
     pub(crate) checked: Cell<bool>,
-    path: OnceCell<Rc<str>>,
+    /// The scope each layer's members are evaluated in (the layer's scope
+    /// with this object's frame, and the layer's `let`s), made once.
+    pub(super) envs: RefCell<Option<Rc<LayerEnvs<'a>>>>,
+    path: OnceCell<FieldPath<'a>>,
+    /// [`Self::path`] as text, made when a message first needs it.
+    path_text: OnceCell<Rc<str>>,
     key: OnceCell<Option<(Rc<str>, Span)>>,
     /// The declaration of the field the object is stored at; a map's
     /// entries are labelled with it.
@@ -129,15 +136,21 @@ impl<'a> Object<'a> {
             listing: Cell::new(false),
             expanding: RefCell::new(Vec::new()),
             checked: Cell::new(false),
+            envs: RefCell::new(None),
             path: OnceCell::new(),
+            path_text: OnceCell::new(),
             key: OnceCell::new(),
             decl: OnceCell::new(),
         }
     }
 
-    /// The path from the root: `services."egov-user".resources`; "" at the root.
+    /// The path from the root: `services."egov-user".resources`; "" at the
+    /// root and for an object stored nowhere.
     pub fn path(&self) -> Rc<str> {
-        self.path.get().cloned().unwrap_or_else(|| Rc::from(""))
+        match self.path.get() {
+            Some(p) => self.path_text.get_or_init(|| p.text()).clone(),
+            None => Rc::from(""),
+        }
     }
 
     /// The map key this object is stored under, if it is a map entry.
@@ -154,7 +167,7 @@ impl<'a> Object<'a> {
     }
 
     /// Records where the object is stored, the first time it is stored.
-    pub fn settle(&self, path: &Rc<str>, key: Option<(&Rc<str>, Span)>) {
+    pub fn settle(&self, path: &FieldPath<'a>, key: Option<(&Rc<str>, Span)>) {
         if self.path.get().is_none() {
             let _ = self.path.set(path.clone());
             let _ = self.key.set(key.map(|(k, s)| (k.clone(), s)));
@@ -171,9 +184,18 @@ impl<'a> Object<'a> {
         let _ = self.decl.set(span);
     }
 
-    /// The path of field `key` of this object.
+    /// The path of field `key` of this object, as text.
     pub fn child_path(&self, key: &str) -> Rc<str> {
         Rc::from(join_path(&self.path(), key))
+    }
+
+    /// The path of field `key` of this object, as it is now (an object
+    /// not stored yet is at the root); text only when asked for.
+    pub fn child(self: &Rc<Self>, key: &Rc<str>) -> FieldPath<'a> {
+        match self.path.get() {
+            None | Some(FieldPath::Root) => FieldPath::Top(key.clone()),
+            Some(_) => FieldPath::Field(self.clone(), key.clone()),
+        }
     }
 
     pub fn is_map(&self) -> bool {
@@ -189,10 +211,75 @@ impl<'a> Object<'a> {
         }
     }
 
+    /// Makes room in the memo table for `n` fields.
+    pub(crate) fn reserve_fields(&self, n: usize) {
+        let mut memo = self.memo.borrow_mut();
+        let more = n.saturating_sub(memo.len());
+        memo.reserve(more);
+    }
+
     /// Drops memoised values (they may point back at this object).
     pub(crate) fn clear(&self) {
         self.memo.borrow_mut().clear();
         self.keys.borrow_mut().take();
+        self.envs.borrow_mut().take();
+    }
+}
+
+/// What the members of one layer of an object are evaluated with: the
+/// scope (the layer's scope, the object's frame, the layer's `let`s) and,
+/// but for a nested path, the index of the member list.
+pub struct LayerEnv<'a> {
+    pub env: Scope<'a>,
+    pub ix: Option<Rc<BodyIndex<'a>>>,
+}
+
+/// The [`LayerEnv`] of every layer of an object, and which layers may
+/// define a given key: a nested path (`services."svc-1".replicas = 2`, one
+/// layer of `services` per such line of an environment) names one static
+/// key, so looking a key up skips the nested layers of other keys.
+pub struct LayerEnvs<'a> {
+    pub layers: Vec<LayerEnv<'a>>,
+    /// Layers to search for any key, ascending: member lists, and nested
+    /// paths whose key is computed. Empty when `nested` is: then every
+    /// layer is searched.
+    pub always: Vec<u32>,
+    /// Nested-path layers by their static key, ascending.
+    pub nested: FastMap<&'a str, Vec<u32>>,
+}
+
+impl<'a> std::ops::Deref for LayerEnvs<'a> {
+    type Target = [LayerEnv<'a>];
+
+    fn deref(&self) -> &[LayerEnv<'a>] {
+        &self.layers
+    }
+}
+
+/// Where a value is stored, from the root. Made for every field computed,
+/// so it is a few reference counts; [`FieldPath::text`] spells it
+/// (`services."egov-user".env`) only when a message or a secret needs it.
+#[derive(Clone)]
+pub enum FieldPath<'a> {
+    /// The root itself: "".
+    Root,
+    /// Field `key` of the root, or of an object stored nowhere.
+    Top(Rc<str>),
+    /// Field `key` of an object that was stored (its path is fixed).
+    Field(Rc<Object<'a>>, Rc<str>),
+    /// Element `i` of the list at a path.
+    Elem(Rc<FieldPath<'a>>, usize),
+}
+
+impl FieldPath<'_> {
+    /// The path as the user would write it.
+    pub fn text(&self) -> Rc<str> {
+        match self {
+            FieldPath::Root => Rc::from(""),
+            FieldPath::Top(k) => Rc::from(join_path("", k)),
+            FieldPath::Field(o, k) => o.child_path(k),
+            FieldPath::Elem(p, i) => Rc::from(format!("{}[{i}]", p.text())),
+        }
     }
 }
 
@@ -200,16 +287,22 @@ impl<'a> Object<'a> {
 #[derive(Default)]
 pub struct BodyIndex<'a> {
     /// Member positions by static first key (declarations included).
-    pub keyed: HashMap<&'a str, Vec<u32>>,
+    pub keyed: FastMap<&'a str, Positions>,
     /// Positions of members with a computed first key, and of generators.
     pub dynamic: Vec<u32>,
-    pub lets: HashMap<&'a str, &'a ast::Expr>,
+    pub lets: FastMap<&'a str, &'a ast::Expr>,
     pub checks: Vec<u32>,
+    /// The keys the list defines, in order, when none is computed and no
+    /// member is a generator (made when the keys are first listed).
+    pub static_keys: OnceCell<Option<Rc<[Rc<str>]>>>,
 }
 
 impl<'a> BodyIndex<'a> {
     pub fn build(src: Src<'a>) -> Self {
-        let mut ix = BodyIndex::default();
+        let mut ix = BodyIndex {
+            keyed: FastMap::with_capacity_and_hasher(src.len(), Default::default()),
+            ..BodyIndex::default()
+        };
         let off = src.offset();
         for i in 0..src.len() {
             let Some(m) = src.member(i) else { continue };
@@ -236,27 +329,55 @@ impl<'a> BodyIndex<'a> {
 
     fn add_key(&mut self, key: &'a ast::Key, pos: u32) {
         match key.as_static() {
-            Some(k) => self.keyed.entry(k).or_default().push(pos),
+            Some(k) => match self.keyed.entry(k) {
+                Entry::Occupied(mut e) => e.get_mut().push(pos),
+                Entry::Vacant(e) => {
+                    e.insert(Positions::One(pos));
+                }
+            },
             None => self.dynamic.push(pos),
         }
     }
 
     /// Positions that may define `key`, in order.
-    pub fn candidates(&self, key: &str) -> Vec<u32> {
-        let fixed = self.keyed.get(key).map(Vec::as_slice).unwrap_or(&[]);
+    pub fn candidates(&self, key: &str) -> Cow<'_, [u32]> {
+        let fixed = self.keyed.get(key).map_or(&[][..], Positions::as_slice);
         if self.dynamic.is_empty() {
-            return fixed.to_vec();
+            return Cow::Borrowed(fixed);
         }
         let mut all: Vec<u32> = fixed.iter().chain(self.dynamic.iter()).copied().collect();
         all.sort_unstable();
-        all
+        Cow::Owned(all)
+    }
+}
+
+/// The positions of the members with one static first key: nearly always
+/// one, so without a vector of its own.
+pub enum Positions {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Positions {
+    fn push(&mut self, pos: u32) {
+        match self {
+            Positions::One(first) => *self = Positions::Many(vec![*first, pos]),
+            Positions::Many(v) => v.push(pos),
+        }
+    }
+
+    pub fn as_slice(&self) -> &[u32] {
+        match self {
+            Positions::One(p) => std::slice::from_ref(p),
+            Positions::Many(v) => v,
+        }
     }
 }
 
 /// The static keys a generator's bodies may produce.
 #[derive(Default)]
 pub struct GenKeys {
-    pub keys: HashSet<String>,
+    pub keys: FastSet<String>,
     pub computed: bool,
 }
 

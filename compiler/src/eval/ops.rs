@@ -176,7 +176,7 @@ impl<'a> Evaluator<'a> {
                 let (ka, kb) = (self.keys(a), self.keys(b));
                 ka == kb
                     && ka.iter().all(|k| {
-                        match (self.field(a, k, l.span), self.field(b, k, r.span)) {
+                        match (self.field_rc(a, k, l.span), self.field_rc(b, k, r.span)) {
                             (Some(x), Some(y)) => self.equal(&x, &y),
                             _ => false,
                         }

@@ -6,10 +6,12 @@
 //! module's imports. Lookup is dynamic: a frame is the final, fully amended
 //! object, so a default written in a base module sees the override.
 
-use super::object::{Object, Src};
+use super::object::{LayerEnv, LayerEnvs, Object, Src};
+use super::FastMap;
 use super::{EvalError, Evaluator};
 use crate::modules::ModuleId;
 use crate::value::{Value, ValueKind};
+use digit_lang::ast::{self, MemberKind};
 use digit_lang::Span;
 use std::rc::Rc;
 
@@ -67,24 +69,66 @@ pub(crate) enum Resolved<'a> {
 }
 
 impl<'a> Evaluator<'a> {
-    /// The environment a member of `src` is evaluated in, inside `obj`.
-    pub(crate) fn member_env(
-        &self,
-        src: Src<'a>,
-        obj: &Rc<Object<'a>>,
-        outer: &Scope<'a>,
-    ) -> Scope<'a> {
+    /// The environment a member of `src` is evaluated in, inside `obj`,
+    /// with the member list's index.
+    fn layer_env(&self, src: Src<'a>, obj: &Rc<Object<'a>>, outer: &Scope<'a>) -> LayerEnv<'a> {
         let frame = Rc::new(ScopeNode::Frame {
             obj: obj.clone(),
             parent: outer.clone(),
         });
-        if matches!(src, Src::Nested(..)) || self.body_index(src).lets.is_empty() {
-            return frame;
+        if matches!(src, Src::Nested(..)) {
+            return LayerEnv {
+                env: frame,
+                ix: None,
+            };
         }
-        Rc::new(ScopeNode::Lets { src, parent: frame })
+        let ix = self.body_index(src);
+        let env = if ix.lets.is_empty() {
+            frame
+        } else {
+            Rc::new(ScopeNode::Lets { src, parent: frame })
+        };
+        LayerEnv { env, ix: Some(ix) }
     }
 
-    /// Like [`Self::member_env`] for a generator body (no new frame).
+    /// [`Self::layer_env`] of every layer of `obj`, in layer order; made
+    /// once per object (the object's memo table is cleared with them, so
+    /// the frames' references back to the object do not leak).
+    pub(crate) fn layer_envs(&self, obj: &Rc<Object<'a>>) -> Rc<LayerEnvs<'a>> {
+        if let Some(envs) = obj.envs.borrow().as_ref() {
+            return envs.clone();
+        }
+        let mut envs = LayerEnvs {
+            layers: Vec::with_capacity(obj.layers.len()),
+            always: Vec::new(),
+            nested: FastMap::default(),
+        };
+        for (i, l) in obj.layers.iter().enumerate() {
+            envs.layers.push(self.layer_env(l.src, obj, &l.scope));
+            let key = match l.src {
+                Src::Nested(m, off) => match &m.kind {
+                    MemberKind::Assign { path, .. }
+                    | MemberKind::Append { path, .. }
+                    | MemberKind::Amend { path, .. } => path.get(off).and_then(ast::Key::as_static),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match key {
+                Some(k) => envs.nested.entry(k).or_default().push(i as u32),
+                None => envs.always.push(i as u32),
+            }
+        }
+        if envs.nested.is_empty() {
+            // Every layer is searched for every key: no list needed.
+            envs.always = Vec::new();
+        }
+        let envs = Rc::new(envs);
+        *obj.envs.borrow_mut() = Some(envs.clone());
+        envs
+    }
+
+    /// Like [`Self::layer_env`] for a generator body (no new frame).
     pub(crate) fn lets_env(&self, src: Src<'a>, outer: Scope<'a>) -> Scope<'a> {
         if self.body_index(src).lets.is_empty() {
             return outer;
