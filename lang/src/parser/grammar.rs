@@ -67,6 +67,45 @@ where
     one_of([Token::Semi, Token::Comma]).ignored()
 }
 
+/// A piece of a string literal as the tokens give it.
+pub(crate) enum Raw<'a> {
+    Text(&'a str),
+    Interp(Expr),
+}
+
+/// Builds a string literal from its pieces: CRLF normalised and common
+/// indentation stripped for `"""` strings, escapes decoded, empty text
+/// pieces dropped. Shared by both parsers so they agree on every string.
+pub(crate) fn string_lit(multiline: bool, raw: Vec<Raw<'_>>) -> StrLit {
+    let mut texts: Vec<Option<String>> = raw
+        .iter()
+        .map(|r| match r {
+            Raw::Text(t) => Some((*t).to_string()),
+            Raw::Interp(_) => None,
+        })
+        .collect();
+    if multiline {
+        // A checkout with CRLF line ends must give the same value.
+        for t in texts.iter_mut().flatten() {
+            if t.contains('\r') {
+                *t = t.replace("\r\n", "\n");
+            }
+        }
+        strip_indent(&mut texts);
+    }
+    let mut parts = Vec::with_capacity(raw.len());
+    for (r, t) in raw.into_iter().zip(texts) {
+        match (r, t) {
+            (Raw::Interp(x), _) => parts.push(StrPart::Interp(x)),
+            (Raw::Text(_), Some(t)) if !t.is_empty() => {
+                parts.push(StrPart::Text(decode_escapes(&t)))
+            }
+            _ => {}
+        }
+    }
+    StrLit { parts, multiline }
+}
+
 /// A string literal, single or multi-line, with interpolations.
 pub(crate) fn string_parser<'t, 'src: 't, I>(
     expr: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
@@ -74,10 +113,6 @@ pub(crate) fn string_parser<'t, 'src: 't, I>(
 where
     I: ValueInput<'t, Token = Token<'src>, Span = Span>,
 {
-    enum Raw<'a> {
-        Text(&'a str),
-        Interp(Expr),
-    }
     let interp = expr
         .delimited_by(just(Token::InterpStart), just(Token::InterpEnd))
         .recover_with(via_parser(nested_delimiters(
@@ -100,33 +135,7 @@ where
         .then(text.or(interp).repeated().collect::<Vec<_>>())
         .then_ignore(just(Token::StrEnd))
         .map_with(|(multiline, raw), e| {
-            let mut texts: Vec<Option<String>> = raw
-                .iter()
-                .map(|r| match r {
-                    Raw::Text(t) => Some((*t).to_string()),
-                    Raw::Interp(_) => None,
-                })
-                .collect();
-            if multiline {
-                // A checkout with CRLF line ends must give the same value.
-                for t in texts.iter_mut().flatten() {
-                    if t.contains('\r') {
-                        *t = t.replace("\r\n", "\n");
-                    }
-                }
-                strip_indent(&mut texts);
-            }
-            let mut parts = Vec::with_capacity(raw.len());
-            for (r, t) in raw.into_iter().zip(texts) {
-                match (r, t) {
-                    (Raw::Interp(x), _) => parts.push(StrPart::Interp(x)),
-                    (Raw::Text(_), Some(t)) if !t.is_empty() => {
-                        parts.push(StrPart::Text(decode_escapes(&t)))
-                    }
-                    _ => {}
-                }
-            }
-            Expr::new(ExprKind::Str(StrLit { parts, multiline }), e.span())
+            Expr::new(ExprKind::Str(string_lit(multiline, raw)), e.span())
         })
         .labelled("a string")
 }
