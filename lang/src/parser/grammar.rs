@@ -77,6 +77,18 @@ pub(crate) enum Raw<'a> {
 /// indentation stripped for `"""` strings, escapes decoded, empty text
 /// pieces dropped. Shared by both parsers so they agree on every string.
 pub(crate) fn string_lit(multiline: bool, raw: Vec<Raw<'_>>) -> StrLit {
+    if !multiline {
+        // Nothing to strip: each text piece is decoded as it stands.
+        let parts = raw
+            .into_iter()
+            .filter_map(|r| match r {
+                Raw::Interp(x) => Some(StrPart::Interp(x)),
+                Raw::Text("") => None,
+                Raw::Text(t) => Some(StrPart::Text(decode_escapes(t))),
+            })
+            .collect();
+        return StrLit { parts, multiline };
+    }
     let mut texts: Vec<Option<String>> = raw
         .iter()
         .map(|r| match r {
@@ -84,15 +96,13 @@ pub(crate) fn string_lit(multiline: bool, raw: Vec<Raw<'_>>) -> StrLit {
             Raw::Interp(_) => None,
         })
         .collect();
-    if multiline {
-        // A checkout with CRLF line ends must give the same value.
-        for t in texts.iter_mut().flatten() {
-            if t.contains('\r') {
-                *t = t.replace("\r\n", "\n");
-            }
+    // A checkout with CRLF line ends must give the same value.
+    for t in texts.iter_mut().flatten() {
+        if t.contains('\r') {
+            *t = t.replace("\r\n", "\n");
         }
-        strip_indent(&mut texts);
     }
+    strip_indent(&mut texts);
     let mut parts = Vec::with_capacity(raw.len());
     for (r, t) in raw.into_iter().zip(texts) {
         match (r, t) {

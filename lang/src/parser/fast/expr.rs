@@ -11,38 +11,28 @@ use crate::lexer::Token;
 use crate::parser::MAX_CHAIN;
 use crate::span::Span;
 
-/// The binary levels read by [`P::left_level`], from low to high.
-#[derive(Clone, Copy)]
-enum Level {
-    Or,
-    And,
-    Sum,
-    Product,
-}
+/// Binding power of `||` (the loosest binary operator the climb reads).
+const OR: u8 = 1;
+/// Binding power of the comparisons, which do not chain.
+const CMP: u8 = 3;
 
-impl Level {
-    fn op(self, tok: Token<'_>) -> Option<BinaryOp> {
-        Some(match (self, tok) {
-            (Level::Or, Token::OrOr) => BinaryOp::Or,
-            (Level::And, Token::AndAnd) => BinaryOp::And,
-            (Level::Sum, Token::Plus) => BinaryOp::Add,
-            (Level::Sum, Token::Minus) => BinaryOp::Sub,
-            (Level::Product, Token::Star) => BinaryOp::Mul,
-            (Level::Product, Token::Slash) => BinaryOp::Div,
-            (Level::Product, Token::Percent) => BinaryOp::Rem,
-            _ => return None,
-        })
-    }
-}
-
-fn compare_op(tok: Token<'_>) -> Option<BinaryOp> {
+/// A binary operator other than `??` and its binding power, from `||`
+/// (1) to `* / %` (5).
+fn binary_op(tok: Token<'_>) -> Option<(BinaryOp, u8)> {
     Some(match tok {
-        Token::EqEq => BinaryOp::Eq,
-        Token::Ne => BinaryOp::Ne,
-        Token::Lt => BinaryOp::Lt,
-        Token::Le => BinaryOp::Le,
-        Token::Gt => BinaryOp::Gt,
-        Token::Ge => BinaryOp::Ge,
+        Token::OrOr => (BinaryOp::Or, OR),
+        Token::AndAnd => (BinaryOp::And, 2),
+        Token::EqEq => (BinaryOp::Eq, CMP),
+        Token::Ne => (BinaryOp::Ne, CMP),
+        Token::Lt => (BinaryOp::Lt, CMP),
+        Token::Le => (BinaryOp::Le, CMP),
+        Token::Gt => (BinaryOp::Gt, CMP),
+        Token::Ge => (BinaryOp::Ge, CMP),
+        Token::Plus => (BinaryOp::Add, 4),
+        Token::Minus => (BinaryOp::Sub, 4),
+        Token::Star => (BinaryOp::Mul, 5),
+        Token::Slash => (BinaryOp::Div, 5),
+        Token::Percent => (BinaryOp::Rem, 5),
         _ => return None,
     })
 }
@@ -108,10 +98,10 @@ impl P<'_, '_> {
 
     /// `a ?? b ?? c`, right associative.
     fn coalesce(&mut self, amend: bool) -> Option<Expr> {
-        let first = self.left_level(amend, Level::Or)?;
+        let first = self.binary(amend)?;
         let mut rest = Vec::new();
         while self.eat(Token::QQ) {
-            rest.push(self.left_level(amend, Level::Or)?);
+            rest.push(self.binary(amend)?);
             if rest.len() > MAX_CHAIN {
                 return None;
             }
@@ -125,45 +115,50 @@ impl P<'_, '_> {
         Some(bin(BinaryOp::Coalesce, first, acc))
     }
 
-    /// One left-associative level; its operands are the next level up.
-    fn left_level(&mut self, amend: bool, level: Level) -> Option<Expr> {
-        let mut lhs = self.operand(amend, level)?;
-        let mut n = 0;
-        while let Some(op) = self.peek().and_then(|t| level.op(t)) {
+    /// `||` down to `* / %` by precedence climbing, which builds the tree
+    /// the grammar's one-rule-per-level ladder builds with fewer calls.
+    /// Gives up after [`MAX_CHAIN`] operators in all (the grammar counts
+    /// per level, so this is stricter) and at a second comparison in a row.
+    fn binary(&mut self, amend: bool) -> Option<Expr> {
+        let lhs = self.unary(amend)?;
+        let mut count = 0;
+        self.climb(amend, lhs, OR, &mut count)
+    }
+
+    /// Extends `lhs` with the operators binding at least as tightly as `min`.
+    fn climb(&mut self, amend: bool, mut lhs: Expr, min: u8, count: &mut usize) -> Option<Expr> {
+        while let Some((op, power)) = self.peek().and_then(binary_op) {
+            if power < min {
+                break;
+            }
             self.pos += 1;
-            n += 1;
-            if n > MAX_CHAIN {
+            *count += 1;
+            if *count > MAX_CHAIN {
                 return None;
             }
-            self.value_follows()?;
-            let rhs = self.operand(amend, level)?;
+            // The grammar looks for a missing operand at all levels but
+            // the comparisons.
+            if power != CMP {
+                self.value_follows()?;
+            }
+            let mut rhs = self.unary(amend)?;
+            while let Some((_, next)) = self.peek().and_then(binary_op) {
+                if next <= power {
+                    break;
+                }
+                rhs = self.climb(amend, rhs, power + 1, count)?;
+            }
+            if power == CMP
+                && self
+                    .peek()
+                    .and_then(binary_op)
+                    .is_some_and(|(_, p)| p == CMP)
+            {
+                return None;
+            }
             lhs = bin(op, lhs, rhs);
         }
         Some(lhs)
-    }
-
-    /// The operand of a binary level.
-    fn operand(&mut self, amend: bool, level: Level) -> Option<Expr> {
-        match level {
-            Level::Or => self.left_level(amend, Level::And),
-            Level::And => self.compare(amend),
-            Level::Sum => self.left_level(amend, Level::Product),
-            Level::Product => self.unary(amend),
-        }
-    }
-
-    /// At most one comparison (a second is reported by the grammar).
-    fn compare(&mut self, amend: bool) -> Option<Expr> {
-        let lhs = self.left_level(amend, Level::Sum)?;
-        let Some(op) = self.peek().and_then(compare_op) else {
-            return Some(lhs);
-        };
-        self.pos += 1;
-        let rhs = self.left_level(amend, Level::Sum)?;
-        if self.peek().and_then(compare_op).is_some() {
-            return None;
-        }
-        Some(bin(op, lhs, rhs))
     }
 
     /// `!` and `-` in front of a postfix expression.
