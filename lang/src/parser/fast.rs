@@ -48,6 +48,8 @@ pub(crate) fn parse_module(
         depth: 0,
         text,
         ctx,
+        members: Vec::new(),
+        exprs: Vec::new(),
     };
     p.module(eof)
 }
@@ -59,6 +61,12 @@ struct P<'a, 'src> {
     depth: usize,
     text: &'a str,
     ctx: Ctx<'a>,
+    /// Members of the bodies being read, innermost last: each body takes
+    /// its own off the top into a vector of exactly its size, which saves
+    /// the regrowing (members are large).
+    members: Vec<Member>,
+    /// The same for list items and call arguments.
+    exprs: Vec<Expr>,
 }
 
 impl<'src> P<'_, 'src> {
@@ -238,15 +246,19 @@ impl<'src> P<'_, 'src> {
         self.enter()?;
         let start = self.pos;
         self.expect(Token::LBrace)?;
-        let mut members = Vec::new();
+        let base = self.members.len();
         loop {
             match self.peek()? {
                 Token::RBrace => break,
                 Token::Semi | Token::Comma => self.pos += 1,
-                _ => members.push(self.member()?),
+                _ => {
+                    let member = self.member()?;
+                    self.members.push(member);
+                }
             }
         }
         self.pos += 1;
+        let members = self.members.drain(base..).collect();
         self.leave();
         Some(Body {
             members,

@@ -244,10 +244,7 @@ impl P<'_, '_> {
             Token::False => ExprKind::Bool(false),
             Token::Int(n) => ExprKind::Int(n),
             Token::Float(f) => ExprKind::Float(f),
-            Token::Quantity(n, s) => ExprKind::Quantity {
-                number: n.to_string(),
-                suffix: s.to_string(),
-            },
+            Token::Quantity(text, at) => crate::parser::expr::quantity(text, at),
             Token::StrStart | Token::MlStrStart => return self.string(),
             Token::Ident(_) => return self.name_or_call(),
             Token::LBracket => return self.list(),
@@ -286,15 +283,16 @@ impl P<'_, '_> {
     /// Expressions separated by `,` (a trailing one allowed) up to and
     /// including `close`.
     fn items(&mut self, close: Token<'_>) -> Option<Vec<Expr>> {
-        let mut items = Vec::new();
+        let base = self.exprs.len();
         while !self.at(close) {
-            items.push(self.expr(true)?);
+            let item = self.expr(true)?;
+            self.exprs.push(item);
             if !self.eat(Token::Comma) {
                 break;
             }
         }
         self.expect(close)?;
-        Some(items)
+        Some(self.exprs.drain(base..).collect())
     }
 
     /// `[items]` or `[for x in xs ...: e]`.
