@@ -1,10 +1,25 @@
 //! Parser: source text in, a syntax tree, its comments and its problems out.
 //!
-//! [`parse`] lexes the text ([`crate::lexer`]), checks delimiters and
-//! nesting depth on the token stream ([`delims`]), then runs the chumsky
-//! grammar ([`grammar`]) over the token slice. Broken pieces become `Error`
-//! nodes with the span they skipped; chumsky's errors are turned into
-//! [`Diagnostic`]s with stable codes ([`errors`]).
+//! [`parse`] lexes the text ([`crate::lexer`]) and checks delimiters and
+//! nesting depth on the token stream ([`delims`]). Then two parsers read
+//! the same token slice:
+//!
+//! - [`fast`], a hand-written recursive descent for files without
+//!   mistakes. It builds the tree the grammar would build, or gives up at
+//!   the first thing it does not accept (including everything the grammar
+//!   would report on an otherwise parsed tree). It runs only when the
+//!   delimiter check left the stream alone.
+//! - [`grammar`], the chumsky grammar with error recovery, which runs when
+//!   the fast parser gave up: first with errors that carry nothing, and
+//!   again with rich errors only if that pass found any. Broken pieces
+//!   become `Error` nodes with the span they skipped; its errors are turned
+//!   into [`Diagnostic`]s with stable codes ([`errors`]). It is the only
+//!   source of parse diagnostics.
+//!
+//! **Invariant: whenever the fast parser returns a tree, the grammar
+//! returns the same tree and no errors**, so the output of [`parse`] does
+//! not depend on which parser ran (`lang/tests/fast_parser.rs` checks it
+//! through [`differential`]).
 //!
 //! Guarantees: never panics, on any input; always returns a tree; each
 //! independent mistake is reported once; nesting deeper than

@@ -137,6 +137,25 @@ fn chain_limits_agree() {
     assert!(!agrees(&format!("x = {}\n", vec!["a"; 502].join(" + "))));
 }
 
+#[test]
+fn deep_nesting_agrees() {
+    let n = digit_lang::parser::MAX_DEPTH - 1;
+    let lists = format!("x = {}1{}\n", "[".repeat(n), "]".repeat(n));
+    assert!(agrees(&lists));
+    let records = format!("x = {}1{}\n", "{a = ".repeat(n), "}".repeat(n));
+    assert!(agrees(&records));
+    let strings = format!("x = {}y{}\n", "\"${".repeat(n / 2), "}\"".repeat(n / 2));
+    assert!(agrees(&strings));
+    // Nesting without delimiters: past its depth bound the fast parser
+    // leaves the file to the grammar.
+    let thens = format!(
+        "x = {}1{}\n",
+        "if a then ".repeat(900),
+        " else 2".repeat(900)
+    );
+    assert!(!agrees(&thens));
+}
+
 /// A char boundary of `text` at or before `at`.
 fn boundary(text: &str, at: usize) -> usize {
     let mut at = at.min(text.len());
