@@ -23,7 +23,7 @@
 
 mod expr;
 
-use super::grammar::{string_lit, Ctx, Raw};
+use super::grammar::{string_lit, text_part, Ctx, Raw};
 use super::MAX_CHAIN;
 use crate::ast::*;
 use crate::lexer::Token;
@@ -517,6 +517,9 @@ impl<'src> P<'_, 'src> {
             _ => return None,
         };
         self.pos += 1;
+        if !multiline {
+            return self.single_line_string(start);
+        }
         let mut raw = Vec::new();
         loop {
             match self.peek()? {
@@ -536,6 +539,35 @@ impl<'src> P<'_, 'src> {
         self.pos += 1;
         self.leave();
         let lit = string_lit(multiline, raw);
+        Some(Expr::new(ExprKind::Str(lit), self.span_from(start)))
+    }
+
+    /// The rest of a single-line string opened at token `start`: its
+    /// pieces go straight into the literal (as [`string_lit`] would put
+    /// them), without the list of raw pieces the indent pass needs.
+    fn single_line_string(&mut self, start: usize) -> Option<Expr> {
+        let mut parts = Vec::new();
+        loop {
+            match self.peek()? {
+                Token::StrText(t) => {
+                    self.pos += 1;
+                    parts.extend(text_part(t));
+                }
+                Token::InterpStart => {
+                    self.pos += 1;
+                    parts.push(StrPart::Interp(self.expr(true)?));
+                    self.expect(Token::InterpEnd)?;
+                }
+                Token::StrEnd => break,
+                _ => return None,
+            }
+        }
+        self.pos += 1;
+        self.leave();
+        let lit = StrLit {
+            parts,
+            multiline: false,
+        };
         Some(Expr::new(ExprKind::Str(lit), self.span_from(start)))
     }
 

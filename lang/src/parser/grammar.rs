@@ -73,6 +73,11 @@ pub(crate) enum Raw<'a> {
     Interp(Expr),
 }
 
+/// A text piece of a single-line string, decoded; nothing when empty.
+pub(crate) fn text_part(t: &str) -> Option<StrPart> {
+    (!t.is_empty()).then(|| StrPart::Text(decode_escapes(t)))
+}
+
 /// Builds a string literal from its pieces: CRLF normalised and common
 /// indentation stripped for `"""` strings, escapes decoded, empty text
 /// pieces dropped. Shared by both parsers so they agree on every string.
@@ -83,8 +88,7 @@ pub(crate) fn string_lit(multiline: bool, raw: Vec<Raw<'_>>) -> StrLit {
             .into_iter()
             .filter_map(|r| match r {
                 Raw::Interp(x) => Some(StrPart::Interp(x)),
-                Raw::Text("") => None,
-                Raw::Text(t) => Some(StrPart::Text(decode_escapes(t))),
+                Raw::Text(t) => text_part(t),
             })
             .collect();
         return StrLit { parts, multiline };
