@@ -302,7 +302,7 @@ impl<'src> Driver<'src> {
             .unwrap_or(text.len());
         let (number, suffix) = text.split_at(split);
         if QUANTITY_SUFFIXES.contains(&suffix) {
-            return Token::Quantity(number, suffix);
+            return Token::Quantity(text, number.len() as u32);
         }
         let start = range.start + split;
         self.error(

@@ -1,10 +1,25 @@
 //! Parser: source text in, a syntax tree, its comments and its problems out.
 //!
-//! [`parse`] lexes the text ([`crate::lexer`]), checks delimiters and
-//! nesting depth on the token stream ([`delims`]), then runs the chumsky
-//! grammar ([`grammar`]) over the token slice. Broken pieces become `Error`
-//! nodes with the span they skipped; chumsky's errors are turned into
-//! [`Diagnostic`]s with stable codes ([`errors`]).
+//! [`parse`] lexes the text ([`crate::lexer`]) and checks delimiters and
+//! nesting depth on the token stream ([`delims`]). Then two parsers read
+//! the same token slice:
+//!
+//! - [`fast`], a hand-written recursive descent for files without
+//!   mistakes. It builds the tree the grammar would build, or gives up at
+//!   the first thing it does not accept (including everything the grammar
+//!   would report on an otherwise parsed tree). It runs only when the
+//!   delimiter check left the stream alone.
+//! - [`grammar`], the chumsky grammar with error recovery, which runs when
+//!   the fast parser gave up: first with errors that carry nothing, and
+//!   again with rich errors only if that pass found any. Broken pieces
+//!   become `Error` nodes with the span they skipped; its errors are turned
+//!   into [`Diagnostic`]s with stable codes ([`errors`]). It is the only
+//!   source of parse diagnostics.
+//!
+//! **Invariant: whenever the fast parser returns a tree, the grammar
+//! returns the same tree and no errors**, so the output of [`parse`] does
+//! not depend on which parser ran (`lang/tests/fast_parser.rs` checks it
+//! through [`differential`]).
 //!
 //! Guarantees: never panics, on any input; always returns a tree; each
 //! independent mistake is reported once; nesting deeper than
@@ -13,6 +28,7 @@
 mod delims;
 mod errors;
 mod expr;
+mod fast;
 mod grammar;
 mod member;
 mod types;
@@ -73,6 +89,37 @@ impl chumsky::span::Span for Span {
 
 /// Lexes and parses `text` as file `file`. Never panics; always a tree.
 pub fn parse(file: FileId, text: &str) -> Parse {
+    parse_with(file, text, true).0
+}
+
+/// Both parsers' results on one text, for the differential test.
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub struct Differential {
+    /// The fast parser's tree, when it accepted the file.
+    pub fast: Option<Parse>,
+    /// The grammar's result, the fast parser never consulted.
+    pub grammar: Parse,
+    /// Errors the grammar produced, before any were filtered out.
+    pub grammar_errors: usize,
+}
+
+/// Parses `text` once with the fast parser allowed and once without it.
+#[doc(hidden)]
+pub fn differential(file: FileId, text: &str) -> Differential {
+    let (fast, used_fast, _) = parse_with(file, text, true);
+    let (grammar, _, grammar_errors) = parse_with(file, text, false);
+    Differential {
+        fast: used_fast.then_some(fast),
+        grammar,
+        grammar_errors,
+    }
+}
+
+/// [`parse`], with or without trying the fast parser first. Also says
+/// whether the fast parser gave the tree, and how many errors the grammar
+/// produced before filtering.
+fn parse_with(file: FileId, text: &str, try_fast: bool) -> (Parse, bool, usize) {
     let lexed = lexer::lex(file, text);
     let mut diagnostics = lexed.diagnostics;
     let eof = Span::from_range(file, text.len()..text.len());
@@ -84,31 +131,46 @@ pub fn parse(file: FileId, text: &str) -> Parse {
     };
     let mut docs = lexed.docs;
     let module_doc = take_module_doc(&mut docs, tokens);
-
-    let line_starts = line_starts(text, tokens);
-    let ctx = grammar::Ctx {
-        docs: &docs,
-        line_starts: &line_starts,
-    };
+    // The fast parser only sees streams the delimiter check left alone.
+    let clean = checked.repaired.is_none()
+        && checked.cut == lexed.tokens.len()
+        && checked.diagnostics.is_empty();
     // One recursion step of the grammar takes up to ~72 KiB of stack in a
     // debug build, more than the red zone chumsky keeps when it grows the
     // stack itself, so give the whole parse a stack deep enough for
     // `MAX_DEPTH` levels up front (only touched pages are committed).
-    let (module, errs) = stacker::maybe_grow(PARSE_STACK / 2, PARSE_STACK, || {
+    // Computed only when the grammar runs.
+    let starts = std::cell::OnceCell::new();
+    let (module, errs, used_fast) = stacker::maybe_grow(PARSE_STACK / 2, PARSE_STACK, || {
+        if try_fast && clean {
+            let ctx = grammar::Ctx {
+                docs: &docs,
+                line_starts: &[],
+            };
+            if let Some(module) = fast::parse_module(tokens, text, ctx, eof) {
+                return (Some(module), Vec::new(), true);
+            }
+        }
+        let ctx = grammar::Ctx {
+            docs: &docs,
+            line_starts: starts.get_or_init(|| line_starts(text, tokens)),
+        };
         // A fast pass with errors that carry nothing; only a file with
         // mistakes is parsed again to describe them.
-        let fast = errors::fast_pass(|| {
+        let quick = errors::fast_pass(|| {
             grammar::module_parser(ctx)
                 .parse(tokens.map(eof, |(t, s)| (t, s)))
                 .into_output_errors()
         });
-        match fast {
+        let (module, errs) = match quick {
             (Some(module), errs) if errs.is_empty() => (Some(module), errs),
             _ => grammar::module_parser(ctx)
                 .parse(tokens.map(eof, |(t, s)| (t, s)))
                 .into_output_errors(),
-        }
+        };
+        (module, errs, false)
     });
+    let grammar_errors = errs.len();
     let mut module = module.unwrap_or_else(|| grammar::empty_module(eof));
     module.span = Span::from_range(file, 0..text.len());
     module.doc = module_doc;
@@ -133,11 +195,12 @@ pub fn parse(file: FileId, text: &str) -> Parse {
     diagnostics.extend(checked.diagnostics);
     diagnostics.extend(parse_diags);
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
-    Parse {
+    let parse = Parse {
         module,
         comments: lexed.comments,
         diagnostics,
-    }
+    };
+    (parse, used_fast, grammar_errors)
 }
 
 /// Lossily decodes `bytes`, reports the first invalid UTF-8 sequence, and

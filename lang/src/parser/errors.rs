@@ -199,7 +199,7 @@ fn found_noun(t: &Token<'_>) -> String {
     match t {
         Token::Int(n) => format!("number `{n}`"),
         Token::Float(f) => format!("number `{f}`"),
-        Token::Quantity(n, s) => format!("quantity `{n}{s}`"),
+        Token::Quantity(text, _) => format!("quantity `{text}`"),
         Token::BadLit => "number".into(),
         Token::StrStart | Token::MlStrStart => "string".into(),
         Token::Ident(name) => format!("name `{name}`"),

@@ -150,6 +150,15 @@ where
         })
 }
 
+/// A quantity literal from a [`Token::Quantity`]'s fields.
+pub(crate) fn quantity(text: &str, suffix_at: u32) -> ExprKind {
+    let (number, suffix) = Token::quantity_parts(text, suffix_at);
+    ExprKind::Quantity {
+        number: number.to_string(),
+        suffix: suffix.to_string(),
+    }
+}
+
 /// The atoms: literals, names, calls, lists, comprehensions, records,
 /// strings and parentheses.
 fn atom_parser<'t, 'src: 't, I>(
@@ -166,7 +175,7 @@ where
         Token::False => ExprKind::Bool(false),
         Token::Int(n) => ExprKind::Int(n),
         Token::Float(f) => ExprKind::Float(f),
-        Token::Quantity(n, s) => ExprKind::Quantity { number: n.to_string(), suffix: s.to_string() },
+        Token::Quantity(text, at) => quantity(text, at),
         Token::BadLit => ExprKind::Error,
     }
     .map_with(|k, e| Expr::new(k, e.span()));

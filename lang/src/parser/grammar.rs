@@ -67,6 +67,59 @@ where
     one_of([Token::Semi, Token::Comma]).ignored()
 }
 
+/// A piece of a string literal as the tokens give it.
+pub(crate) enum Raw<'a> {
+    Text(&'a str),
+    Interp(Expr),
+}
+
+/// A text piece of a single-line string, decoded; nothing when empty.
+pub(crate) fn text_part(t: &str) -> Option<StrPart> {
+    (!t.is_empty()).then(|| StrPart::Text(decode_escapes(t)))
+}
+
+/// Builds a string literal from its pieces: CRLF normalised and common
+/// indentation stripped for `"""` strings, escapes decoded, empty text
+/// pieces dropped. Shared by both parsers so they agree on every string.
+pub(crate) fn string_lit(multiline: bool, raw: Vec<Raw<'_>>) -> StrLit {
+    if !multiline {
+        // Nothing to strip: each text piece is decoded as it stands.
+        let parts = raw
+            .into_iter()
+            .filter_map(|r| match r {
+                Raw::Interp(x) => Some(StrPart::Interp(x)),
+                Raw::Text(t) => text_part(t),
+            })
+            .collect();
+        return StrLit { parts, multiline };
+    }
+    let mut texts: Vec<Option<String>> = raw
+        .iter()
+        .map(|r| match r {
+            Raw::Text(t) => Some((*t).to_string()),
+            Raw::Interp(_) => None,
+        })
+        .collect();
+    // A checkout with CRLF line ends must give the same value.
+    for t in texts.iter_mut().flatten() {
+        if t.contains('\r') {
+            *t = t.replace("\r\n", "\n");
+        }
+    }
+    strip_indent(&mut texts);
+    let mut parts = Vec::with_capacity(raw.len());
+    for (r, t) in raw.into_iter().zip(texts) {
+        match (r, t) {
+            (Raw::Interp(x), _) => parts.push(StrPart::Interp(x)),
+            (Raw::Text(_), Some(t)) if !t.is_empty() => {
+                parts.push(StrPart::Text(decode_escapes(&t)))
+            }
+            _ => {}
+        }
+    }
+    StrLit { parts, multiline }
+}
+
 /// A string literal, single or multi-line, with interpolations.
 pub(crate) fn string_parser<'t, 'src: 't, I>(
     expr: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
@@ -74,10 +127,6 @@ pub(crate) fn string_parser<'t, 'src: 't, I>(
 where
     I: ValueInput<'t, Token = Token<'src>, Span = Span>,
 {
-    enum Raw<'a> {
-        Text(&'a str),
-        Interp(Expr),
-    }
     let interp = expr
         .delimited_by(just(Token::InterpStart), just(Token::InterpEnd))
         .recover_with(via_parser(nested_delimiters(
@@ -100,33 +149,7 @@ where
         .then(text.or(interp).repeated().collect::<Vec<_>>())
         .then_ignore(just(Token::StrEnd))
         .map_with(|(multiline, raw), e| {
-            let mut texts: Vec<Option<String>> = raw
-                .iter()
-                .map(|r| match r {
-                    Raw::Text(t) => Some((*t).to_string()),
-                    Raw::Interp(_) => None,
-                })
-                .collect();
-            if multiline {
-                // A checkout with CRLF line ends must give the same value.
-                for t in texts.iter_mut().flatten() {
-                    if t.contains('\r') {
-                        *t = t.replace("\r\n", "\n");
-                    }
-                }
-                strip_indent(&mut texts);
-            }
-            let mut parts = Vec::with_capacity(raw.len());
-            for (r, t) in raw.into_iter().zip(texts) {
-                match (r, t) {
-                    (Raw::Interp(x), _) => parts.push(StrPart::Interp(x)),
-                    (Raw::Text(_), Some(t)) if !t.is_empty() => {
-                        parts.push(StrPart::Text(decode_escapes(&t)))
-                    }
-                    _ => {}
-                }
-            }
-            Expr::new(ExprKind::Str(StrLit { parts, multiline }), e.span())
+            Expr::new(ExprKind::Str(string_lit(multiline, raw)), e.span())
         })
         .labelled("a string")
 }
