@@ -5,6 +5,12 @@
 //! Exit codes: 0 success; 1 the configuration has errors; 2 usage, I/O or
 //! passcode problems.
 
+/// mimalloc instead of the system allocator: a build allocates hundreds of
+/// thousands of small tree nodes and values, and glibc's malloc and free
+/// were a quarter of the time of checking a large platform.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cmd;
 mod files;
 mod report;

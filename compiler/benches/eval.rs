@@ -12,6 +12,10 @@ use digit_compiler::{check_file, eval_file, eval_file_pretty_at, with_root, MemL
 use std::fmt::Write;
 use std::path::Path;
 
+/// The allocator the `digitc` binary uses, so these figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// base.dg with `n` services (about 20 env vars each, some interpolating
 /// module fields, resources, secret_env) and env/qa.dg overriding some.
 pub fn platform(n: usize) -> MemLoader {

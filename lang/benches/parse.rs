@@ -8,6 +8,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use digit_lang::{lexer, parse, FileId};
 use std::hint::black_box;
 
+/// The allocator the `digitc` binary uses, so these figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../tests/common/platform.rs"]
 mod platform;
 
