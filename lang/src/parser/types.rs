@@ -65,8 +65,21 @@ where
             .then(ty.clone())
             .delimited_by(just(Token::LBrace), just(Token::RBrace))
             .map(|(k, v)| TypeKind::Map(Box::new(k), Box::new(v)));
-        let literal = string.clone().map(|s| match &s.kind {
-            ExprKind::Str(lit) => lit.as_plain().map_or(TypeKind::Error, TypeKind::Literal),
+        // A literal type names one fixed string, known without evaluation.
+        let literal = string.clone().validate(|s, e, emitter| match &s.kind {
+            ExprKind::Str(lit) => lit.as_plain().map_or_else(
+                || {
+                    emitter.emit(custom(
+                        e.span(),
+                        codes::UNEXPECTED_TOKEN,
+                        "a string literal type cannot use interpolation",
+                        "interpolation in a type",
+                        "write the text itself, such as `\"cluster\" | \"namespace\"`, or use `String`",
+                    ));
+                    TypeKind::Error
+                },
+                TypeKind::Literal,
+            ),
             _ => TypeKind::Error,
         });
         let primary = choice((named, list, map, literal))
