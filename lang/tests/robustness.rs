@@ -86,6 +86,11 @@ fn long_chains_are_one_diagnostic() {
     assert_eq!(parse_on_small_stack(format!("{path} = 1\n")), 0);
     let ifs = "if a then 1 else ".repeat(10_000);
     assert_eq!(parse_on_small_stack(format!("x = {ifs}2\n")), 1);
+    let else_ifs = " else if a { b = 1 }".repeat(100_000);
+    let member = format!("if a {{ b = 1 }}{else_ifs} else {{ b = 2 }}\n");
+    assert_eq!(parse_on_small_stack(member), 1);
+    let marks = " ?".repeat(100_000);
+    assert_eq!(parse_on_small_stack(format!("x: Int{marks} = 1\n")), 1);
 }
 
 #[test]

@@ -88,13 +88,30 @@ fn cap<'t, 'src, T>(
     span_of: impl Fn(&T) -> Span,
     emitter: &mut Emitter<PErr<'t, 'src>>,
 ) {
+    cap_run(
+        links,
+        span_of,
+        &format!("expression too long (more than {MAX_CHAIN} operators in a row)"),
+        "split the value into named parts with `let`",
+        emitter,
+    );
+}
+
+/// [`cap`] for any run: `message` says what ran too long.
+pub(crate) fn cap_run<'t, 'src, T>(
+    links: &mut Vec<T>,
+    span_of: impl Fn(&T) -> Span,
+    message: &str,
+    help: &str,
+    emitter: &mut Emitter<PErr<'t, 'src>>,
+) {
     if let Some(first_dropped) = links.get(MAX_CHAIN) {
         emitter.emit(custom(
             span_of(first_dropped),
             codes::NESTING_TOO_DEEP,
-            &format!("expression too long (more than {MAX_CHAIN} operators in a row)"),
-            "the expression is cut here",
-            "split the value into named parts with `let`",
+            message,
+            "cut here",
+            help,
         ));
         links.truncate(MAX_CHAIN);
     }

@@ -3,8 +3,9 @@
 //! recovery that turns a broken member into [`MemberKind::Error`].
 
 use super::errors::custom;
-use super::expr::{key_parser, missing_operand};
+use super::expr::{cap_run, key_parser, missing_operand};
 use super::grammar::{ident, skip_piece, Ctx, Extra};
+use super::MAX_CHAIN;
 use crate::ast::*;
 use crate::codes;
 use crate::lexer::Token;
@@ -112,28 +113,67 @@ where
             body,
         });
 
-    let if_ = recursive(move |if_| {
-        let else_if = if_.map_with(|kind, e| {
-            let span: Span = e.span();
-            Body {
-                members: vec![Member {
-                    doc: None,
-                    kind,
-                    span,
-                }],
-                span,
+    // `if c { } else if c { } ... [else { }]` is read as a flat run, not by
+    // recursion, so a long `else if` chain neither overflows the stack nor
+    // builds a tree deeper than later stages walk: past `MAX_CHAIN` clauses
+    // it is cut and reported. Each `else if` becomes an `else` body holding
+    // one `If` member that spans from its `if` to the end of the chain.
+    let clause = just(Token::If)
+        .map_with(|_, e| -> Span { e.span() })
+        .then(expr_na)
+        .then(body.clone().labelled("`{` and the conditional members"));
+    let if_ = clause
+        .clone()
+        .then(
+            just(Token::Else)
+                .ignore_then(clause)
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .then(just(Token::Else).ignore_then(body.clone()).or_not())
+        .validate(|((first, mut more), last), _, emitter| {
+            let first_at = (first.0).0;
+            more.insert(0, first);
+            cap_run(
+                &mut more,
+                |((at, _), _): &((Span, Expr), Body)| *at,
+                &format!("`if` chain too long (more than {MAX_CHAIN} `else if`s in a row)"),
+                "split the conditions into separate `if` blocks",
+                emitter,
+            );
+            let end = match (&last, more.last()) {
+                (Some(b), _) => b.span,
+                (None, Some((_, then_body))) => then_body.span,
+                (None, None) => first_at,
+            };
+            let mut last = last;
+            let mut inner: Option<(Span, MemberKind)> = None;
+            while let Some(((at, cond), then_body)) = more.pop() {
+                let else_body = match inner.take() {
+                    Some((inner_at, kind)) => {
+                        let span = inner_at.to(end);
+                        Some(Body {
+                            members: vec![Member {
+                                doc: None,
+                                kind,
+                                span,
+                            }],
+                            span,
+                        })
+                    }
+                    None => last.take(),
+                };
+                inner = Some((
+                    at,
+                    MemberKind::If {
+                        cond,
+                        then_body,
+                        else_body,
+                    },
+                ));
             }
+            inner.map_or(MemberKind::Error, |(_, kind)| kind)
         });
-        just(Token::If)
-            .ignore_then(expr_na)
-            .then(body.clone().labelled("`{` and the conditional members"))
-            .then(just(Token::Else).ignore_then(else_if.or(body)).or_not())
-            .map(|((cond, then_body), else_body)| MemberKind::If {
-                cond,
-                then_body,
-                else_body,
-            })
-    });
 
     let check = just(Token::Check)
         .ignore_then(expr.clone())

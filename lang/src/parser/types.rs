@@ -2,7 +2,9 @@
 //! `"a" | "b"`, `A | B`.
 
 use super::errors::custom;
+use super::expr::cap_run;
 use super::grammar::{ident, Extra};
+use super::MAX_CHAIN;
 use crate::ast::*;
 use crate::codes;
 use crate::lexer::Token;
@@ -88,10 +90,27 @@ where
                 span: e.span(),
             })
             .labelled("a type");
-        let optional = primary.foldl_with(just(Token::Question).repeated(), |t, _, e| Type {
-            kind: TypeKind::Optional(Box::new(t)),
-            span: e.span(),
-        });
+        // A run of `?` is capped like an operator run: each one nests the type.
+        let optional = primary
+            .then(
+                just(Token::Question)
+                    .map_with(|_, e| -> Span { e.span() })
+                    .repeated()
+                    .collect::<Vec<_>>(),
+            )
+            .validate(|(t, mut marks), _, emitter| {
+                cap_run(
+                    &mut marks,
+                    |s: &Span| *s,
+                    &format!("type too long (more than {MAX_CHAIN} `?` in a row)"),
+                    "one `?` makes a type optional: `T?`",
+                    emitter,
+                );
+                marks.into_iter().fold(t, |t, mark| Type {
+                    span: t.span.to(mark),
+                    kind: TypeKind::Optional(Box::new(t)),
+                })
+            });
         optional
             .separated_by(just(Token::Pipe))
             .at_least(1)
