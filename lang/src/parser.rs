@@ -203,29 +203,49 @@ fn parse_with(file: FileId, text: &str, try_fast: bool) -> (Parse, bool, usize) 
     (parse, used_fast, grammar_errors)
 }
 
-/// Lossily decodes `bytes`, reports the first invalid UTF-8 sequence, and
-/// parses the text. Returns the decoded text (spans point into it).
+/// Invalid UTF-8 sequences shown as labels of the one diagnostic, after
+/// the first; the rest are counted in a note.
+const MAX_UTF8_LABELS: usize = 5;
+
+/// Lossily decodes `bytes` (each invalid sequence becomes U+FFFD, as
+/// [`String::from_utf8_lossy`] does), reports the invalid sequences in one
+/// diagnostic, and parses the text. Returns the decoded text (spans point
+/// into it).
 pub fn parse_bytes(file: FileId, bytes: &[u8]) -> (String, Parse) {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => {
-            let p = parse(file, text);
-            (text.to_string(), p)
-        }
-        Err(err) => {
-            let valid = err.valid_up_to();
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            let mut p = parse(file, &text);
-            // The replacement character is 3 bytes long in the decoded text.
-            let span = Span::from_range(file, valid..(valid + 3).min(text.len()));
-            p.diagnostics.insert(
-                0,
-                Diagnostic::error(codes::INVALID_UTF8, span, "invalid UTF-8")
-                    .with_label("this byte is not valid UTF-8")
-                    .with_help("save the file as UTF-8"),
-            );
-            (text, p)
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let p = parse(file, text);
+        return (text.to_string(), p);
+    }
+    let mut text = String::with_capacity(bytes.len() + 16);
+    let mut bad = Vec::new();
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            bad.push(text.len());
+            text.push(char::REPLACEMENT_CHARACTER);
         }
     }
+    let mut p = parse(file, &text);
+    let at = |start: usize| {
+        let end = start + char::REPLACEMENT_CHARACTER.len_utf8();
+        Span::from_range(file, start..end.min(text.len()))
+    };
+    if let Some((&first, rest)) = bad.split_first() {
+        let mut d = Diagnostic::error(codes::INVALID_UTF8, at(first), "invalid UTF-8")
+            .with_label("this byte is not valid UTF-8")
+            .with_help("save the file as UTF-8");
+        for &start in rest.iter().take(MAX_UTF8_LABELS) {
+            d = d.with_secondary(at(start), "also not valid UTF-8");
+        }
+        if let Some(more) = rest.len().checked_sub(MAX_UTF8_LABELS).filter(|n| *n > 0) {
+            d = d.with_note(format!(
+                "{more} more invalid sequence{} in this file",
+                if more == 1 { "" } else { "s" }
+            ));
+        }
+        p.diagnostics.insert(0, d);
+    }
+    (text, p)
 }
 
 /// The first doc block documents the module when it starts the file and is
