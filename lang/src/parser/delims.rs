@@ -6,8 +6,13 @@
 //! It also bounds nesting: past [`MAX_DEPTH`] open delimiters the stream is
 //! cut, so the recursive grammar never goes deeper than that.
 //!
+//! A closer no open group wants, met while the innermost group is not
+//! closed later on the same line, is a typo for that group's closer (`[1, 2}`): one "`}` where `]`
+//! was expected", not an unclosed `[` plus a stray `}`.
+//!
 //! When something is wrong it also repairs the stream for the grammar:
-//! stray closers are dropped, and a group left open is closed before the
+//! typo closers are read as the intended ones, stray closers are dropped,
+//! and a group left open is closed before the
 //! first later line indented no deeper than the line that opened it (or at
 //! the end). The grammar then reads the rest of the file normally, so one
 //! missing `}` is one diagnostic, and it never backtracks through many
@@ -68,8 +73,13 @@ fn is_closer(t: &Token<'_>) -> bool {
 }
 
 pub(crate) fn check<'src>(tokens: &[(Token<'src>, Span)], eof: Span, text: &str) -> Checked<'src> {
-    let mut stack: Vec<(Token<'static>, Span)> = Vec::new();
+    let mut stack: Vec<(Token<'static>, Span, usize)> = Vec::new();
     let mut diagnostics = Vec::new();
+    // Closers read as the one their group wants (`[1, 2}`), and which
+    // openers the plain matching never closes (computed at the first stray
+    // closer: valid files never pay for it).
+    let mut mismatched: Vec<(usize, Token<'static>)> = Vec::new();
+    let mut closers: Option<Vec<Option<usize>>> = None;
     let mut cut = tokens.len();
     let mut cut_at = eof.end;
     for (i, (tok, span)) in tokens.iter().enumerate() {
@@ -89,21 +99,48 @@ pub(crate) fn check<'src>(tokens: &[(Token<'src>, Span)], eof: Span, text: &str)
                 stack.clear();
                 break;
             }
-            stack.push((close, *span));
+            stack.push((close, *span, i));
         } else if is_closer(tok) {
-            match stack.iter().rposition(|(c, _)| c == tok) {
+            match stack.iter().rposition(|(c, _, _)| c == tok) {
                 Some(pos) => {
-                    for (close, open) in stack.drain(pos + 1..).rev() {
+                    for (close, open, _) in stack.drain(pos + 1..).rev() {
                         diagnostics.push(unclosed(close, open, Some(*span)));
                     }
                     stack.pop();
                 }
-                None => diagnostics.push(stray(tok, *span, stack.last())),
+                None => {
+                    // A closer no open group wants, while the innermost
+                    // group is not closed later on this line: a typo for
+                    // that group's closer.
+                    let top = stack.last().copied();
+                    let is_typo = top.is_some_and(|(close, _, at)| {
+                        let closed_at = closers
+                            .get_or_insert_with(|| matching_closers(tokens))
+                            .get(at)
+                            .copied()
+                            .flatten();
+                        close != Token::InterpEnd
+                            && *tok != Token::InterpEnd
+                            && closed_at.is_none_or(|c| {
+                                let end = tokens.get(c).map_or(span.end, |t| t.1.start);
+                                text.get(span.end as usize..end as usize)
+                                    .is_none_or(|between| between.contains('\n'))
+                            })
+                    });
+                    match top {
+                        Some((close, open, _)) if is_typo => {
+                            diagnostics.push(mismatched_closer(tok, *span, close, open));
+                            mismatched.push((i, close));
+                            stack.pop();
+                        }
+                        _ => diagnostics.push(stray(tok, *span, top.map(|(c, s, _)| (c, s)))),
+                    }
+                }
             }
         }
     }
     let unclosed_any = !stack.is_empty();
-    for (close, open) in stack.into_iter().rev() {
+    for (close, open, _) in stack.into_iter().rev() {
         diagnostics.push(unclosed(close, open, None));
     }
     // Groups still open at the cut or the end close there, where grammar
@@ -111,7 +148,13 @@ pub(crate) fn check<'src>(tokens: &[(Token<'src>, Span)], eof: Span, text: &str)
     let (repaired, unclosed_groups) = if diagnostics.is_empty() {
         (None, Vec::new())
     } else {
-        let (tokens, groups) = repair(&tokens[..cut], text, eof, cut_at);
+        let mut fixed = tokens[..cut].to_vec();
+        for (i, close) in mismatched {
+            if let Some(t) = fixed.get_mut(i) {
+                t.0 = close;
+            }
+        }
+        let (tokens, groups) = repair(&fixed, text, eof, cut_at);
         (Some(tokens), groups)
     };
     Checked {
@@ -144,27 +187,11 @@ fn repair<'src>(
     eof: Span,
     end: u32,
 ) -> (Tokens<'src>, Vec<(u32, u32)>) {
-    // Which openers never get their closer (same matching as `check`).
-    let mut open_at: Vec<usize> = Vec::new();
-    let mut unclosed_openers = vec![false; tokens.len()];
-    for (i, (tok, _)) in tokens.iter().enumerate() {
-        if closer_of(tok).is_some() {
-            open_at.push(i);
-        } else if is_closer(tok) {
-            let found = open_at
-                .iter()
-                .rposition(|&o| closer_of(&tokens[o].0).as_ref() == Some(tok));
-            if let Some(pos) = found {
-                for o in open_at.drain(pos + 1..) {
-                    unclosed_openers[o] = true;
-                }
-                open_at.pop();
-            }
-        }
-    }
-    for o in open_at {
-        unclosed_openers[o] = true;
-    }
+    let unclosed_openers: Vec<bool> = matching_closers(tokens)
+        .iter()
+        .zip(tokens)
+        .map(|(c, (t, _))| c.is_none() && closer_of(t).is_some())
+        .collect();
 
     // (closer, indentation of the opening line, opener never closed, its start)
     let mut stack: Vec<(Token<'static>, usize, bool, u32)> = Vec::new();
@@ -218,13 +245,59 @@ fn repair<'src>(
     (out, groups)
 }
 
-fn unclosed(close: Token<'_>, open: Span, before: Option<Span>) -> Diagnostic {
-    let opener = match close {
+/// For each opener, the index of the closer that closes it, if any (the
+/// same matching as [`check`], without the typo rule); `None` for other
+/// tokens.
+fn matching_closers(tokens: &[(Token<'_>, Span)]) -> Vec<Option<usize>> {
+    let mut open_at: Vec<usize> = Vec::new();
+    let mut closed_by = vec![None; tokens.len()];
+    for (i, (tok, _)) in tokens.iter().enumerate() {
+        if closer_of(tok).is_some() {
+            open_at.push(i);
+        } else if is_closer(tok) {
+            let found = open_at
+                .iter()
+                .rposition(|&o| tokens.get(o).and_then(|t| closer_of(&t.0)).as_ref() == Some(tok));
+            if let Some(pos) = found {
+                open_at.truncate(pos + 1);
+                if let Some(o) = open_at.pop() {
+                    if let Some(slot) = closed_by.get_mut(o) {
+                        *slot = Some(i);
+                    }
+                }
+            }
+        }
+    }
+    closed_by
+}
+
+/// ```txt
+/// xs = [1, 2}
+///      -    ^ this should be `]`
+/// ```
+fn mismatched_closer(tok: &Token<'_>, span: Span, close: Token<'_>, open: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::UNEXPECTED_CLOSER,
+        span,
+        format!("`{}` where `{}` was expected", tok.text(), close.text()),
+    )
+    .with_label(format!("this should be `{}`", close.text()))
+    .with_secondary(open, format!("it closes this `{}`", opener_text(close)))
+    .with_help(format!("replace `{}` with `{}`", tok.text(), close.text()))
+}
+
+/// The opener whose closer is `close`.
+fn opener_text(close: Token<'_>) -> &'static str {
+    match close {
         Token::RParen => "(",
         Token::RBracket => "[",
         Token::InterpEnd => "${",
         _ => "{",
-    };
+    }
+}
+
+fn unclosed(close: Token<'_>, open: Span, before: Option<Span>) -> Diagnostic {
+    let opener = opener_text(close);
     let mut d = Diagnostic::error(
         codes::UNCLOSED_DELIMITER,
         open,
@@ -238,7 +311,7 @@ fn unclosed(close: Token<'_>, open: Span, before: Option<Span>) -> Diagnostic {
     d
 }
 
-fn stray(tok: &Token<'_>, span: Span, open: Option<&(Token<'static>, Span)>) -> Diagnostic {
+fn stray(tok: &Token<'_>, span: Span, open: Option<(Token<'static>, Span)>) -> Diagnostic {
     let mut d = Diagnostic::error(
         codes::UNEXPECTED_CLOSER,
         span,
@@ -248,7 +321,7 @@ fn stray(tok: &Token<'_>, span: Span, open: Option<&(Token<'static>, Span)>) -> 
     match open {
         Some((close, at)) => {
             d = d
-                .with_secondary(*at, format!("the open group here wants `{}`", close.text()))
+                .with_secondary(at, format!("the open group here wants `{}`", close.text()))
                 .with_help(format!(
                     "remove this `{}` or replace it with `{}`",
                     tok.text(),
