@@ -83,7 +83,7 @@ Use a smaller number, or a quantity (`10G`) or a string when the value is not a 
         title: "invalid UTF-8",
         explanation: "The file contains bytes that are not valid UTF-8, often because it was saved in another encoding (Latin-1, UTF-16) or a binary file was named `.dg`.
 
-The offending bytes are shown as the replacement character; the rest of the file is still checked. Save the file as UTF-8.",
+The offending bytes are shown as the replacement character; the rest of the file is still checked. One diagnostic covers the whole file: the first invalid sequences are labelled and the rest counted. Save the file as UTF-8.",
     },
     CodeInfo {
         code: UNTERMINATED_INTERPOLATION,
@@ -133,7 +133,13 @@ Split the value into named parts with `let`, or generate it with a comprehension
       replicas = 3
     }}
 
-Remove it, or add the opening delimiter it was meant to close.",
+Remove it, or add the opening delimiter it was meant to close.
+
+When the innermost open group is not closed later on the same line, the closer is taken for a typo of that group's closer and reported as such:
+
+    xs = [1, 2}
+
+Replace it with the closer the group wants (here `]`).",
     },
     CodeInfo {
         code: MISPLACED_HEADER,
