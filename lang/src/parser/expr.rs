@@ -68,7 +68,8 @@ where
         .labelled("a field name")
 }
 
-fn bin(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
+/// `lhs op rhs`, spanning both (both parsers build binary nodes with it).
+pub(crate) fn bin(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
     let span = lhs.span.to(rhs.span);
     Expr::new(
         ExprKind::Binary {
@@ -470,7 +471,7 @@ where
         .validate(|((first, mut more), last), _, emitter| {
             more.insert(0, first);
             cap(&mut more, |(at, _, _): &(Span, Expr, Expr)| *at, emitter);
-            let mut acc = match last {
+            let acc = match last {
                 Some(last) => last,
                 None => {
                     // `more` holds at least the first clause.
@@ -485,18 +486,26 @@ where
                     Expr::new(ExprKind::Error, value.span.end_point())
                 }
             };
-            while let Some((at, cond, value)) = more.pop() {
-                let span = at.to(acc.span);
-                acc = Expr::new(
-                    ExprKind::If {
-                        cond: Box::new(cond),
-                        then_branch: Box::new(value),
-                        else_branch: Box::new(acc),
-                    },
-                    span,
-                );
-            }
-            acc
+            if_chain(more, acc)
         });
     if_expr.or(coalesce).labelled("an expression")
+}
+
+/// Folds a flat `if c then v else if ...` run (each clause with the span of
+/// its `if`) and the final `else` value into nested `If` nodes, each
+/// spanning from its `if` to the end (both parsers build them with it).
+pub(crate) fn if_chain(mut clauses: Vec<(Span, Expr, Expr)>, last: Expr) -> Expr {
+    let mut acc = last;
+    while let Some((at, cond, value)) = clauses.pop() {
+        let span = at.to(acc.span);
+        acc = Expr::new(
+            ExprKind::If {
+                cond: Box::new(cond),
+                then_branch: Box::new(value),
+                else_branch: Box::new(acc),
+            },
+            span,
+        );
+    }
+    acc
 }

@@ -24,6 +24,7 @@
 mod expr;
 
 use super::grammar::{string_lit, text_part, Ctx, Raw};
+use super::member::if_member_chain;
 use super::MAX_CHAIN;
 use crate::ast::*;
 use crate::lexer::Token;
@@ -389,11 +390,11 @@ impl<'src> P<'_, 'src> {
         let mut clauses = Vec::new();
         let mut else_body = None;
         loop {
-            let start = self.pos;
+            let at = self.span_here()?;
             self.expect(Token::If)?;
             let cond = self.expr(false)?;
             let then_body = self.body()?;
-            clauses.push((start, cond, then_body));
+            clauses.push((at, cond, then_body));
             if clauses.len() > MAX_CHAIN {
                 return None;
             }
@@ -405,26 +406,7 @@ impl<'src> P<'_, 'src> {
                 break;
             }
         }
-        loop {
-            let (start, cond, then_body) = clauses.pop()?;
-            let kind = MemberKind::If {
-                cond,
-                then_body,
-                else_body,
-            };
-            if clauses.is_empty() {
-                return Some(kind);
-            }
-            let span = self.span_from(start);
-            else_body = Some(Body {
-                members: vec![Member {
-                    doc: None,
-                    kind,
-                    span,
-                }],
-                span,
-            });
-        }
+        if_member_chain(clauses, else_body)
     }
 
     /// `check cond : message`

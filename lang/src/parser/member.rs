@@ -132,7 +132,6 @@ where
         )
         .then(just(Token::Else).ignore_then(body.clone()).or_not())
         .validate(|((first, mut more), last), _, emitter| {
-            let first_at = (first.0).0;
             more.insert(0, first);
             cap_run(
                 &mut more,
@@ -141,38 +140,11 @@ where
                 "split the conditions into separate `if` blocks",
                 emitter,
             );
-            let end = match (&last, more.last()) {
-                (Some(b), _) => b.span,
-                (None, Some((_, then_body))) => then_body.span,
-                (None, None) => first_at,
-            };
-            let mut last = last;
-            let mut inner: Option<(Span, MemberKind)> = None;
-            while let Some(((at, cond), then_body)) = more.pop() {
-                let else_body = match inner.take() {
-                    Some((inner_at, kind)) => {
-                        let span = inner_at.to(end);
-                        Some(Body {
-                            members: vec![Member {
-                                doc: None,
-                                kind,
-                                span,
-                            }],
-                            span,
-                        })
-                    }
-                    None => last.take(),
-                };
-                inner = Some((
-                    at,
-                    MemberKind::If {
-                        cond,
-                        then_body,
-                        else_body,
-                    },
-                ));
-            }
-            inner.map_or(MemberKind::Error, |(_, kind)| kind)
+            let clauses = more
+                .into_iter()
+                .map(|((at, cond), then_body)| (at, cond, then_body))
+                .collect();
+            if_member_chain(clauses, last).unwrap_or(MemberKind::Error)
         });
 
     let check = just(Token::Check)
@@ -204,4 +176,47 @@ where
                 span,
             }),
         ))
+}
+
+/// Folds a flat `if c { } else if c { } ...` run (each clause with the
+/// span of its `if`) and the final `else` body into one `If` member: each
+/// `else if` becomes an `else` body holding one `If` member that spans
+/// from its `if` to the end of the chain (both parsers build it with this).
+/// `None` for an empty run.
+pub(crate) fn if_member_chain(
+    mut clauses: Vec<(Span, Expr, Body)>,
+    last: Option<Body>,
+) -> Option<MemberKind> {
+    let end = match (&last, clauses.last()) {
+        (Some(b), _) => b.span,
+        (None, Some((_, _, then_body))) => then_body.span,
+        (None, None) => return None,
+    };
+    let mut last = last;
+    let mut inner: Option<(Span, MemberKind)> = None;
+    while let Some((at, cond, then_body)) = clauses.pop() {
+        let else_body = match inner.take() {
+            Some((inner_at, kind)) => {
+                let span = inner_at.to(end);
+                Some(Body {
+                    members: vec![Member {
+                        doc: None,
+                        kind,
+                        span,
+                    }],
+                    span,
+                })
+            }
+            None => last.take(),
+        };
+        inner = Some((
+            at,
+            MemberKind::If {
+                cond,
+                then_body,
+                else_body,
+            },
+        ));
+    }
+    inner.map(|(_, kind)| kind)
 }

@@ -8,6 +8,7 @@
 use super::P;
 use crate::ast::*;
 use crate::lexer::Token;
+use crate::parser::expr::{bin, if_chain};
 use crate::parser::MAX_CHAIN;
 use crate::span::Span;
 
@@ -35,18 +36,6 @@ fn binary_op(tok: Token<'_>) -> Option<(BinaryOp, u8)> {
         Token::Percent => (BinaryOp::Rem, 5),
         _ => return None,
     })
-}
-
-fn bin(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
-    let span = lhs.span.to(rhs.span);
-    Expr::new(
-        ExprKind::Binary {
-            op,
-            lhs: Box::new(lhs),
-            rhs: Box::new(rhs),
-        },
-        span,
-    )
 }
 
 impl P<'_, '_> {
@@ -81,19 +70,8 @@ impl P<'_, '_> {
             self.pos += 1;
         }
         self.expect(Token::Else)?;
-        let mut acc = self.expr(amend)?;
-        while let Some((at, cond, value)) = clauses.pop() {
-            let span = at.to(acc.span);
-            acc = Expr::new(
-                ExprKind::If {
-                    cond: Box::new(cond),
-                    then_branch: Box::new(value),
-                    else_branch: Box::new(acc),
-                },
-                span,
-            );
-        }
-        Some(acc)
+        let last = self.expr(amend)?;
+        Some(if_chain(clauses, last))
     }
 
     /// `a ?? b ?? c`, right associative.
