@@ -113,13 +113,7 @@ impl<'a> Evaluator<'a> {
         let envs = self.layer_envs(obj);
         if envs.nested.is_empty() {
             for (layer, le) in obj.layers.iter().zip(envs.iter()) {
-                let at = Lookup {
-                    src: layer.src,
-                    ix: le.ix.as_ref(),
-                    env: &le.env,
-                    module: layer.module,
-                };
-                self.collect(obj, at, key, &mut out);
+                self.collect(obj, Lookup::layer(layer, le), key, &mut out);
             }
             return out;
         }
@@ -147,13 +141,7 @@ impl<'a> Evaluator<'a> {
             else {
                 continue;
             };
-            let at = Lookup {
-                src: layer.src,
-                ix: le.ix.as_ref(),
-                env: &le.env,
-                module: layer.module,
-            };
-            self.collect(obj, at, key, &mut out);
+            self.collect(obj, Lookup::layer(layer, le), key, &mut out);
         }
         out
     }
@@ -929,6 +917,18 @@ struct Lookup<'l, 'a> {
     ix: Option<&'l Rc<BodyIndex<'a>>>,
     env: &'l Scope<'a>,
     module: ModuleId,
+}
+
+impl<'l, 'a> Lookup<'l, 'a> {
+    /// Where to look in one layer of an object, with its scope and index.
+    fn layer(layer: &Layer<'a>, le: &'l LayerEnv<'a>) -> Self {
+        Lookup {
+            src: layer.src,
+            ix: le.ix.as_ref(),
+            env: &le.env,
+            module: layer.module,
+        }
+    }
 }
 
 /// The key a member defines: its text in the syntax tree, or a computed
