@@ -26,5 +26,6 @@ pub fn run(paths: &[PathBuf], format: Format) -> u8 {
             if n == 1 { "" } else { "s" }
         );
     }
+    super::keep_until_exit(analysis);
     u8::from(failed)
 }
