@@ -25,6 +25,7 @@
 //! independent mistake is reported once; nesting deeper than
 //! [`delims::MAX_DEPTH`] is one diagnostic, not a stack overflow.
 
+mod broken_decls;
 mod delims;
 mod errors;
 mod expr;
@@ -195,6 +196,7 @@ fn parse_with(file: FileId, text: &str, try_fast: bool) -> (Parse, bool, usize) 
     diagnostics.extend(checked.diagnostics);
     diagnostics.extend(parse_diags);
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    broken_decls::mark(&mut module, &diagnostics, text);
     let parse = Parse {
         module,
         comments: lexed.comments,
