@@ -11,11 +11,14 @@
 //! (`///`) are attached to the declaration or member that follows them.
 
 use crate::span::Span;
+pub use compact_str::CompactString;
 
 /// A name as written: identifier text, or the decoded text of a quoted key.
+/// Names up to 24 bytes (nearly all) are stored inline, without an
+/// allocation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Ident {
-    pub name: String,
+    pub name: CompactString,
     pub span: Span,
 }
 
@@ -191,8 +194,8 @@ pub enum ExprKind {
     Float(f64),
     /// `250m`, `512Mi`, `1.5Gi`, `10G`: number text and suffix, as written.
     Quantity {
-        number: String,
-        suffix: String,
+        number: CompactString,
+        suffix: CompactString,
     },
     /// A string literal, single or multi-line (`"""`), possibly with
     /// interpolation.
@@ -273,8 +276,11 @@ pub struct StrLit {
 
 impl StrLit {
     /// The literal's text when it has no interpolation.
-    pub fn as_plain(&self) -> Option<String> {
-        let mut s = String::new();
+    pub fn as_plain(&self) -> Option<CompactString> {
+        if let [StrPart::Text(t)] = self.parts.as_slice() {
+            return Some(t.clone());
+        }
+        let mut s = CompactString::default();
         for p in &self.parts {
             match p {
                 StrPart::Text(t) => s.push_str(t),
@@ -288,8 +294,9 @@ impl StrLit {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StrPart {
     /// Literal text with escapes decoded (and, for `"""` strings, the common
-    /// indentation and the first and last line breaks removed).
-    Text(String),
+    /// indentation and the first and last line breaks removed). Stored
+    /// inline up to 24 bytes.
+    Text(CompactString),
     /// `${expr}`
     Interp(Expr),
 }

@@ -133,7 +133,7 @@ impl<'src> P<'_, 'src> {
             Some((Token::Ident(name), span)) => {
                 self.pos += 1;
                 Some(Ident {
-                    name: (*name).to_string(),
+                    name: (*name).into(),
                     span: *span,
                 })
             }
@@ -191,7 +191,7 @@ impl<'src> P<'_, 'src> {
         let ExprKind::Str(lit) = &s.kind else {
             return None;
         };
-        let path = lit.as_plain()?;
+        let path = lit.as_plain()?.into();
         Some((
             ModulePath {
                 path,
@@ -622,7 +622,7 @@ impl<'src> P<'_, 'src> {
             Token::StrStart | Token::MlStrStart => {
                 let s = self.string()?;
                 match &s.kind {
-                    ExprKind::Str(lit) => TypeKind::Literal(lit.as_plain()?),
+                    ExprKind::Str(lit) => TypeKind::Literal(lit.as_plain()?.into()),
                     _ => return None,
                 }
             }

@@ -53,7 +53,7 @@ where
 {
     select! { Token::Ident(name) => name }
         .map_with(|name: &str, e| Ident {
-            name: name.to_string(),
+            name: name.into(),
             span: e.span(),
         })
         .labelled("a name")
@@ -366,7 +366,7 @@ where
         .clone()
         .validate(|s: Expr, e, emitter| {
             let path = match &s.kind {
-                ExprKind::Str(lit) => lit.as_plain(),
+                ExprKind::Str(lit) => lit.as_plain().map(String::from),
                 _ => None,
             };
             path.unwrap_or_else(|| {
@@ -406,7 +406,10 @@ where
                     "imported without `as NAME`",
                     &format!("name it: `import \"{path}\" as {stem}`"),
                 ));
-                Ident { name: stem, span }
+                Ident {
+                    name: stem.into(),
+                    span,
+                }
             });
             ((path, span), alias)
         })
