@@ -127,9 +127,12 @@ impl Key {
 /// Never empty.
 pub type Path = Vec<Key>;
 
+/// One member of a body. Members are the most numerous large nodes, so
+/// the rare doc comment and the big fields of the rarer kinds are boxed to
+/// keep a member small.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {
-    pub doc: Option<Doc>,
+    pub doc: Option<Box<Doc>>,
     pub kind: MemberKind,
     pub span: Span,
 }
@@ -141,7 +144,7 @@ pub enum MemberKind {
     Decl {
         name: Key,
         ty: Type,
-        default: Option<Expr>,
+        default: Option<Box<Expr>>,
     },
     /// `path = expr`
     Assign { path: Path, value: Expr },
@@ -155,18 +158,18 @@ pub enum MemberKind {
     For {
         key_var: Option<Ident>,
         value_var: Ident,
-        iter: Expr,
-        body: Body,
+        iter: Box<Expr>,
+        body: Box<Body>,
     },
     /// `if cond { members } [else { members } | else if ...]`. An `else if`
     /// is an `else` body holding one `If` member.
     If {
-        cond: Expr,
+        cond: Box<Expr>,
         then_body: Body,
         else_body: Option<Body>,
     },
     /// `check cond : "message"`
-    Check { cond: Expr, message: Expr },
+    Check { cond: Box<Expr>, message: Box<Expr> },
     /// A member the parser could not read; already reported.
     Error,
 }
