@@ -300,8 +300,9 @@ pub enum StrPart {
     /// indentation and the first and last line breaks removed). Stored
     /// inline up to 24 bytes.
     Text(CompactString),
-    /// `${expr}`
-    Interp(Expr),
+    /// `${expr}`, boxed: plain text pieces are far more common, and a
+    /// piece stays at the size of its text.
+    Interp(Box<Expr>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -540,7 +540,7 @@ impl<'src> P<'_, 'src> {
                 }
                 Token::InterpStart => {
                     self.pos += 1;
-                    parts.push(StrPart::Interp(self.expr(true)?));
+                    parts.push(StrPart::Interp(Box::new(self.expr(true)?)));
                     self.expect(Token::InterpEnd)?;
                 }
                 Token::StrEnd => break,

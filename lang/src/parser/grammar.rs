@@ -87,7 +87,7 @@ pub(crate) fn string_lit(multiline: bool, raw: Vec<Raw<'_>>) -> StrLit {
         let parts = raw
             .into_iter()
             .filter_map(|r| match r {
-                Raw::Interp(x) => Some(StrPart::Interp(x)),
+                Raw::Interp(x) => Some(StrPart::Interp(Box::new(x))),
                 Raw::Text(t) => text_part(t),
             })
             .collect();
@@ -110,7 +110,7 @@ pub(crate) fn string_lit(multiline: bool, raw: Vec<Raw<'_>>) -> StrLit {
     let mut parts = Vec::with_capacity(raw.len());
     for (r, t) in raw.into_iter().zip(texts) {
         match (r, t) {
-            (Raw::Interp(x), _) => parts.push(StrPart::Interp(x)),
+            (Raw::Interp(x), _) => parts.push(StrPart::Interp(Box::new(x))),
             (Raw::Text(_), Some(t)) if !t.is_empty() => {
                 parts.push(StrPart::Text(decode_escapes(&t)))
             }
