@@ -266,7 +266,7 @@ impl<'l> GraphBuilder<'l> {
                 stmt_span: imp.path.stmt_span,
             });
             self.graph.modules[id].imports.push(ImportEdge {
-                alias: imp.alias.name.clone(),
+                alias: imp.alias.name.to_string(),
                 span: imp.alias.span,
                 target,
             });

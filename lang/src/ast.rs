@@ -11,11 +11,14 @@
 //! (`///`) are attached to the declaration or member that follows them.
 
 use crate::span::Span;
+pub use compact_str::CompactString;
 
 /// A name as written: identifier text, or the decoded text of a quoted key.
+/// Names up to 24 bytes (nearly all) are stored inline, without an
+/// allocation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Ident {
-    pub name: String,
+    pub name: CompactString,
     pub span: Span,
 }
 
@@ -124,9 +127,12 @@ impl Key {
 /// Never empty.
 pub type Path = Vec<Key>;
 
+/// One member of a body. Members are the most numerous large nodes, so
+/// the rare doc comment and the big fields of the rarer kinds are boxed to
+/// keep a member small.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {
-    pub doc: Option<Doc>,
+    pub doc: Option<Box<Doc>>,
     pub kind: MemberKind,
     pub span: Span,
 }
@@ -138,7 +144,7 @@ pub enum MemberKind {
     Decl {
         name: Key,
         ty: Type,
-        default: Option<Expr>,
+        default: Option<Box<Expr>>,
     },
     /// `path = expr`
     Assign { path: Path, value: Expr },
@@ -152,18 +158,18 @@ pub enum MemberKind {
     For {
         key_var: Option<Ident>,
         value_var: Ident,
-        iter: Expr,
-        body: Body,
+        iter: Box<Expr>,
+        body: Box<Body>,
     },
     /// `if cond { members } [else { members } | else if ...]`. An `else if`
     /// is an `else` body holding one `If` member.
     If {
-        cond: Expr,
+        cond: Box<Expr>,
         then_body: Body,
         else_body: Option<Body>,
     },
     /// `check cond : "message"`
-    Check { cond: Expr, message: Expr },
+    Check { cond: Box<Expr>, message: Box<Expr> },
     /// A member the parser could not read; already reported.
     Error,
 }
@@ -191,8 +197,8 @@ pub enum ExprKind {
     Float(f64),
     /// `250m`, `512Mi`, `1.5Gi`, `10G`: number text and suffix, as written.
     Quantity {
-        number: String,
-        suffix: String,
+        number: CompactString,
+        suffix: CompactString,
     },
     /// A string literal, single or multi-line (`"""`), possibly with
     /// interpolation.
@@ -273,8 +279,11 @@ pub struct StrLit {
 
 impl StrLit {
     /// The literal's text when it has no interpolation.
-    pub fn as_plain(&self) -> Option<String> {
-        let mut s = String::new();
+    pub fn as_plain(&self) -> Option<CompactString> {
+        if let [StrPart::Text(t)] = self.parts.as_slice() {
+            return Some(t.clone());
+        }
+        let mut s = CompactString::default();
         for p in &self.parts {
             match p {
                 StrPart::Text(t) => s.push_str(t),
@@ -288,10 +297,12 @@ impl StrLit {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StrPart {
     /// Literal text with escapes decoded (and, for `"""` strings, the common
-    /// indentation and the first and last line breaks removed).
-    Text(String),
-    /// `${expr}`
-    Interp(Expr),
+    /// indentation and the first and last line breaks removed). Stored
+    /// inline up to 24 bytes.
+    Text(CompactString),
+    /// `${expr}`, boxed: plain text pieces are far more common, and a
+    /// piece stays at the size of its text.
+    Interp(Box<Expr>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

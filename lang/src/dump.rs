@@ -119,13 +119,13 @@ impl Dumper {
         for item in &m.items {
             ch.push(match item {
                 Item::Schema(s) => {
-                    let mut c = self.opt_doc(&s.doc);
+                    let mut c = self.opt_doc(s.doc.as_ref());
                     c.push(self.ident(&s.name));
                     c.push(self.body(&s.body));
                     self.node("schema", s.span, c)
                 }
                 Item::TypeAlias(t) => {
-                    let mut c = self.opt_doc(&t.doc);
+                    let mut c = self.opt_doc(t.doc.as_ref());
                     c.push(self.ident(&t.name));
                     c.push(self.type_(&t.ty));
                     self.node("type", t.span, c)
@@ -136,7 +136,7 @@ impl Dumper {
         self.node("module", m.span, ch)
     }
 
-    fn opt_doc(&self, doc: &Option<Doc>) -> Vec<Node> {
+    fn opt_doc(&self, doc: Option<&Doc>) -> Vec<Node> {
         doc.iter().map(|d| self.doc(d)).collect()
     }
 
@@ -186,7 +186,7 @@ impl Dumper {
     }
 
     fn member(&self, m: &Member) -> Node {
-        let mut ch = self.opt_doc(&m.doc);
+        let mut ch = self.opt_doc(m.doc.as_deref());
         let name = match &m.kind {
             MemberKind::Decl { name, ty, default } => {
                 ch.push(self.key(name));

@@ -105,7 +105,7 @@ impl<'a> Evaluator<'a> {
                 .map(|c| format!("did you mean `{c}`?"));
             self.report(EvalError::UnknownFunction {
                 span: func.span,
-                name: func.name.clone(),
+                name: func.name.to_string(),
                 help,
             });
             return Value::invalid(span);

@@ -133,7 +133,7 @@ impl<'a> Evaluator<'a> {
                     .map(|c| format!("did you mean `{c}`?"));
                 self.report(EvalError::UndefinedName {
                     span: id.span,
-                    name: id.name.clone(),
+                    name: id.name.to_string(),
                     help,
                 });
                 Value::invalid(id.span)

@@ -615,7 +615,7 @@ impl<'a> Evaluator<'a> {
                     ..
                 }) = l.src.member(i)
                 {
-                    out.push(n.name.clone());
+                    out.push(n.name.to_string());
                 }
             }
         }

@@ -1,6 +1,8 @@
 //! Hand scanning of string text, escape decoding, and the indentation rule
 //! of multi-line strings.
 
+use compact_str::CompactString;
+
 /// Why a scan of string text stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Stop {
@@ -101,11 +103,11 @@ fn escape(s: &str) -> Result<(char, usize), usize> {
 
 /// Decodes the escapes of raw string text; invalid escapes (already
 /// reported by the lexer) are kept as written.
-pub fn decode_escapes(raw: &str) -> String {
+pub fn decode_escapes(raw: &str) -> CompactString {
     if !raw.contains('\\') {
-        return raw.to_string();
+        return CompactString::from(raw);
     }
-    let mut out = String::with_capacity(raw.len());
+    let mut out = CompactString::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(i) = rest.find('\\') {
         out.push_str(&rest[..i]);

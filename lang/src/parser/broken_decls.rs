@@ -59,14 +59,15 @@ impl Cx<'_> {
                 Some(e) => self.expr(e),
                 None => {
                     if let Some(at) = self.error_after(end) {
-                        *default = Some(Expr::new(ExprKind::Error, at));
+                        *default = Some(Box::new(Expr::new(ExprKind::Error, at)));
                     }
                 }
             },
             MemberKind::Assign { value, .. }
             | MemberKind::Append { value, .. }
             | MemberKind::Let { value, .. } => self.expr(value),
-            MemberKind::Amend { body, .. } | MemberKind::For { body, .. } => self.body(body),
+            MemberKind::Amend { body, .. } => self.body(body),
+            MemberKind::For { body, .. } => self.body(body),
             MemberKind::If {
                 then_body,
                 else_body,

@@ -48,7 +48,7 @@ where
                 &format!("quote it to use it as a name: `\"{kw}\"`"),
             ));
             Key::Quoted(Ident {
-                name: kw.to_string(),
+                name: kw.into(),
                 span: e.span(),
             })
         });
@@ -172,8 +172,8 @@ where
 pub(crate) fn quantity(text: &str, suffix_at: u32) -> ExprKind {
     let (number, suffix) = Token::quantity_parts(text, suffix_at);
     ExprKind::Quantity {
-        number: number.to_string(),
-        suffix: suffix.to_string(),
+        number: number.into(),
+        suffix: suffix.into(),
     }
 }
 

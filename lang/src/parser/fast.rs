@@ -133,7 +133,7 @@ impl<'src> P<'_, 'src> {
             Some((Token::Ident(name), span)) => {
                 self.pos += 1;
                 Some(Ident {
-                    name: (*name).to_string(),
+                    name: (*name).into(),
                     span: *span,
                 })
             }
@@ -191,7 +191,7 @@ impl<'src> P<'_, 'src> {
         let ExprKind::Str(lit) = &s.kind else {
             return None;
         };
-        let path = lit.as_plain()?;
+        let path = lit.as_plain()?.into();
         Some((
             ModulePath {
                 path,
@@ -280,7 +280,7 @@ impl<'src> P<'_, 'src> {
         };
         let span = self.span_from(start);
         Some(Member {
-            doc: self.ctx.doc_at(span.start),
+            doc: self.ctx.doc_at(span.start).map(Box::new),
             kind,
             span,
         })
@@ -317,7 +317,7 @@ impl<'src> P<'_, 'src> {
                 self.pos += 1;
                 let ty = self.type_()?;
                 let default = if self.at(Token::Eq) {
-                    Some(self.value()?)
+                    Some(Box::new(self.value()?))
                 } else {
                     None
                 };
@@ -379,8 +379,8 @@ impl<'src> P<'_, 'src> {
         Some(MemberKind::For {
             key_var,
             value_var,
-            iter,
-            body,
+            iter: Box::new(iter),
+            body: Box::new(body),
         })
     }
 
@@ -415,7 +415,10 @@ impl<'src> P<'_, 'src> {
         let cond = self.expr(true)?;
         self.expect(Token::Colon)?;
         let message = self.expr(true)?;
-        Some(MemberKind::Check { cond, message })
+        Some(MemberKind::Check {
+            cond: Box::new(cond),
+            message: Box::new(message),
+        })
     }
 
     /// Gives up where the grammar's `missing_value` would match: at the end,
@@ -537,7 +540,7 @@ impl<'src> P<'_, 'src> {
                 }
                 Token::InterpStart => {
                     self.pos += 1;
-                    parts.push(StrPart::Interp(self.expr(true)?));
+                    parts.push(StrPart::Interp(Box::new(self.expr(true)?)));
                     self.expect(Token::InterpEnd)?;
                 }
                 Token::StrEnd => break,
@@ -622,7 +625,7 @@ impl<'src> P<'_, 'src> {
             Token::StrStart | Token::MlStrStart => {
                 let s = self.string()?;
                 match &s.kind {
-                    ExprKind::Str(lit) => TypeKind::Literal(lit.as_plain()?),
+                    ExprKind::Str(lit) => TypeKind::Literal(lit.as_plain()?.into()),
                     _ => return None,
                 }
             }

@@ -53,7 +53,7 @@ where
 {
     select! { Token::Ident(name) => name }
         .map_with(|name: &str, e| Ident {
-            name: name.to_string(),
+            name: name.into(),
             span: e.span(),
         })
         .labelled("a name")
@@ -87,7 +87,7 @@ pub(crate) fn string_lit(multiline: bool, raw: Vec<Raw<'_>>) -> StrLit {
         let parts = raw
             .into_iter()
             .filter_map(|r| match r {
-                Raw::Interp(x) => Some(StrPart::Interp(x)),
+                Raw::Interp(x) => Some(StrPart::Interp(Box::new(x))),
                 Raw::Text(t) => text_part(t),
             })
             .collect();
@@ -110,7 +110,7 @@ pub(crate) fn string_lit(multiline: bool, raw: Vec<Raw<'_>>) -> StrLit {
     let mut parts = Vec::with_capacity(raw.len());
     for (r, t) in raw.into_iter().zip(texts) {
         match (r, t) {
-            (Raw::Interp(x), _) => parts.push(StrPart::Interp(x)),
+            (Raw::Interp(x), _) => parts.push(StrPart::Interp(Box::new(x))),
             (Raw::Text(_), Some(t)) if !t.is_empty() => {
                 parts.push(StrPart::Text(decode_escapes(&t)))
             }
@@ -366,7 +366,7 @@ where
         .clone()
         .validate(|s: Expr, e, emitter| {
             let path = match &s.kind {
-                ExprKind::Str(lit) => lit.as_plain(),
+                ExprKind::Str(lit) => lit.as_plain().map(String::from),
                 _ => None,
             };
             path.unwrap_or_else(|| {
@@ -406,7 +406,10 @@ where
                     "imported without `as NAME`",
                     &format!("name it: `import \"{path}\" as {stem}`"),
                 ));
-                Ident { name: stem, span }
+                Ident {
+                    name: stem.into(),
+                    span,
+                }
             });
             ((path, span), alias)
         })

@@ -82,7 +82,7 @@ where
                 MemberKind::Decl {
                     name,
                     ty: *ty,
-                    default,
+                    default: default.map(Box::new),
                 }
             }
             Tail::Assign(value) => MemberKind::Assign { path, value },
@@ -109,8 +109,8 @@ where
         .map(|(((key_var, value_var), iter), body)| MemberKind::For {
             key_var,
             value_var,
-            iter,
-            body,
+            iter: Box::new(iter),
+            body: Box::new(body),
         });
 
     // `if c { } else if c { } ... [else { }]` is read as a flat run, not by
@@ -151,13 +151,16 @@ where
         .ignore_then(expr.clone())
         .then_ignore(just(Token::Colon).labelled("`:` and a message after the condition"))
         .then(expr)
-        .map(|(cond, message)| MemberKind::Check { cond, message });
+        .map(|(cond, message)| MemberKind::Check {
+            cond: Box::new(cond),
+            message: Box::new(message),
+        });
 
     choice((let_, for_, if_, check, field))
         .map_with(move |kind, e| {
             let span: Span = e.span();
             Member {
-                doc: ctx.doc_at(span.start),
+                doc: ctx.doc_at(span.start).map(Box::new),
                 kind,
                 span,
             }
@@ -212,7 +215,7 @@ pub(crate) fn if_member_chain(
         inner = Some((
             at,
             MemberKind::If {
-                cond,
+                cond: Box::new(cond),
                 then_body,
                 else_body,
             },

@@ -80,7 +80,7 @@ where
                     ));
                     TypeKind::Error
                 },
-                TypeKind::Literal,
+                |text| TypeKind::Literal(text.into()),
             ),
             _ => TypeKind::Error,
         });
