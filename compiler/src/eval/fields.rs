@@ -701,7 +701,15 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `{ ... }` on a value: a new object with one more layer.
-    pub(crate) fn amend(&self, below: Value<'a>, layer: Layer<'a>, span: Span) -> Value<'a> {
+    /// An object held only here (made for this amend, and no field of it
+    /// asked for) takes the layer itself instead of being copied.
+    pub(crate) fn amend(&self, mut below: Value<'a>, layer: Layer<'a>, span: Span) -> Value<'a> {
+        if let ValueKind::Object(o) = &mut below.kind {
+            if let Some(fresh) = Rc::get_mut(o) {
+                fresh.restart(layer, span);
+                return Value::new(below.kind, span);
+            }
+        }
         match &below.kind {
             ValueKind::Object(o) => {
                 let mut layers = o.layers.clone();

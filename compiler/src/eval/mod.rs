@@ -110,6 +110,7 @@ pub struct Evaluator<'a> {
     /// the object (by address), the field, and the key expression's span.
     key_stack: RefCell<Vec<(usize, Rc<str>, Span)>>,
     lets_active: RefCell<Vec<(usize, usize)>>,
+    /// Objects whose frames were made (see [`Self::register`]).
     objects: RefCell<Vec<Weak<Object<'a>>>>,
     /// Field names written in the syntax tree, shared by the key lists and
     /// memo tables of every object that has them.
@@ -194,9 +195,15 @@ impl<'a> Evaluator<'a> {
         span: Span,
         closed: bool,
     ) -> Rc<Object<'a>> {
-        let o = Rc::new(Object::new(kind, layers, span, closed));
-        self.objects.borrow_mut().push(Rc::downgrade(&o));
-        o
+        Rc::new(Object::new(kind, layers, span, closed))
+    }
+
+    /// Remembers `obj` so that dropping the evaluator clears its memo
+    /// table. Called when the object's frames are made: until then nothing
+    /// it holds can point back at it, so an object nobody asked a field of
+    /// stays unregistered (and, held once, may still be amended in place).
+    pub(crate) fn register(&self, obj: &Rc<Object<'a>>) {
+        self.objects.borrow_mut().push(Rc::downgrade(obj));
     }
 
     /// `name` as a shared string, made once per evaluator.

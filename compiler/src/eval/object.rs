@@ -144,6 +144,19 @@ impl<'a> Object<'a> {
         }
     }
 
+    /// This object amended by `layer`, made at `span`, in place: what
+    /// [`super::Evaluator::amend`] would make of it, for an object no one
+    /// else holds. Where it was stored is forgotten, as a new object has
+    /// not been stored yet.
+    pub(super) fn restart(&mut self, layer: Layer<'a>, span: Span) {
+        self.layers.push(layer);
+        self.span = span;
+        self.path = OnceCell::new();
+        self.path_text = OnceCell::new();
+        self.key = OnceCell::new();
+        self.decl = OnceCell::new();
+    }
+
     /// The path from the root: `services."egov-user".resources`; "" at the
     /// root and for an object stored nowhere.
     pub fn path(&self) -> Rc<str> {

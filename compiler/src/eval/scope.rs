@@ -98,6 +98,7 @@ impl<'a> Evaluator<'a> {
         if let Some(envs) = obj.envs.borrow().as_ref() {
             return envs.clone();
         }
+        self.register(obj);
         let mut envs = LayerEnvs {
             layers: Vec::with_capacity(obj.layers.len()),
             always: Vec::new(),
