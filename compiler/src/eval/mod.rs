@@ -112,6 +112,8 @@ pub struct Evaluator<'a> {
     lets_active: RefCell<Vec<(usize, usize)>>,
     /// Objects whose frames were made (see [`Self::register`]).
     objects: RefCell<Vec<Weak<Object<'a>>>>,
+    /// Emptied vectors for the definitions of fields being computed.
+    spare_defs: RefCell<Vec<Vec<fields::Def<'a>>>>,
     /// Field names written in the syntax tree, shared by the key lists and
     /// memo tables of every object that has them.
     names: RefCell<FastMap<&'a str, Rc<str>>>,
@@ -135,6 +137,7 @@ impl<'a> Evaluator<'a> {
             key_stack: RefCell::new(Vec::new()),
             lets_active: RefCell::new(Vec::new()),
             objects: RefCell::new(Vec::new()),
+            spare_defs: RefCell::new(Vec::new()),
             names: RefCell::new(FastMap::default()),
         }
     }
@@ -261,7 +264,7 @@ impl<'a> Evaluator<'a> {
         if let Some(ix) = self.indexes.borrow().get(&id) {
             return ix.clone();
         }
-        let ix = Rc::new(BodyIndex::build(src));
+        let ix = Rc::new(BodyIndex::build(src, |k| self.intern(k)));
         self.indexes.borrow_mut().insert(id, ix.clone());
         ix
     }
