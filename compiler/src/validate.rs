@@ -6,7 +6,7 @@
 //! `check` is evaluated with the instance as its frame, and map keys are
 //! checked against the map's key type. Each object is walked once.
 
-use crate::eval::{EvalError, Evaluator, ObjKind, Object, Src};
+use crate::eval::{EvalError, Evaluator, ObjKind, Object};
 use crate::types::Ty;
 use crate::value::{Value, ValueKind};
 use digit_lang::ast::MemberKind;
@@ -126,19 +126,15 @@ fn check_keys<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>, ty: &Rc<Ty>, keys: &[R
 
 /// Evaluates the `check` members of every layer of `o`.
 fn run_checks<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>) {
-    let mut envs = None;
-    for (i, layer) in o.layers.iter().enumerate() {
-        if matches!(layer.src, Src::Nested(..)) {
-            continue;
-        }
-        let ix = ev.body_index(layer.src);
+    // Made already when the keys were listed; a nested path has no index
+    // and no checks.
+    let envs = ev.layer_envs(o);
+    for (layer, le) in o.layers.iter().zip(envs.iter()) {
+        let Some(ix) = &le.ix else { continue };
         if ix.checks.is_empty() {
             continue;
         }
-        let envs = envs.get_or_insert_with(|| ev.layer_envs(o));
-        let Some(env) = envs.get(i).map(|l| &l.env) else {
-            continue;
-        };
+        let env = &le.env;
         for pos in &ix.checks {
             let Some(m) = layer.src.member(*pos as usize) else {
                 continue;

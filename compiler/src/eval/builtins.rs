@@ -90,7 +90,7 @@ pub const BUILTINS: &[(&str, usize, usize, &str)] = &[
 type R<'a> = Result<ValueKind<'a>, String>;
 
 /// The keys and values of a record or map.
-type Entries<'a> = (Rc<Vec<Rc<str>>>, Vec<Value<'a>>);
+type Entries<'a> = (Rc<[Rc<str>]>, Vec<Value<'a>>);
 
 impl<'a> Evaluator<'a> {
     pub(crate) fn call(

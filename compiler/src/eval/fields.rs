@@ -110,12 +110,18 @@ impl<'a> Evaluator<'a> {
     /// Every definition of `key` in `obj`, bottom first.
     pub fn defs(&self, obj: &Rc<Object<'a>>, key: &str) -> Vec<Def<'a>> {
         let mut out = Vec::with_capacity(obj.layers.len());
+        self.defs_into(obj, key, &mut out);
+        out
+    }
+
+    /// [`Self::defs`] into `out`, which is empty.
+    fn defs_into(&self, obj: &Rc<Object<'a>>, key: &str, out: &mut Vec<Def<'a>>) {
         let envs = self.layer_envs(obj);
         if envs.nested.is_empty() {
             for (layer, le) in obj.layers.iter().zip(envs.iter()) {
-                self.collect(obj, Lookup::layer(layer, le), key, &mut out);
+                self.collect(obj, Lookup::layer(layer, le), key, out);
             }
-            return out;
+            return;
         }
         let always = envs.always.as_slice();
         let nested = envs.nested.get(key).map_or(&[][..], Vec::as_slice);
@@ -141,9 +147,8 @@ impl<'a> Evaluator<'a> {
             else {
                 continue;
             };
-            self.collect(obj, Lookup::layer(layer, le), key, &mut out);
+            self.collect(obj, Lookup::layer(layer, le), key, out);
         }
-        out
     }
 
     fn collect(&self, obj: &Rc<Object<'a>>, at: Lookup<'_, 'a>, key: &str, out: &mut Vec<Def<'a>>) {
@@ -162,10 +167,17 @@ impl<'a> Evaluator<'a> {
             }
             return;
         }
+        let made;
         let ix = match at.ix {
-            Some(ix) => ix.clone(),
-            None => self.body_index(src),
+            Some(ix) => ix,
+            None => {
+                made = self.body_index(src);
+                &made
+            }
         };
+        // Without computed keys and generators, every candidate is a member
+        // whose static key is `key`.
+        let all_static = ix.dynamic.is_empty();
         for &pos in ix.candidates(key).iter() {
             let Some(m) = src.member(pos as usize) else {
                 continue;
@@ -187,7 +199,9 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 _ => {
-                    if self.member_key_for(obj, key, m, off, env).as_deref() == Some(key) {
+                    if all_static
+                        || self.member_key_for(obj, key, m, off, env).as_deref() == Some(key)
+                    {
                         out.push(Def {
                             member: m,
                             off,
@@ -333,26 +347,37 @@ impl<'a> Evaluator<'a> {
 
     /// True when `name` is a field of `obj` (declared or defined statically).
     pub fn has_field(&self, obj: &Rc<Object<'a>>, name: &str) -> bool {
-        obj.layers.iter().any(|l| match l.src {
-            Src::Nested(m, off) => match &m.kind {
-                MemberKind::Assign { path, .. }
-                | MemberKind::Append { path, .. }
-                | MemberKind::Amend { path, .. } => {
-                    path.get(off).and_then(ast::Key::as_static) == Some(name)
-                }
-                _ => false,
-            },
-            src => {
-                let ix = self.body_index(src);
-                ix.keyed.contains_key(name)
-                    || ix.dynamic.iter().any(|p| {
-                        src.member(*p as usize).is_some_and(|m| {
-                            matches!(m.kind, MemberKind::For { .. } | MemberKind::If { .. })
-                                && self.gen_keys(m).keys.contains(name)
+        let envs = self.layer_envs(obj);
+        obj.layers
+            .iter()
+            .zip(envs.iter())
+            .any(|(l, le)| match l.src {
+                Src::Nested(m, off) => match &m.kind {
+                    MemberKind::Assign { path, .. }
+                    | MemberKind::Append { path, .. }
+                    | MemberKind::Amend { path, .. } => {
+                        path.get(off).and_then(ast::Key::as_static) == Some(name)
+                    }
+                    _ => false,
+                },
+                src => {
+                    let made;
+                    let ix = match &le.ix {
+                        Some(ix) => ix,
+                        None => {
+                            made = self.body_index(src);
+                            &made
+                        }
+                    };
+                    ix.keyed.contains_key(name)
+                        || ix.dynamic.iter().any(|p| {
+                            src.member(*p as usize).is_some_and(|m| {
+                                matches!(m.kind, MemberKind::For { .. } | MemberKind::If { .. })
+                                    && self.gen_keys(m).keys.contains(name)
+                            })
                         })
-                    })
-            }
-        })
+                }
+            })
     }
 
     /// The span of the last member that defines `key` under a static name.
@@ -489,11 +514,27 @@ impl<'a> Evaluator<'a> {
     }
 
     fn compute_field(&self, obj: &Rc<Object<'a>>, key: &Rc<str>) -> Option<Value<'a>> {
-        let defs = self.defs(obj, key);
+        // Fields are computed inside one another: each level takes a spare
+        // vector for its definitions and gives it back emptied.
+        let mut defs = self.spare_defs.borrow_mut().pop().unwrap_or_default();
+        self.defs_into(obj, key, &mut defs);
+        let v = self.fold_defs(obj, key, &defs);
+        defs.clear();
+        self.spare_defs.borrow_mut().push(defs);
+        v
+    }
+
+    /// The value of field `key` of `obj` from its definitions `defs`.
+    fn fold_defs(
+        &self,
+        obj: &Rc<Object<'a>>,
+        key: &Rc<str>,
+        defs: &[Def<'a>],
+    ) -> Option<Value<'a>> {
         if defs.is_empty() {
             return None;
         }
-        let decl = self.decl_of(&defs);
+        let decl = self.decl_of(defs);
         if obj.closed && decl.is_none() && !self.may_define(obj, &defs[0]) {
             self.report_unknown_field(obj, key, &defs[0]);
             return Some(Value::invalid(defs[0].key_span()));
@@ -511,7 +552,7 @@ impl<'a> Evaluator<'a> {
             path: &path,
             key: map_key,
         };
-        let Some(v) = self.fold(obj, &defs, defs.len(), ty.as_ref(), &place) else {
+        let Some(v) = self.fold(obj, defs, defs.len(), ty.as_ref(), &place) else {
             let d = decl.map_or(defs[0].member.span, |d| d.span);
             self.report(EvalError::MissingField {
                 span: obj.span,
@@ -701,7 +742,15 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `{ ... }` on a value: a new object with one more layer.
-    pub(crate) fn amend(&self, below: Value<'a>, layer: Layer<'a>, span: Span) -> Value<'a> {
+    /// An object held only here (made for this amend, and no field of it
+    /// asked for) takes the layer itself instead of being copied.
+    pub(crate) fn amend(&self, mut below: Value<'a>, layer: Layer<'a>, span: Span) -> Value<'a> {
+        if let ValueKind::Object(o) = &mut below.kind {
+            if let Some(fresh) = Rc::get_mut(o) {
+                fresh.restart(layer, span);
+                return Value::new(below.kind, span);
+            }
+        }
         match &below.kind {
             ValueKind::Object(o) => {
                 let mut layers = o.layers.clone();
@@ -776,7 +825,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// All keys of `obj`, in first-definition order (generators expanded).
-    pub fn keys(&self, obj: &Rc<Object<'a>>) -> Rc<Vec<Rc<str>>> {
+    pub fn keys(&self, obj: &Rc<Object<'a>>) -> Rc<[Rc<str>]> {
         if let Some(k) = obj.keys.borrow().as_ref() {
             return k.clone();
         }
@@ -789,10 +838,10 @@ impl<'a> Evaluator<'a> {
                     "the keys of this object".into(),
                 ],
             });
-            return Rc::new(Vec::new());
+            return Rc::from([]);
         }
         let envs = self.layer_envs(obj);
-        let keys = match self.all_static_keys(obj, &envs) {
+        let keys = match self.all_static_keys(&envs) {
             Some(keys) => keys,
             None => {
                 let members = obj.layers.iter().map(|l| l.src.len()).sum();
@@ -804,37 +853,45 @@ impl<'a> Evaluator<'a> {
             }
         };
         obj.listing.set(false);
-        let keys = Rc::new(keys);
         *obj.keys.borrow_mut() = Some(keys.clone());
         keys
     }
 
-    /// The keys of `obj` when every layer names its keys statically (no
-    /// generator, computed key or nested path), from the lists of its
-    /// layers, evaluating nothing.
-    fn all_static_keys(&self, obj: &Rc<Object<'a>>, envs: &[LayerEnv<'a>]) -> Option<Vec<Rc<str>>> {
-        let mut lists = Vec::with_capacity(envs.len());
-        for (layer, le) in obj.layers.iter().zip(envs.iter()) {
-            let list = self.static_keys(layer.src, le.ix.as_ref()?)?;
-            if !list.is_empty() {
-                lists.push(list);
+    /// The keys of an object with the layers `envs` when every layer names
+    /// its keys statically (no generator, computed key or nested path),
+    /// from the lists of its layers, evaluating nothing.
+    fn all_static_keys(&self, envs: &[LayerEnv<'a>]) -> Option<Rc<[Rc<str>]>> {
+        // Most objects have one layer with keys: its list is shared as is.
+        let mut first = None;
+        let mut lists = Vec::new();
+        for le in envs {
+            let list = le.ix.as_ref()?.static_keys.clone()?;
+            if list.is_empty() {
+                continue;
+            }
+            match first {
+                None => first = Some(list),
+                Some(_) => lists.push(list),
             }
         }
+        let Some(first) = first else {
+            return Some(Rc::from([]));
+        };
+        if lists.is_empty() {
+            return Some(first);
+        }
+        lists.insert(0, first);
         let n: usize = lists.iter().map(|l| l.len()).sum();
         match lists.as_slice() {
-            [] => Some(Vec::new()),
-            [one] => Some(one.to_vec()),
             // Interned: equal names are the same `Rc`, so a short union
             // compares pointers instead of hashing.
             [first, rest @ ..] if n <= 64 => {
                 let mut keys = Vec::with_capacity(n);
                 keys.extend(first.iter().cloned());
                 for k in rest.iter().flat_map(|l| l.iter()) {
-                    if !keys.iter().any(|have| Rc::ptr_eq(have, k)) {
-                        keys.push(k.clone());
-                    }
+                    push_new(&mut keys, k);
                 }
-                Some(keys)
+                Some(keys.into())
             }
             _ => {
                 let mut set = KeySet::with_capacity_and_hasher(n, Default::default());
@@ -844,37 +901,6 @@ impl<'a> Evaluator<'a> {
                 Some(set.into_iter().collect())
             }
         }
-    }
-
-    /// The keys a member list defines, in order, when they are all static.
-    fn static_keys(&self, src: Src<'a>, ix: &BodyIndex<'a>) -> Option<Rc<[Rc<str>]>> {
-        ix.static_keys
-            .get_or_init(|| {
-                if !ix.dynamic.is_empty() || matches!(src, Src::Nested(..)) {
-                    return None;
-                }
-                let mut set = KeySet::with_capacity_and_hasher(src.len(), Default::default());
-                for i in 0..src.len() {
-                    let key = match src.member(i).map(|m| &m.kind) {
-                        Some(MemberKind::Decl { name, .. }) => name,
-                        Some(
-                            MemberKind::Assign { path, .. }
-                            | MemberKind::Append { path, .. }
-                            | MemberKind::Amend { path, .. },
-                        ) => match path.first() {
-                            Some(k) => k,
-                            None => continue,
-                        },
-                        _ => continue,
-                    };
-                    // A computed key is in `dynamic`: every key here is static.
-                    if let Some(k) = key.as_static() {
-                        set.insert(self.intern(k));
-                    }
-                }
-                Some(set.into_iter().collect())
-            })
-            .clone()
     }
 
     fn list_keys(&self, obj: &Rc<Object<'a>>, src: Src<'a>, env: &Scope<'a>, set: &mut KeySet) {
@@ -900,6 +926,14 @@ impl<'a> Evaluator<'a> {
                 },
             }
         }
+    }
+}
+
+/// Appends `k` to `keys` unless it is there: keys are interned, so equal
+/// names are the same `Rc`.
+fn push_new(keys: &mut Vec<Rc<str>>, k: &Rc<str>) {
+    if !keys.iter().any(|have| Rc::ptr_eq(have, k)) {
+        keys.push(k.clone());
     }
 }
 

@@ -110,7 +110,10 @@ pub struct Evaluator<'a> {
     /// the object (by address), the field, and the key expression's span.
     key_stack: RefCell<Vec<(usize, Rc<str>, Span)>>,
     lets_active: RefCell<Vec<(usize, usize)>>,
+    /// Objects whose frames were made (see [`Self::register`]).
     objects: RefCell<Vec<Weak<Object<'a>>>>,
+    /// Emptied vectors for the definitions of fields being computed.
+    spare_defs: RefCell<Vec<Vec<fields::Def<'a>>>>,
     /// Field names written in the syntax tree, shared by the key lists and
     /// memo tables of every object that has them.
     names: RefCell<FastMap<&'a str, Rc<str>>>,
@@ -134,6 +137,7 @@ impl<'a> Evaluator<'a> {
             key_stack: RefCell::new(Vec::new()),
             lets_active: RefCell::new(Vec::new()),
             objects: RefCell::new(Vec::new()),
+            spare_defs: RefCell::new(Vec::new()),
             names: RefCell::new(FastMap::default()),
         }
     }
@@ -194,9 +198,15 @@ impl<'a> Evaluator<'a> {
         span: Span,
         closed: bool,
     ) -> Rc<Object<'a>> {
-        let o = Rc::new(Object::new(kind, layers, span, closed));
-        self.objects.borrow_mut().push(Rc::downgrade(&o));
-        o
+        Rc::new(Object::new(kind, layers, span, closed))
+    }
+
+    /// Remembers `obj` so that dropping the evaluator clears its memo
+    /// table. Called when the object's frames are made: until then nothing
+    /// it holds can point back at it, so an object nobody asked a field of
+    /// stays unregistered (and, held once, may still be amended in place).
+    pub(crate) fn register(&self, obj: &Rc<Object<'a>>) {
+        self.objects.borrow_mut().push(Rc::downgrade(obj));
     }
 
     /// `name` as a shared string, made once per evaluator.
@@ -254,7 +264,7 @@ impl<'a> Evaluator<'a> {
         if let Some(ix) = self.indexes.borrow().get(&id) {
             return ix.clone();
         }
-        let ix = Rc::new(BodyIndex::build(src));
+        let ix = Rc::new(BodyIndex::build(src, |k| self.intern(k)));
         self.indexes.borrow_mut().insert(id, ix.clone());
         ix
     }

@@ -108,7 +108,7 @@ pub struct Object<'a> {
     /// modules whose amends chain declares fields).
     pub closed: bool,
     pub(super) memo: RefCell<super::FastMap<Rc<str>, Slot<'a>>>,
-    pub(super) keys: RefCell<Option<Rc<Vec<Rc<str>>>>>,
+    pub(super) keys: RefCell<Option<Rc<[Rc<str>]>>>,
     pub(super) listing: Cell<bool>,
     pub(super) expanding: RefCell<Vec<usize>>,
     pub(crate) checked: Cell<bool>,
@@ -142,6 +142,19 @@ impl<'a> Object<'a> {
             key: OnceCell::new(),
             decl: OnceCell::new(),
         }
+    }
+
+    /// This object amended by `layer`, made at `span`, in place: what
+    /// [`super::Evaluator::amend`] would make of it, for an object no one
+    /// else holds. Where it was stored is forgotten, as a new object has
+    /// not been stored yet.
+    pub(super) fn restart(&mut self, layer: Layer<'a>, span: Span) {
+        self.layers.push(layer);
+        self.span = span;
+        self.path = OnceCell::new();
+        self.path_text = OnceCell::new();
+        self.key = OnceCell::new();
+        self.decl = OnceCell::new();
     }
 
     /// The path from the root: `services."egov-user".resources`; "" at the
@@ -293,49 +306,73 @@ pub struct BodyIndex<'a> {
     pub lets: FastMap<&'a str, &'a ast::Expr>,
     pub checks: Vec<u32>,
     /// The keys the list defines, in order, when none is computed and no
-    /// member is a generator (made when the keys are first listed).
-    pub static_keys: OnceCell<Option<Rc<[Rc<str>]>>>,
+    /// member is a generator.
+    pub static_keys: Option<Rc<[Rc<str>]>>,
 }
 
 impl<'a> BodyIndex<'a> {
-    pub fn build(src: Src<'a>) -> Self {
+    /// Indexes the member list `src`; `intern` makes the shared names of
+    /// its static keys.
+    pub fn build(src: Src<'a>, mut intern: impl FnMut(&'a str) -> Rc<str>) -> Self {
         let mut ix = BodyIndex {
             keyed: FastMap::with_capacity_and_hasher(src.len(), Default::default()),
             ..BodyIndex::default()
         };
+        let mut keys = Vec::new();
         let off = src.offset();
         for i in 0..src.len() {
             let Some(m) = src.member(i) else { continue };
             let pos = i as u32;
-            match &m.kind {
+            let first = match &m.kind {
                 MemberKind::Decl { name, .. } => ix.add_key(name, pos),
                 MemberKind::Assign { path, .. }
                 | MemberKind::Append { path, .. }
-                | MemberKind::Amend { path, .. } => {
-                    if let Some(k) = path.get(off) {
-                        ix.add_key(k, pos);
-                    }
-                }
+                | MemberKind::Amend { path, .. } => match path.get(off) {
+                    Some(k) => ix.add_key(k, pos),
+                    None => None,
+                },
                 MemberKind::Let { name, value } => {
                     ix.lets.insert(name.name.as_str(), value);
+                    None
                 }
-                MemberKind::For { .. } | MemberKind::If { .. } => ix.dynamic.push(pos),
-                MemberKind::Check { .. } => ix.checks.push(pos),
-                MemberKind::Error => {}
+                MemberKind::For { .. } | MemberKind::If { .. } => {
+                    ix.dynamic.push(pos);
+                    None
+                }
+                MemberKind::Check { .. } => {
+                    ix.checks.push(pos);
+                    None
+                }
+                MemberKind::Error => None,
+            };
+            if let Some(k) = first {
+                keys.push(intern(k));
             }
+        }
+        if ix.dynamic.is_empty() && !matches!(src, Src::Nested(..)) {
+            ix.static_keys = Some(keys.into());
         }
         ix
     }
 
-    fn add_key(&mut self, key: &'a ast::Key, pos: u32) {
+    /// Indexes the member at `pos` under `key`; the key when the list
+    /// names it here first.
+    fn add_key(&mut self, key: &'a ast::Key, pos: u32) -> Option<&'a str> {
         match key.as_static() {
             Some(k) => match self.keyed.entry(k) {
-                Entry::Occupied(mut e) => e.get_mut().push(pos),
+                Entry::Occupied(mut e) => {
+                    e.get_mut().push(pos);
+                    None
+                }
                 Entry::Vacant(e) => {
                     e.insert(Positions::One(pos));
+                    Some(k)
                 }
             },
-            None => self.dynamic.push(pos),
+            None => {
+                self.dynamic.push(pos);
+                None
+            }
         }
     }
 

@@ -98,30 +98,24 @@ impl<'a> Evaluator<'a> {
         if let Some(envs) = obj.envs.borrow().as_ref() {
             return envs.clone();
         }
+        self.register(obj);
         let mut envs = LayerEnvs {
             layers: Vec::with_capacity(obj.layers.len()),
             always: Vec::new(),
             nested: FastMap::default(),
         };
-        for (i, l) in obj.layers.iter().enumerate() {
+        for l in &obj.layers {
             envs.layers.push(self.layer_env(l.src, obj, &l.scope));
-            let key = match l.src {
-                Src::Nested(m, off) => match &m.kind {
-                    MemberKind::Assign { path, .. }
-                    | MemberKind::Append { path, .. }
-                    | MemberKind::Amend { path, .. } => path.get(off).and_then(ast::Key::as_static),
-                    _ => None,
-                },
-                _ => None,
-            };
-            match key {
-                Some(k) => envs.nested.entry(k).or_default().push(i as u32),
-                None => envs.always.push(i as u32),
-            }
         }
-        if envs.nested.is_empty() {
-            // Every layer is searched for every key: no list needed.
-            envs.always = Vec::new();
+        // Without a nested path of a static key every layer is searched for
+        // every key: no lists needed.
+        if obj.layers.iter().any(|l| nested_key(l.src).is_some()) {
+            for (i, l) in obj.layers.iter().enumerate() {
+                match nested_key(l.src) {
+                    Some(k) => envs.nested.entry(k).or_default().push(i as u32),
+                    None => envs.always.push(i as u32),
+                }
+            }
         }
         let envs = Rc::new(envs);
         *obj.envs.borrow_mut() = Some(envs.clone());
@@ -267,5 +261,19 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+    }
+}
+
+/// The static key a nested-path layer (`services."svc-1".replicas = 2`
+/// seen from `services`) defines.
+fn nested_key(src: Src<'_>) -> Option<&str> {
+    match src {
+        Src::Nested(m, off) => match &m.kind {
+            MemberKind::Assign { path, .. }
+            | MemberKind::Append { path, .. }
+            | MemberKind::Amend { path, .. } => path.get(off).and_then(ast::Key::as_static),
+            _ => None,
+        },
+        _ => None,
     }
 }
