@@ -5,14 +5,23 @@
 //! to 0-based line/UTF-16 column for the language server.
 
 use crate::span::{FileId, Span};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// One file: the name shown to users and its text.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
-    pub lines: LineIndex,
+    /// Made the first time a position is asked for: a run without
+    /// diagnostics never needs it.
+    lines: OnceLock<LineIndex>,
+}
+
+impl SourceFile {
+    /// The file's line index.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
 }
 
 /// All files of a run.
@@ -33,8 +42,8 @@ impl SourceMap {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SourceFile {
             name: name.into(),
-            lines: LineIndex::new(&text),
             text,
+            lines: OnceLock::new(),
         });
         id
     }
@@ -66,7 +75,7 @@ impl SourceMap {
     /// 1-based (line, column) of `offset`, columns counted in characters.
     pub fn line_col(&self, file: FileId, offset: u32) -> (u32, u32) {
         match self.get(file) {
-            Some(f) => f.lines.line_col(&f.text, offset),
+            Some(f) => f.lines().line_col(&f.text, offset),
             None => (1, 1),
         }
     }
