@@ -459,17 +459,7 @@ where
             }
             (at, cond, value)
         });
-    let if_expr = clause
-        .clone()
-        .then(
-            just(Token::Else)
-                .ignore_then(clause)
-                .repeated()
-                .collect::<Vec<_>>(),
-        )
-        .then(just(Token::Else).ignore_then(this).or_not())
-        .validate(|((first, mut more), last), _, emitter| {
-            more.insert(0, first);
+    let if_expr = else_if_run(clause, this).validate(|(mut more, last), _, emitter| {
             cap(&mut more, |(at, _, _): &(Span, Expr, Expr)| *at, emitter);
             let acc = match last {
                 Some(last) => last,
@@ -489,6 +479,31 @@ where
             if_chain(more, acc)
         });
     if_expr.or(coalesce).labelled("an expression")
+}
+
+/// `clause (else clause)* [else last]`, read as a flat run (never by
+/// recursion): the clauses in order, at least one, and the last `else`.
+/// Both `if` chains, of expressions and of members, are read with it.
+pub(crate) fn else_if_run<'t, 'src: 't, I, C, L>(
+    clause: impl Parser<'t, I, C, Extra<'t, 'src>> + Clone,
+    last: impl Parser<'t, I, L, Extra<'t, 'src>> + Clone,
+) -> impl Parser<'t, I, (Vec<C>, Option<L>), Extra<'t, 'src>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    clause
+        .clone()
+        .then(
+            just(Token::Else)
+                .ignore_then(clause)
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .then(just(Token::Else).ignore_then(last).or_not())
+        .map(|((first, mut more), last)| {
+            more.insert(0, first);
+            (more, last)
+        })
 }
 
 /// Folds a flat `if c then v else if ...` run (each clause with the span of

@@ -3,7 +3,7 @@
 //! recovery that turns a broken member into [`MemberKind::Error`].
 
 use super::errors::custom;
-use super::expr::{cap_run, key_parser, missing_operand};
+use super::expr::{cap_run, else_if_run, key_parser, missing_operand};
 use super::grammar::{ident, skip_piece, Ctx, Extra};
 use super::MAX_CHAIN;
 use crate::ast::*;
@@ -122,30 +122,20 @@ where
         .map_with(|_, e| -> Span { e.span() })
         .then(expr_na)
         .then(body.clone().labelled("`{` and the conditional members"));
-    let if_ = clause
-        .clone()
-        .then(
-            just(Token::Else)
-                .ignore_then(clause)
-                .repeated()
-                .collect::<Vec<_>>(),
-        )
-        .then(just(Token::Else).ignore_then(body.clone()).or_not())
-        .validate(|((first, mut more), last), _, emitter| {
-            more.insert(0, first);
-            cap_run(
-                &mut more,
-                |((at, _), _): &((Span, Expr), Body)| *at,
-                &format!("`if` chain too long (more than {MAX_CHAIN} `else if`s in a row)"),
-                "split the conditions into separate `if` blocks",
-                emitter,
-            );
-            let clauses = more
-                .into_iter()
-                .map(|((at, cond), then_body)| (at, cond, then_body))
-                .collect();
-            if_member_chain(clauses, last).unwrap_or(MemberKind::Error)
-        });
+    let if_ = else_if_run(clause, body.clone()).validate(|(mut more, last), _, emitter| {
+        cap_run(
+            &mut more,
+            |((at, _), _): &((Span, Expr), Body)| *at,
+            &format!("`if` chain too long (more than {MAX_CHAIN} `else if`s in a row)"),
+            "split the conditions into separate `if` blocks",
+            emitter,
+        );
+        let clauses = more
+            .into_iter()
+            .map(|((at, cond), then_body)| (at, cond, then_body))
+            .collect();
+        if_member_chain(clauses, last).unwrap_or(MemberKind::Error)
+    });
 
     let check = just(Token::Check)
         .ignore_then(expr.clone())
