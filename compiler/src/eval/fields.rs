@@ -167,14 +167,7 @@ impl<'a> Evaluator<'a> {
             }
             return;
         }
-        let made;
-        let ix = match at.ix {
-            Some(ix) => ix,
-            None => {
-                made = self.body_index(src);
-                &made
-            }
-        };
+        let ix = at.ix.cloned().unwrap_or_else(|| self.body_index(src));
         // Without computed keys and generators, every candidate is a member
         // whose static key is `key`.
         let all_static = ix.dynamic.is_empty();
@@ -361,14 +354,7 @@ impl<'a> Evaluator<'a> {
                     _ => false,
                 },
                 src => {
-                    let made;
-                    let ix = match &le.ix {
-                        Some(ix) => ix,
-                        None => {
-                            made = self.body_index(src);
-                            &made
-                        }
-                    };
+                    let ix = le.ix.clone().unwrap_or_else(|| self.body_index(src));
                     ix.keyed.contains_key(name)
                         || ix.dynamic.iter().any(|p| {
                             src.member(*p as usize).is_some_and(|m| {
