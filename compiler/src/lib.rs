@@ -12,6 +12,7 @@ pub mod codes;
 pub mod domain;
 pub mod eval;
 pub mod loader;
+pub mod lower;
 pub mod modules;
 pub mod output;
 pub mod pipeline;
@@ -23,6 +24,6 @@ pub mod value;
 
 pub use loader::{FsLoader, Loader, MemLoader};
 pub use pipeline::{
-    check_file, check_files, eval_file, eval_file_at, eval_file_pretty_at, split_path, with_root,
-    Analysis, PathError,
+    build_file, check_file, check_files, eval_file, eval_file_at, eval_file_pretty_at, split_path,
+    with_root, Analysis, PathError,
 };

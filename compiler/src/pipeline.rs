@@ -198,6 +198,42 @@ fn eval_file_with<T>(
     (a, json.map(Some))
 }
 
+/// Loads, checks and evaluates the environment `path`, then lowers it to
+/// Kubernetes objects. `None` when the configuration has errors (they are
+/// in the analysis, lowering's included); nothing is lowered from a
+/// configuration with errors.
+pub fn build_file(
+    loader: &dyn Loader,
+    path: &Path,
+    options: crate::lower::Options<'_>,
+) -> (Analysis, Option<crate::lower::Lowered>) {
+    let (b, ids) = load(loader, &[path.to_path_buf()]);
+    let Some(entry) = ids.into_iter().flatten().next() else {
+        return (finish(b, Problems::new(), Vec::new()), None);
+    };
+    let (input, span, diags) = with_root(&b.graph, loader, entry, |ev, root| {
+        let v = Value::new(ValueKind::Object(root.clone()), root.span);
+        ev.force(&v);
+        let input = crate::lower::input::read(ev, &v);
+        (input, root.span, ev.take_problems().into_vec())
+    });
+    let mut problems = Problems::new();
+    problems.extend(diags);
+    let mut a = finish(b, problems, vec![entry]);
+    if a.has_errors() {
+        return (a, None);
+    }
+    let lowered = crate::lower::lower(&input, options, span);
+    let mut all = std::mem::take(&mut a.problems);
+    all.extend(lowered.problems.iter().cloned());
+    a.problems = Problems::new();
+    a.problems.extend(all.sorted());
+    if a.has_errors() {
+        return (a, None);
+    }
+    (a, Some(lowered))
+}
+
 fn select_path<'a>(
     ev: &Evaluator<'a>,
     mut v: Value<'a>,

@@ -8,6 +8,7 @@ pub fn registry() -> impl Iterator<Item = &'static CodeInfo> {
     digit_lang::codes::REGISTRY
         .iter()
         .chain(digit_compiler::codes::REGISTRY.iter())
+        .chain(digit_compiler::lower::codes::REGISTRY.iter())
 }
 
 pub fn run(code: &str) -> u8 {
