@@ -81,7 +81,7 @@ let spring = {
         );
         s.push_str("  migration { image = \"egovio/svc-db:${core_tag}\" }\n");
         s.push_str("}\n");
-        if i % 10 == 0 {
+        if i.is_multiple_of(10) {
             let _ = writeln!(
                 s,
                 "for k, v in {{ a = \"1\", b = \"2\" }} {{\n  services.\"svc-{i}\".env.\"${{k}}\" = v\n}}"
