@@ -239,6 +239,27 @@ impl<'src> Token<'src> {
         )
     }
 
+    /// Whether the token is a declaration keyword that reads as a field name
+    /// where a field name is expected: at the start of a member (unless it
+    /// starts its declaration: `let x =`, `type T =`, `check c : m`), after
+    /// `.`, and in a path. Kubernetes objects are full of `type`. The
+    /// control keywords (`if`, `for`, `else`) and the literals (`true`,
+    /// `false`, `none`) are not: they must be quoted.
+    pub fn is_contextual(&self) -> bool {
+        matches!(
+            self,
+            Token::Amends
+                | Token::Import
+                | Token::As
+                | Token::Schema
+                | Token::Type
+                | Token::Let
+                | Token::In
+                | Token::Then
+                | Token::Check
+        )
+    }
+
     /// The fixed text of keywords and punctuation ("" for the others).
     pub fn text(&self) -> &'static str {
         match self {

@@ -31,13 +31,22 @@ pub(crate) fn key_parser<'t, 'src: 't, I>(
 where
     I: ValueInput<'t, Token = Token<'src>, Span = Span>,
 {
-    // A keyword where a name belongs (`type = "Opaque"`, `res.type`): one
-    // error saying how to quote it, and the key is read as if quoted.
-    // Not `else`: after an `if` body it starts the else branch.
+    // A declaration keyword where a name belongs (`type = "Opaque"`,
+    // `res.type`) is the name: keywords are contextual. `schema {` is a
+    // schema without a name, not a field called `schema`.
+    let contextual = any()
+        .filter(|t: &Token<'src>| t.is_contextual() && *t != Token::Schema)
+        .or(just(Token::Schema).then_ignore(just(Token::LBrace).not().rewind()))
+        .map_with(|t: Token<'src>, e| Ident {
+            name: t.text().into(),
+            span: e.span(),
+        });
+    // Another keyword (`if`, `true`, ...): one error saying how to quote
+    // it, and the key is read as if quoted. Not `else`: after an `if` body
+    // it starts the else branch.
     let keyword = any()
-        .filter(|t: &Token<'src>| t.is_keyword() && *t != Token::Else)
+        .filter(|t: &Token<'src>| t.is_keyword() && !t.is_contextual() && *t != Token::Else)
         .map(|t: Token<'src>| t.text())
-        // `schema {` is a schema without a name, not a field called `schema`.
         .then_ignore(just(Token::LBrace).not().rewind())
         .validate(|kw: &str, e, emitter| {
             emitter.emit(custom(
@@ -53,6 +62,7 @@ where
             })
         });
     ident()
+        .or(contextual)
         .map(Key::Name)
         .or(keyword)
         .or(string.map(|s| {

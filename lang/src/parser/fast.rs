@@ -150,14 +150,14 @@ impl<'src> P<'_, 'src> {
     /// The whole file: `amends`, imports, then items.
     fn module(&mut self, eof: Span) -> Option<Module> {
         self.skip_seps();
-        let amends = if self.at(Token::Amends) {
+        let amends = if self.at(Token::Amends) && !self.keyword_is_key() {
             Some(self.header_path(Token::Amends)?.0)
         } else {
             None
         };
         self.skip_seps();
         let mut imports = Vec::new();
-        while self.at(Token::Import) {
+        while self.at(Token::Import) && !self.keyword_is_key() {
             imports.push(self.import()?);
             self.skip_seps();
         }
@@ -166,6 +166,9 @@ impl<'src> P<'_, 'src> {
             match self.peek() {
                 None => break,
                 Some(Token::Semi | Token::Comma) => self.pos += 1,
+                Some(t) if t.is_contextual() && self.keyword_is_key() => {
+                    items.push(Item::Member(self.member()?))
+                }
                 Some(Token::Schema) => items.push(self.schema()?),
                 Some(Token::Type) => items.push(self.alias()?),
                 // A second or misplaced header is reported by the grammar.
@@ -271,6 +274,7 @@ impl<'src> P<'_, 'src> {
     fn member(&mut self) -> Option<Member> {
         let start = self.pos;
         let kind = match self.peek()? {
+            t if t.is_contextual() && self.keyword_is_key() => self.field()?,
             Token::Let => self.let_()?,
             Token::For => self.for_()?,
             Token::If => self.if_member()?,
@@ -286,11 +290,34 @@ impl<'src> P<'_, 'src> {
         })
     }
 
-    /// A key: a name, `"quoted"` or `"${computed}"`. A keyword is not one
-    /// here (the grammar reports it).
+    /// Whether the declaration keyword at the cursor is a field name: it
+    /// is followed by what follows a field name (`=`, `+=`, `:`, `.`, `{`),
+    /// not by what its declaration takes (`let x`, `type T`, `check c`).
+    fn keyword_is_key(&self) -> bool {
+        matches!(
+            self.peek_at(self.pos + 1),
+            Some(Token::Eq | Token::PlusEq | Token::Colon | Token::Dot | Token::LBrace)
+        ) && !(self.peek() == Some(Token::Schema)
+            && self.peek_at(self.pos + 1) == Some(Token::LBrace))
+    }
+
+    /// A key: a name, a declaration keyword (`type`), `"quoted"` or
+    /// `"${computed}"`. Another keyword is not one here (the grammar
+    /// reports it), nor is `schema {`.
     fn key(&mut self) -> Option<Key> {
         match self.peek()? {
             Token::Ident(_) => self.ident().map(Key::Name),
+            t if t.is_contextual() => {
+                if t == Token::Schema && self.peek_at(self.pos + 1) == Some(Token::LBrace) {
+                    return None;
+                }
+                let span = self.span_here()?;
+                self.pos += 1;
+                Some(Key::Name(Ident {
+                    name: t.text().into(),
+                    span,
+                }))
+            }
             Token::StrStart | Token::MlStrStart => {
                 let s = self.string()?;
                 let plain = match &s.kind {
