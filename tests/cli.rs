@@ -407,6 +407,31 @@ fn a_bad_eval_path_is_a_usage_error_with_a_suggestion() {
     assert!(stderr(&out).contains("replicas"), "{}", stderr(&out));
 }
 
+#[test]
+fn eval_path_takes_list_indexes() {
+    let dir = Scratch::new(
+        "path-index",
+        &[(
+            "a.dg",
+            "kafka { topics = [{ name = \"save-user\" }, { name = \"update-user\" }] }\n",
+        )],
+    );
+    let out = digitc(&["eval", "a.dg", "--path", "kafka.topics[1].name"], &dir.0);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "\"update-user\"\n");
+    let out = digitc(&["eval", "a.dg", "--path", "kafka.topics[2]"], &dir.0);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("has 2 elements"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("`[0]` to `[1]`"), "{}", stderr(&out));
+    let out = digitc(&["eval", "a.dg", "--path", "kafka.topics.name"], &dir.0);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("kafka.topics[0].name"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// Every diagnostic code that appears in the sources of `lang` and
 /// `compiler` (`"E0101"`, `"W0601"`) has a long explanation.
 #[test]

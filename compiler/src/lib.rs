@@ -25,5 +25,5 @@ pub mod value;
 pub use loader::{FsLoader, Loader, MemLoader};
 pub use pipeline::{
     build_file, check_file, check_files, eval_file, eval_file_at, eval_file_pretty_at, split_path,
-    with_root, Analysis, PathError,
+    with_root, Analysis, PathError, PathSegment,
 };

@@ -155,7 +155,7 @@ pub struct PathError {
 pub fn eval_file_at(
     loader: &dyn Loader,
     path: &Path,
-    select: &[String],
+    select: &[PathSegment],
 ) -> (Analysis, Result<Option<serde_json::Value>, PathError>) {
     eval_file_with(loader, path, select, output::to_json)
 }
@@ -166,7 +166,7 @@ pub fn eval_file_at(
 pub fn eval_file_pretty_at(
     loader: &dyn Loader,
     path: &Path,
-    select: &[String],
+    select: &[PathSegment],
 ) -> (Analysis, Result<Option<String>, PathError>) {
     eval_file_with(loader, path, select, output::to_json_pretty)
 }
@@ -176,7 +176,7 @@ pub fn eval_file_pretty_at(
 fn eval_file_with<T>(
     loader: &dyn Loader,
     path: &Path,
-    select: &[String],
+    select: &[PathSegment],
     out: impl for<'a, 'e> FnOnce(&'e Evaluator<'a>, &Value<'a>) -> T,
 ) -> (Analysis, Result<Option<T>, PathError>) {
     let (b, ids) = load(loader, &[path.to_path_buf()]);
@@ -237,104 +237,199 @@ pub fn build_file(
 fn select_path<'a>(
     ev: &Evaluator<'a>,
     mut v: Value<'a>,
-    select: &[String],
+    select: &[PathSegment],
 ) -> Result<Value<'a>, PathError> {
     for (i, seg) in select.iter().enumerate() {
         let here = show_path(&select[..i]);
-        let ValueKind::Object(o) = &v.kind else {
-            return Err(PathError {
-                message: format!("`{}` is {}, which has no field `{seg}`", here, v.describe()),
-                help: None,
-            });
+        let whole = if i == 0 {
+            "the configuration".to_string()
+        } else {
+            format!("`{here}`")
         };
-        match ev.field(o, seg, o.span) {
-            Some(next) => v = next,
-            None => {
-                let keys = ev.keys(o);
-                let help = crate::suggest::best(seg, keys.iter().map(|k| &**k)).map(|h| {
-                    format!(
-                        "did you mean `{}`?",
-                        show_path(&[&select[..i], &[h.to_string()]].concat())
-                    )
-                });
-                let whole = if i == 0 {
-                    "the configuration".to_string()
-                } else {
-                    format!("`{here}`")
-                };
+        match (seg, &v.kind) {
+            (PathSegment::Index(n), ValueKind::List(xs)) => match xs.get(*n) {
+                Some(x) => v = x.clone(),
+                None => {
+                    return Err(PathError {
+                        message: format!(
+                            "{whole} has {} element{}, so `[{n}]` is out of range",
+                            xs.len(),
+                            if xs.len() == 1 { "" } else { "s" }
+                        ),
+                        help: (!xs.is_empty())
+                            .then(|| format!("indexes start at 0: `[0]` to `[{}]`", xs.len() - 1)),
+                    })
+                }
+            },
+            (PathSegment::Index(n), _) => {
                 return Err(PathError {
-                    message: format!("{whole} has no field `{seg}`"),
-                    help,
-                });
+                    message: format!("{whole} is {}, which has no index `[{n}]`", v.describe()),
+                    help: v
+                        .as_object()
+                        .map(|_| "name a field with `.name`".to_string()),
+                })
+            }
+            (PathSegment::Key(key), ValueKind::List(xs)) => {
+                return Err(PathError {
+                    message: format!("{whole} is a list, which has no field `{key}`"),
+                    help: (!xs.is_empty()).then(|| {
+                        format!(
+                            "pick an element first: `{}[0].{key}`",
+                            show_path(&select[..i])
+                        )
+                    }),
+                })
+            }
+            (PathSegment::Key(key), ValueKind::Object(o)) => match ev.field(o, key, o.span) {
+                Some(next) => v = next,
+                None => {
+                    let keys = ev.keys(o);
+                    let help = crate::suggest::best(key, keys.iter().map(|k| &**k)).map(|h| {
+                        let mut seen = select[..i].to_vec();
+                        seen.push(PathSegment::Key(h.to_string()));
+                        format!("did you mean `{}`?", show_path(&seen))
+                    });
+                    return Err(PathError {
+                        message: format!("{whole} has no field `{key}`"),
+                        help,
+                    });
+                }
+            },
+            (PathSegment::Key(key), _) => {
+                return Err(PathError {
+                    message: format!("`{here}` is {}, which has no field `{key}`", v.describe()),
+                    help: None,
+                })
             }
         }
     }
     Ok(v)
 }
 
-/// Segments back into a path, quoting those that are not identifiers.
-fn show_path(segments: &[String]) -> String {
+/// One step of a `--path`: a field (`services`, `"egov-user"`) or a list
+/// index (`[3]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    Key(String),
+    Index(usize),
+}
+
+impl From<&str> for PathSegment {
+    fn from(key: &str) -> Self {
+        PathSegment::Key(key.to_string())
+    }
+}
+
+/// Segments back into a path, quoting keys that are not identifiers.
+fn show_path(segments: &[PathSegment]) -> String {
     let mut out = String::new();
     for (i, s) in segments.iter().enumerate() {
-        if i > 0 {
-            out.push('.');
-        }
-        let ident = s
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if ident {
-            out.push_str(s);
-        } else {
-            out.push_str(&format!("{s:?}"));
+        match s {
+            PathSegment::Index(n) => out.push_str(&format!("[{n}]")),
+            PathSegment::Key(k) => {
+                if i > 0 {
+                    out.push('.');
+                }
+                out.push_str(&crate::value::path_segment(k));
+            }
         }
     }
     out
 }
 
-/// `a.b."c-d".e` into its segments; an empty segment or an unclosed quote
-/// is a mistake.
-pub fn split_path(s: &str) -> Result<Vec<String>, String> {
+/// `a.b."c-d"[3].e` into its segments; an empty segment, an unclosed
+/// quote or a malformed index is a mistake.
+pub fn split_path(s: &str) -> Result<Vec<PathSegment>, String> {
+    let empty = || {
+        format!(
+            "`{s}` has an empty segment; write paths like `services.\"egov-user\".replicas` or `kafka.topics[0].name`"
+        )
+    };
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
+    // The key being read was written in quotes (so it may be empty).
     let mut was_quoted = false;
-    let mut chars = s.chars();
+    // The last segment was an index: what follows must be `.`, `[` or the end.
+    let mut after_index = false;
+    let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '"' => {
+                if after_index {
+                    return Err(format!("`{s}`: write `.` between `]` and the next field"));
+                }
                 quoted = !quoted;
                 was_quoted = true;
             }
             '\\' if quoted => cur.extend(chars.next()),
             '.' if !quoted => {
-                if cur.is_empty() && !was_quoted {
-                    return Err(format!("`{s}` has an empty segment; write paths like `services.\"egov-user\".replicas`"));
+                if !after_index {
+                    if cur.is_empty() && !was_quoted {
+                        return Err(empty());
+                    }
+                    out.push(PathSegment::Key(std::mem::take(&mut cur)));
                 }
-                out.push(std::mem::take(&mut cur));
                 was_quoted = false;
+                after_index = false;
+                if chars.peek().is_none() {
+                    return Err(empty());
+                }
             }
-            c => cur.push(c),
+            '[' if !quoted => {
+                if !after_index {
+                    if cur.is_empty() && !was_quoted {
+                        return Err(format!("`{s}`: an index `[n]` follows a field name"));
+                    }
+                    out.push(PathSegment::Key(std::mem::take(&mut cur)));
+                }
+                let mut digits = String::new();
+                loop {
+                    match chars.next() {
+                        Some(']') => break,
+                        Some(d) if d.is_ascii_digit() => digits.push(d),
+                        _ => {
+                            return Err(format!(
+                                "`{s}`: a list index is a number in brackets, like `[0]`"
+                            ))
+                        }
+                    }
+                }
+                let n = digits.parse::<usize>().map_err(|_| {
+                    format!("`{s}`: a list index is a number in brackets, like `[0]`")
+                })?;
+                out.push(PathSegment::Index(n));
+                was_quoted = false;
+                after_index = true;
+            }
+            c => {
+                if after_index {
+                    return Err(format!("`{s}`: write `.` between `]` and the next field"));
+                }
+                cur.push(c);
+            }
         }
     }
     if quoted {
         return Err(format!("`{s}` has an unclosed quote"));
     }
+    if after_index {
+        return Ok(out);
+    }
     if cur.is_empty() && !was_quoted {
         if s.is_empty() {
             return Ok(out);
         }
-        return Err(format!(
-            "`{s}` has an empty segment; write paths like `services.\"egov-user\".replicas`"
-        ));
+        return Err(empty());
     }
-    out.push(cur);
+    out.push(PathSegment::Key(cur));
     Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::PathSegment::{Index, Key};
+
     #[test]
     fn splits_quoted_paths() {
         assert_eq!(
@@ -345,6 +440,23 @@ mod tests {
             super::split_path(r#""a.b".c"#),
             Ok(vec!["a.b".into(), "c".into()])
         );
+        assert_eq!(
+            super::split_path("kafka.topics[6].name"),
+            Ok(vec![
+                Key("kafka".into()),
+                Key("topics".into()),
+                Index(6),
+                Key("name".into())
+            ])
+        );
+        assert_eq!(
+            super::split_path("m[0][1]"),
+            Ok(vec![Key("m".into()), Index(0), Index(1)])
+        );
+        assert!(super::split_path("a[x]").is_err());
+        assert!(super::split_path("a[0]b").is_err());
+        assert!(super::split_path("[0]").is_err());
+        assert!(super::split_path("a[0].").is_err());
         assert_eq!(super::split_path(""), Ok(vec![]));
         assert!(super::split_path("a..b").is_err());
         assert!(super::split_path("a.").is_err());
