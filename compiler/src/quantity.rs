@@ -126,16 +126,13 @@ impl fmt::Display for QuantityError {
 
 impl std::error::Error for QuantityError {}
 
-/// Suggest a suffix for a common misspelling (`Gb`, `GiB`, `K`, `mi`, `1e3`).
+/// Suggest a suffix for a common misspelling (`Gb`, `GiB`, `K`, `mi`, `1e19`).
 fn suffix_help(suffix: &str) -> Option<String> {
     let mut chars = suffix.chars();
     let first = chars.next()?;
     let rest: String = chars.collect();
     if (first == 'e' || first == 'E') && rest.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-        return Some(
-            "exponent notation is not supported; use a suffix instead (`1k` for 1e3, `1M` for 1e6)"
-                .to_string(),
-        );
+        return Some("a decimal exponent is at most `e18`".to_string());
     }
     let rest_lower = rest.to_ascii_lowercase();
     if !matches!(rest_lower.as_str(), "" | "b" | "i" | "ib") {
@@ -180,7 +177,8 @@ fn interpret_suffix(suffix: &str) -> Option<Suffix> {
         "Ti" => Suffix::Binary(4),
         "Pi" => Suffix::Binary(5),
         "Ei" => Suffix::Binary(6),
-        _ => return None,
+        // Kubernetes' decimal exponent form: `1e3` is 1000.
+        _ => return digit_lang::lexer::quantity_exponent(suffix).map(Suffix::Decimal),
     })
 }
 
@@ -816,6 +814,22 @@ mod tests {
     }
 
     #[test]
+    fn decimal_exponents() {
+        for (input, want) in [
+            ("1e3", "1k"),
+            ("2E6", "2M"),
+            ("5e0", "5"),
+            ("1.5e3", "1500"),
+        ] {
+            assert_eq!(
+                input.parse::<Quantity>().unwrap().to_string(),
+                want,
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
     fn parse_errors() {
         let cases = [
             ("", "quantity is empty"),
@@ -826,7 +840,7 @@ mod tests {
             ("1.2.3", "quantity `1.2.3` has an invalid number `1.2.3`"),
             ("1Gb", "unknown quantity suffix `Gb`; valid suffixes are n, u, m, k, M, G, T, P, E (powers of 1000) or Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024), or none"),
             ("1K", "unknown quantity suffix `K`; valid suffixes are n, u, m, k, M, G, T, P, E (powers of 1000) or Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024), or none"),
-            ("1e3", "unknown quantity suffix `e3`; valid suffixes are n, u, m, k, M, G, T, P, E (powers of 1000) or Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024), or none"),
+            ("1e19", "unknown quantity suffix `e19`; valid suffixes are n, u, m, k, M, G, T, P, E (powers of 1000) or Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024), or none"),
             ("1 Gi", "unknown quantity suffix ` Gi`; valid suffixes are n, u, m, k, M, G, T, P, E (powers of 1000) or Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024), or none"),
             ("1000000000000000000000000000000000E", "quantity `1000000000000000000000000000000000E` is too large to represent exactly"),
         ];
@@ -850,15 +864,38 @@ mod tests {
     #[test]
     fn suffix_help() {
         let cases = [
-            ("Gb", Some("did you mean `Gi` (powers of 1024) or `G` (powers of 1000)?")),
-            ("GB", Some("did you mean `Gi` (powers of 1024) or `G` (powers of 1000)?")),
-            ("GiB", Some("did you mean `Gi` (powers of 1024) or `G` (powers of 1000)?")),
-            ("K", Some("did you mean `Ki` (powers of 1024) or `k` (powers of 1000)?")),
-            ("KB", Some("did you mean `Ki` (powers of 1024) or `k` (powers of 1000)?")),
-            ("mi", Some("did you mean `Mi` (powers of 1024) or `M` (powers of 1000)?")),
-            ("MB", Some("did you mean `Mi` (powers of 1024) or `M` (powers of 1000)?")),
-            ("g", Some("did you mean `Gi` (powers of 1024) or `G` (powers of 1000)?")),
-            ("e3", Some("exponent notation is not supported; use a suffix instead (`1k` for 1e3, `1M` for 1e6)")),
+            (
+                "Gb",
+                Some("did you mean `Gi` (powers of 1024) or `G` (powers of 1000)?"),
+            ),
+            (
+                "GB",
+                Some("did you mean `Gi` (powers of 1024) or `G` (powers of 1000)?"),
+            ),
+            (
+                "GiB",
+                Some("did you mean `Gi` (powers of 1024) or `G` (powers of 1000)?"),
+            ),
+            (
+                "K",
+                Some("did you mean `Ki` (powers of 1024) or `k` (powers of 1000)?"),
+            ),
+            (
+                "KB",
+                Some("did you mean `Ki` (powers of 1024) or `k` (powers of 1000)?"),
+            ),
+            (
+                "mi",
+                Some("did you mean `Mi` (powers of 1024) or `M` (powers of 1000)?"),
+            ),
+            (
+                "MB",
+                Some("did you mean `Mi` (powers of 1024) or `M` (powers of 1000)?"),
+            ),
+            (
+                "g",
+                Some("did you mean `Gi` (powers of 1024) or `G` (powers of 1000)?"),
+            ),
             ("cores", None),
             ("x", None),
         ];

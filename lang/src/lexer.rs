@@ -31,6 +31,40 @@ pub const QUANTITY_SUFFIXES: &[&str] = &[
     "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei",
 ];
 
+/// Whether `suffix` is a Kubernetes quantity suffix: one of
+/// [`QUANTITY_SUFFIXES`], or a decimal exponent `e3` / `E3` (at most 18).
+pub fn is_quantity_suffix(suffix: &str) -> bool {
+    QUANTITY_SUFFIXES.contains(&suffix) || quantity_exponent(suffix).is_some()
+}
+
+/// The exponent of a decimal-exponent suffix (`e3` -> 3).
+pub fn quantity_exponent(suffix: &str) -> Option<i32> {
+    let digits = suffix.strip_prefix(['e', 'E'])?;
+    if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|&e| e <= 18)
+}
+
+/// For a suffix written the way disks are sold (`GB`, `Mb`, `K`), the
+/// Kubernetes suffixes meant: (`G`, `Gi`, 3 for 10^9 and 2^30).
+fn suffix_suggestion(suffix: &str) -> Option<(&'static str, &'static str, u32)> {
+    let lower = suffix.to_ascii_lowercase();
+    let unit = lower
+        .strip_suffix("ib")
+        .or(lower.strip_suffix('b'))
+        .unwrap_or(&lower);
+    Some(match unit {
+        "k" | "ki" => ("k", "Ki", 1),
+        "m" | "mi" => ("M", "Mi", 2),
+        "g" | "gi" => ("G", "Gi", 3),
+        "t" | "ti" => ("T", "Ti", 4),
+        "p" | "pi" => ("P", "Pi", 5),
+        "e" | "ei" => ("E", "Ei", 6),
+        _ => return None,
+    })
+}
+
 /// A run of consecutive `///` lines and the token it documents.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocBlock {
@@ -301,10 +335,21 @@ impl<'src> Driver<'src> {
             .find(|c: char| c.is_ascii_alphabetic())
             .unwrap_or(text.len());
         let (number, suffix) = text.split_at(split);
-        if QUANTITY_SUFFIXES.contains(&suffix) {
+        if is_quantity_suffix(suffix) {
             return Token::Quantity(text, number.len() as u32);
         }
         let start = range.start + split;
+        let help = match suffix_suggestion(suffix) {
+            Some((dec, bin, n)) => format!(
+                "write `{number}{dec}` (× 10^{}) or `{number}{bin}` (× 2^{})",
+                3 * n,
+                10 * n
+            ),
+            None => format!(
+                "valid suffixes are {} and exponents such as `e3`; put a space or an operator between a number and a name",
+                QUANTITY_SUFFIXES.join(" ")
+            ),
+        };
         self.error(
             Diagnostic::error(
                 codes::UNKNOWN_QUANTITY_SUFFIX,
@@ -312,10 +357,7 @@ impl<'src> Driver<'src> {
                 format!("unknown quantity suffix `{suffix}`"),
             )
             .with_label("not a Kubernetes quantity suffix")
-            .with_help(format!(
-                "valid suffixes are {}; put a space or an operator between a number and a name",
-                QUANTITY_SUFFIXES.join(" ")
-            )),
+            .with_help(help),
         );
         Token::BadLit
     }

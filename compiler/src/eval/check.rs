@@ -104,6 +104,20 @@ impl<'a> Evaluator<'a> {
             | (Ty::Str, K::Str(_))
             | (Ty::Quantity, K::Quantity(_)) => Ok(v),
             (Ty::Float, K::Int(n)) => Ok(Value::new(K::Float(*n as f64), span)),
+            // Kubernetes accepts a plain number as a quantity: `cpu = 2`,
+            // `cpu = 0.5` (500m).
+            (Ty::Quantity, K::Int(n)) => Ok(Value::new(
+                K::Quantity(Rc::new(crate::quantity::Quantity::from_i64(*n))),
+                span,
+            )),
+            (Ty::Quantity, K::Float(x)) => {
+                match crate::quantity::Quantity::parse(&super::expr::format_float(*x), "") {
+                    Ok(q) => Ok(Value::new(K::Quantity(Rc::new(q)), span)),
+                    Err(_) => mismatch(Some(
+                        "write the quantity with a suffix instead, such as 500m or 1Gi".into(),
+                    )),
+                }
+            }
             (Ty::Int { lo, hi }, K::Int(n)) => {
                 if lo.is_some_and(|lo| *n < lo) || hi.is_some_and(|hi| *n > hi) {
                     return fail((
