@@ -243,8 +243,15 @@ impl ToDiagnostic for EvalError {
             UndefinedName { span, name, help } => {
                 let d = Diagnostic::error("E0301", *span, format!("`{name}` is not defined"))
                     .with_label("not found in this scope");
+                // `"${SPRING_HOST}"`: a placeholder for Spring or a shell,
+                // which digitc would interpolate.
+                let placeholder = name.bytes().any(|b| b.is_ascii_uppercase())
+                    && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
                 match help {
                     Some(h) => d.with_help(h.clone()),
+                    None if placeholder => d.with_help(format!(
+                        "if `${{{name}}}` is a placeholder for Spring or the shell, not for digitc, escape it: `\\${{{name}}}`"
+                    )),
                     None => d,
                 }
             }
