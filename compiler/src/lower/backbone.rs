@@ -69,7 +69,12 @@ pub(crate) fn selector(name: &str) -> LabelSelector {
 }
 
 /// Metadata of an object named `name`, labelled as component `component`.
-pub(crate) fn meta(cx: &Cx<'_>, namespace: Option<&str>, name: &str, component: &str) -> ObjectMeta {
+pub(crate) fn meta(
+    cx: &Cx<'_>,
+    namespace: Option<&str>,
+    name: &str,
+    component: &str,
+) -> ObjectMeta {
     ObjectMeta {
         name: Some(name.to_string()),
         namespace: namespace.map(str::to_string),
@@ -115,25 +120,43 @@ const MIB: i128 = 1024 * 1024 * 1_000_000_000;
 /// container's memory limit (at `limit_path`), as the JVM needs room
 /// outside its heap. Otherwise an error at the heap's line; `0` then, as
 /// nothing is built from a lowering with errors.
-pub(crate) fn heap_mib(cx: &Cx<'_>, out: &mut Lowered, path: &str, heap: &str, limit_path: &str, limit: &str) -> i128 {
+pub(crate) fn heap_mib(
+    cx: &Cx<'_>,
+    out: &mut Lowered,
+    path: &str,
+    heap: &str,
+    limit_path: &str,
+    limit: &str,
+) -> i128 {
     let span = cx.span(path);
     let (Ok(h), Ok(l)) = (heap.parse::<Q>(), limit.parse::<Q>()) else {
         return 0;
     };
     if h.nanos() <= 0 || h.nanos() % MIB != 0 {
         out.problems.push(
-            Diagnostic::error("E0710", span, format!("the heap `{path}` = {heap} is not a whole number of MiB"))
-                .with_label("a JVM heap is given to `-Xmx` in whole megabytes")
-                .with_help(format!("write it in Mi or Gi, e.g. `{}Mi`", (h.nanos() / MIB).max(1))),
+            Diagnostic::error(
+                "E0710",
+                span,
+                format!("the heap `{path}` = {heap} is not a whole number of MiB"),
+            )
+            .with_label("a JVM heap is given to `-Xmx` in whole megabytes")
+            .with_help(format!(
+                "write it in Mi or Gi, e.g. `{}Mi`",
+                (h.nanos() / MIB).max(1)
+            )),
         );
         return 0;
     }
     if h >= l {
         out.problems.push(
-            Diagnostic::error("E0711", span, format!("the heap `{path}` = {heap} is not below the memory limit {limit}"))
-                .with_label("the JVM needs memory outside its heap")
-                .with_secondary(cx.span(limit_path), "the container's memory limit")
-                .with_help("keep the heap at about half the memory limit, or raise the limit"),
+            Diagnostic::error(
+                "E0711",
+                span,
+                format!("the heap `{path}` = {heap} is not below the memory limit {limit}"),
+            )
+            .with_label("the JVM needs memory outside its heap")
+            .with_secondary(cx.span(limit_path), "the container's memory limit")
+            .with_help("keep the heap at about half the memory limit, or raise the limit"),
         );
         return 0;
     }
@@ -237,7 +260,13 @@ pub(crate) fn service(
 }
 
 /// A volumeClaimTemplate `name` of `size` in `storage_class`.
-pub(crate) fn claim(cx: &Cx<'_>, name: &str, component: &str, size: &str, storage_class: &str) -> PersistentVolumeClaim {
+pub(crate) fn claim(
+    cx: &Cx<'_>,
+    name: &str,
+    component: &str,
+    size: &str,
+    storage_class: &str,
+) -> PersistentVolumeClaim {
     PersistentVolumeClaim {
         metadata: ObjectMeta {
             name: Some(name.to_string()),
@@ -295,7 +324,13 @@ pub(crate) fn stateful_set(
 
 /// A Deployment that rolls with no pod down (maxUnavailable 0, one extra
 /// pod at a time).
-pub(crate) fn deployment(cx: &Cx<'_>, namespace: &str, name: &str, replicas: i64, pod: PodSpec) -> Deployment {
+pub(crate) fn deployment(
+    cx: &Cx<'_>,
+    namespace: &str,
+    name: &str,
+    replicas: i64,
+    pod: PodSpec,
+) -> Deployment {
     Deployment {
         metadata: meta(cx, Some(namespace), name, name),
         spec: Some(DeploymentSpec {
@@ -348,7 +383,8 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 pub(crate) fn is_dns1123_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -447,7 +483,8 @@ fn volumes(cx: &Cx<'_>, out: &mut Lowered) {
             );
             continue;
         }
-        out.objects.push(K8sObject::new(&persistent_volume(cx, key, v), span));
+        out.objects
+            .push(K8sObject::new(&persistent_volume(cx, key, v), span));
     }
 }
 

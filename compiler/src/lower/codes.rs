@@ -2,7 +2,8 @@
 
 use digit_lang::diagnostic::CodeInfo;
 
-pub const REGISTRY: &[CodeInfo] = &[CodeInfo {
+pub const REGISTRY: &[CodeInfo] = &[
+    CodeInfo {
     code: "E0701",
     title: "not an environment",
     explanation: "`digitc build` lowers an environment: a module whose amends chain ends at `digit:environment`.
@@ -11,4 +12,56 @@ pub const REGISTRY: &[CodeInfo] = &[CodeInfo {
     amends \"../base.dg\"        // base.dg amends \"digit:environment\"
 
 Build the environment file, not a base or a services module.",
-}];
+    },
+    CodeInfo {
+        code: "E0710",
+        title: "heap not a whole number of MiB",
+        explanation: "A JVM heap (`kafka.heap`, `zookeeper.heap`, `elasticsearch.heap`,
+`master_heap`, `client_heap`) becomes `-Xmx...m -Xms...m`, which counts whole
+megabytes (MiB). A heap that is not a whole number of MiB cannot be written
+exactly, and rounding it would quietly change the memory the JVM takes.
+
+    kafka { heap = 700M }      // 700 000 000 bytes: 667.57... MiB
+
+Write the heap in `Mi` or `Gi`:
+
+    kafka { heap = 704Mi }     // -Xmx704m -Xms704m",
+    },
+    CodeInfo {
+        code: "E0711",
+        title: "heap not below the memory limit",
+        explanation: "A JVM needs memory outside its heap (metaspace, thread stacks, direct
+buffers, the page cache Kafka and Elasticsearch lean on). A heap as large
+as the container's memory limit gets the container killed for running out
+of memory.
+
+    kafka {
+      heap = 2Gi
+      resources = Resources { cpu = 500m, memory = 2Gi }   // limit 2Gi
+    }
+
+Keep the heap at about half the memory limit (DIGIT runs Kafka with a
+704Mi heap in 1408Mi), or raise the limit.",
+    },
+    CodeInfo {
+        code: "E0712",
+        title: "invalid PersistentVolume name",
+        explanation: "Each key of `volumes` names a PersistentVolume, and Kubernetes names are
+DNS-1123 subdomains: lower-case letters, digits, `-` and `.`, starting and
+ending with a letter or digit, at most 253 characters.
+
+    volumes { \"Kafka_0\" = Volume { ... } }     // rejected
+    volumes { \"kafka-0\" = Volume { ... } }     // fine",
+    },
+    CodeInfo {
+        code: "E0713",
+        title: "`config_maps` defines `egov-config`",
+        explanation: "The ConfigMap `egov-config` is made from `global` (plus `db-host`, `db-name`,
+`db-url`, `open-endpoints` and `kafka-brokers`, derived unless `global` sets
+them). A second definition in `config_maps` would be a second object of the
+same name.
+
+    config_maps { \"egov-config\" { timezone = \"Asia/Kolkata\" } }   // rejected
+    global { timezone = \"Asia/Kolkata\" }                           // fine",
+    },
+];

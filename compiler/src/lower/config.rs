@@ -56,7 +56,12 @@ pub(crate) fn service_host_data(env: &Environment) -> BTreeMap<String, String> {
     env.services
         .values()
         .filter(|s| s.enabled)
-        .map(|s| (s.name.clone(), format!("http://{}.{ns}:{}/", s.name, s.port)))
+        .map(|s| {
+            (
+                s.name.clone(),
+                format!("http://{}.{ns}:{}/", s.name, s.port),
+            )
+        })
         .collect()
 }
 

@@ -32,10 +32,7 @@ const DATA_DIR: &str = "/usr/share/elasticsearch/data";
 /// The URL of the cluster for log shipping and Kibana:
 /// `http://elasticsearch-data.NS:9200`.
 pub(crate) fn url(cx: &Cx<'_>) -> String {
-    format!(
-        "http://{DATA}.{}:{HTTP_PORT}",
-        cx.env.namespaces.es_cluster
-    )
+    format!("http://{DATA}.{}:{HTTP_PORT}", cx.env.namespaces.es_cluster)
 }
 
 pub(crate) fn lower(cx: &Cx<'_>, out: &mut Lowered) {
@@ -58,7 +55,13 @@ pub(crate) fn lower(cx: &Cx<'_>, out: &mut Lowered) {
     let mut vars = node_env(cx, "master", heap);
     vars.push(env("cluster.initial_master_nodes", masters.join(",")));
     let pod = node_pod(es.image.as_str(), &es.master_resources, vars, true);
-    let claims = vec![claim(cx, "data", MASTER, &es.master_storage, &es.storage_class)];
+    let claims = vec![claim(
+        cx,
+        "data",
+        MASTER,
+        &es.master_storage,
+        &es.storage_class,
+    )];
     let headless = format!("{MASTER}-headless");
     let sts = stateful_set(cx, ns, MASTER, &headless, es.master_replicas, pod, claims);
     out.objects.push(K8sObject::new(&sts, span));
@@ -75,7 +78,12 @@ pub(crate) fn lower(cx: &Cx<'_>, out: &mut Lowered) {
         "elasticsearch.resources.memory_limit",
         &es.resources.memory_limit,
     );
-    let pod = node_pod(&es.image, &es.resources, node_env(cx, "data,ingest", heap), true);
+    let pod = node_pod(
+        &es.image,
+        &es.resources,
+        node_env(cx, "data,ingest", heap),
+        true,
+    );
     let claims = vec![claim(cx, "data", DATA, &es.storage, &es.storage_class)];
     let headless = format!("{DATA}-headless");
     let sts = stateful_set(cx, ns, DATA, &headless, es.data_replicas, pod, claims);
@@ -99,7 +107,12 @@ pub(crate) fn lower(cx: &Cx<'_>, out: &mut Lowered) {
             &es.client_resources.memory_limit,
         );
         // No roles: a coordinating-only node.
-        let pod = node_pod(&es.image, &es.client_resources, node_env(cx, "", heap), false);
+        let pod = node_pod(
+            &es.image,
+            &es.client_resources,
+            node_env(cx, "", heap),
+            false,
+        );
         let d = deployment(cx, ns, CLIENT, es.client_replicas, pod);
         out.objects.push(K8sObject::new(&d, span));
         out.objects.push(K8sObject::new(

@@ -73,14 +73,20 @@ fn kafka(cx: &Cx<'_>, out: &mut Lowered) {
             "metadata.labels['apps.kubernetes.io/pod-index']",
         ),
         env("KAFKA_ZOOKEEPER_CONNECT", zookeeper_connect(cx.env)),
-        env("KAFKA_LISTENERS", format!("PLAINTEXT://0.0.0.0:{KAFKA_PORT}")),
+        env(
+            "KAFKA_LISTENERS",
+            format!("PLAINTEXT://0.0.0.0:{KAFKA_PORT}"),
+        ),
         env(
             "KAFKA_ADVERTISED_LISTENERS",
             format!("PLAINTEXT://$(POD_NAME).{headless}.{ns}:{KAFKA_PORT}"),
         ),
         env("KAFKA_HEAP_OPTS", jvm_heap_flags(heap)),
         env("KAFKA_LOG_DIRS", "/opt/kafka/data/logs"),
-        env("KAFKA_MIN_INSYNC_REPLICAS", k.min_insync_replicas.to_string()),
+        env(
+            "KAFKA_MIN_INSYNC_REPLICAS",
+            k.min_insync_replicas.to_string(),
+        ),
         env(
             "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
             k.offsets_replication.to_string(),
@@ -93,7 +99,6 @@ fn kafka(cx: &Cx<'_>, out: &mut Lowered) {
             "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR",
             transaction_min_isr.to_string(),
         ),
-        env("KAFKA_LINGER_MS", "250"),
     ]);
     c.volume_mounts = Some(vec![mount("datadir", "/opt/kafka/data")]);
     c.readiness_probe = Some(tcp_probe("kafka", 30));
@@ -179,6 +184,9 @@ fn zookeeper(cx: &Cx<'_>, out: &mut Lowered) {
             "/data",
             vec![
                 env("ZOO_SERVERS", servers.join(" ")),
+                // The transaction log on the volume too (the image's
+                // default, /datalog, is not).
+                env("ZOO_DATA_LOG_DIR", "/data/log"),
                 env("ZOO_STANDALONE_ENABLED", (z.replicas == 1).to_string()),
                 env("ZOO_4LW_COMMANDS_WHITELIST", "srvr,ruok"),
                 env("JVMFLAGS", jvm_heap_flags(heap)),
@@ -201,7 +209,13 @@ fn zookeeper(cx: &Cx<'_>, out: &mut Lowered) {
         security_context: Some(fs_group(1000)),
         ..Default::default()
     };
-    let claims = vec![claim(cx, "datadir", ZOOKEEPER, &z.storage, &z.storage_class)];
+    let claims = vec![claim(
+        cx,
+        "datadir",
+        ZOOKEEPER,
+        &z.storage,
+        &z.storage_class,
+    )];
     let mut sts = stateful_set(cx, ns, ZOOKEEPER, &headless, z.replicas, pod, claims);
     if let Some(spec) = sts.spec.as_mut() {
         // Members must all be up to form a quorum; start them together.

@@ -195,10 +195,7 @@ pub(crate) fn lower(cx: &Cx<'_>, out: &mut Lowered) {
     let mut template = pod_template(cx, FLUENT_BIT, pod);
     if let Some(m) = template.metadata.as_mut() {
         // A new configuration rolls the pods.
-        m.annotations = Some(BTreeMap::from([(
-            "checksum/config".to_string(),
-            checksum,
-        )]));
+        m.annotations = Some(BTreeMap::from([("checksum/config".to_string(), checksum)]));
     }
     let ds = DaemonSet {
         metadata: meta(cx, Some(ns), FLUENT_BIT, FLUENT_BIT),
@@ -227,11 +224,7 @@ fn cleanup(cx: &Cx<'_>, out: &mut Lowered) {
     let l = &cx.env.logging;
     let ns = &cx.env.namespaces.logging;
     let mut c = container("cleanup", &l.cleanup_image, tool_resources("64Mi"));
-    c.command = Some(vec![
-        "sh".into(),
-        "-ec".into(),
-        CLEANUP_SCRIPT.to_string(),
-    ]);
+    c.command = Some(vec!["sh".into(), "-ec".into(), CLEANUP_SCRIPT.to_string()]);
     c.env = Some(vec![
         env("ES_URL", super::elastic::url(cx)),
         env("INDEX_PREFIX", l.index_prefix.clone()),
