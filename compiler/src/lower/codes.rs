@@ -64,4 +64,22 @@ same name.
     config_maps { \"egov-config\" { timezone = \"Asia/Kolkata\" } }   // rejected
     global { timezone = \"Asia/Kolkata\" }                           // fine",
     },
+    CodeInfo {
+        code: "E0714",
+        title: "Kafka setting above the broker count",
+        explanation: "`kafka.offsets_replication` is the replication of Kafka's own
+`__consumer_offsets` topic, and `kafka.min_insync_replicas` the number of
+replicas a write with `acks=all` must reach. Neither can exceed the number
+of brokers: with more offsets replicas than brokers Kafka cannot create the
+offsets topic and no consumer starts; with more in-sync replicas than
+brokers every such write fails.
+
+    kafka {
+      replicas = 1
+      offsets_replication = 3     // rejected: one broker
+    }
+
+Keep both at most `kafka.replicas` (DIGIT's QA runs 3 brokers with offsets
+replication 3 and `min.insync.replicas` 1).",
+    },
 ];

@@ -15,6 +15,7 @@ use super::backbone::{
 };
 use super::model::{Environment, Topic};
 use super::{Cx, K8sObject, Lowered};
+use digit_lang::Diagnostic;
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{PodSecurityContext, PodSpec};
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
@@ -63,6 +64,32 @@ fn kafka(cx: &Cx<'_>, out: &mut Lowered) {
         "kafka.resources.memory_limit",
         &k.resources.memory_limit,
     );
+    for (field, value, what) in [
+        (
+            "offsets_replication",
+            k.offsets_replication,
+            "Kafka cannot create its offsets topic with more replicas than brokers, and consumers never start",
+        ),
+        (
+            "min_insync_replicas",
+            k.min_insync_replicas,
+            "writes with `acks=all` need this many brokers in sync and fail with fewer",
+        ),
+    ] {
+        if value > k.replicas {
+            let path = format!("kafka.{field}");
+            out.problems.push(
+                Diagnostic::error(
+                    "E0714",
+                    cx.span(&path),
+                    format!("`{path}` = {value} is above the {} Kafka broker(s)", k.replicas),
+                )
+                .with_label(what)
+                .with_secondary(cx.span("kafka.replicas"), "the number of brokers")
+                .with_help(format!("set `{path}` to at most {}, or add brokers", k.replicas)),
+            );
+        }
+    }
     let transaction_min_isr = k.min_insync_replicas.min(k.offsets_replication);
     let mut c = container("kafka-broker", &k.image, resources(&k.resources));
     c.ports = Some(vec![container_port("kafka", KAFKA_PORT)]);
@@ -189,6 +216,8 @@ fn zookeeper(cx: &Cx<'_>, out: &mut Lowered) {
                 env("ZOO_DATA_LOG_DIR", "/data/log"),
                 env("ZOO_STANDALONE_ENABLED", (z.replicas == 1).to_string()),
                 env("ZOO_4LW_COMMANDS_WHITELIST", "srvr,ruok"),
+                // zkEnv.sh adds `-Xmx${ZK_SERVER_HEAP}m` (1000 by default).
+                env("ZK_SERVER_HEAP", heap.to_string()),
                 env("JVMFLAGS", jvm_heap_flags(heap)),
             ],
         )
