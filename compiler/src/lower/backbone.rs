@@ -475,12 +475,7 @@ fn volumes(cx: &Cx<'_>, out: &mut Lowered) {
     for (key, v) in &cx.env.volumes {
         let path = crate::value::join_path("volumes", key);
         let span = cx.span(&path);
-        if !is_dns1123_subdomain(key) {
-            out.problems.push(
-                Diagnostic::error("E0712", span, format!("`{key}` is not a valid PersistentVolume name"))
-                    .with_label("the key of `volumes` names the PersistentVolume")
-                    .with_help("use lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit"),
-            );
+        if !check_name(cx, out, "PersistentVolume", "volumes", key) {
             continue;
         }
         out.objects
@@ -488,8 +483,28 @@ fn volumes(cx: &Cx<'_>, out: &mut Lowered) {
     }
 }
 
-fn is_dns1123_subdomain(s: &str) -> bool {
-    s.len() <= 253 && s.split('.').all(is_dns1123_label)
+/// Whether `key` of the map `field` can name a `kind` (and be its
+/// `app.kubernetes.io/name` label): a DNS-1123 subdomain of at most 63
+/// characters. Otherwise an error at the entry.
+pub(crate) fn check_name(
+    cx: &Cx<'_>,
+    out: &mut Lowered,
+    kind: &str,
+    field: &str,
+    key: &str,
+) -> bool {
+    let ok = key.len() <= 63 && key.split('.').all(is_dns1123_label);
+    if !ok {
+        let path = crate::value::join_path(field, key);
+        out.problems.push(
+            Diagnostic::error("E0712", cx.span(&path), format!("`{key}` is not a valid {kind} name"))
+                .with_label(format!("the key of `{field}` names the {kind}"))
+                .with_help(
+                    "use lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit, at most 63 characters",
+                ),
+        );
+    }
+    ok
 }
 
 fn persistent_volume(cx: &Cx<'_>, name: &str, v: &Volume) -> PersistentVolume {

@@ -45,13 +45,16 @@ Keep the heap at about half the memory limit (DIGIT runs Kafka with a
     },
     CodeInfo {
         code: "E0712",
-        title: "invalid PersistentVolume name",
-        explanation: "Each key of `volumes` names a PersistentVolume, and Kubernetes names are
-DNS-1123 subdomains: lower-case letters, digits, `-` and `.`, starting and
-ending with a letter or digit, at most 253 characters.
+        title: "invalid object name",
+        explanation: "Each key of `volumes` names a PersistentVolume, and each key of
+`config_maps` a ConfigMap. Kubernetes names are DNS-1123 subdomains:
+lower-case letters, digits, `-` and `.`, starting and ending with a letter
+or digit; digitc also puts the name in the `app.kubernetes.io/name` label,
+so it is at most 63 characters.
 
-    volumes { \"Kafka_0\" = Volume { ... } }     // rejected
-    volumes { \"kafka-0\" = Volume { ... } }     // fine",
+    volumes { \"Kafka_0\" = Volume { ... } }       // rejected
+    volumes { \"kafka-0\" = Volume { ... } }       // fine
+    config_maps { \"PGR Settings\" { ... } }       // rejected",
     },
     CodeInfo {
         code: "E0713",

@@ -3,7 +3,7 @@
 //! `egov-service-host` (each enabled service's URL) and every other entry
 //! of `config_maps`.
 
-use super::backbone::meta;
+use super::backbone::{check_name, meta};
 use super::model::Environment;
 use super::{Cx, K8sObject, Lowered};
 use digit_lang::Diagnostic;
@@ -96,7 +96,7 @@ pub(crate) fn lower(cx: &Cx<'_>, out: &mut Lowered) {
         ));
     }
     for (name, data) in &env.config_maps {
-        if name == EGOV_CONFIG {
+        if name == EGOV_CONFIG || !check_name(cx, out, "ConfigMap", "config_maps", name) {
             continue;
         }
         let path = crate::value::join_path("config_maps", name);
