@@ -132,7 +132,19 @@ pub(crate) fn heap_mib(
     let (Ok(h), Ok(l)) = (heap.parse::<Q>(), limit.parse::<Q>()) else {
         return 0;
     };
-    if h.nanos() <= 0 || h.nanos() % MIB != 0 {
+    if h.nanos() <= 0 {
+        out.problems.push(
+            Diagnostic::error(
+                "E0710",
+                span,
+                format!("the heap `{path}` = {heap} is not positive"),
+            )
+            .with_label("a JVM needs a heap of at least 1Mi")
+            .with_help("write the heap in Mi or Gi, e.g. `512Mi`"),
+        );
+        return 0;
+    }
+    if h.nanos() % MIB != 0 {
         out.problems.push(
             Diagnostic::error(
                 "E0710",
@@ -496,11 +508,13 @@ pub(crate) fn check_name(
     let ok = key.len() <= 63 && key.split('.').all(is_dns1123_label);
     if !ok {
         let path = crate::value::join_path(field, key);
+        let message = format!("`{key}` is not a valid {kind} name");
         out.problems.push(
-            Diagnostic::error("E0712", cx.span(&path), format!("`{key}` is not a valid {kind} name"))
+            Diagnostic::error("E0712", cx.span(&path), message)
                 .with_label(format!("the key of `{field}` names the {kind}"))
                 .with_help(
-                    "use lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit, at most 63 characters",
+                    "use lower-case letters, digits, `-` and `.`, starting and ending with a \
+                     letter or digit, at most 63 characters",
                 ),
         );
     }

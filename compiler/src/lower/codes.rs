@@ -15,7 +15,7 @@ Build the environment file, not a base or a services module.",
     },
     CodeInfo {
         code: "E0710",
-        title: "heap not a whole number of MiB",
+        title: "heap not a positive whole number of MiB",
         explanation: "A JVM heap (`kafka.heap`, `zookeeper.heap`, `elasticsearch.heap`,
 `master_heap`, `client_heap`) becomes `-Xmx...m -Xms...m`, which counts whole
 megabytes (MiB). A heap that is not a whole number of MiB cannot be written
@@ -23,7 +23,7 @@ exactly, and rounding it would quietly change the memory the JVM takes.
 
     kafka { heap = 700M }      // 700 000 000 bytes: 667.57... MiB
 
-Write the heap in `Mi` or `Gi`:
+A heap of zero or less is rejected too. Write the heap in `Mi` or `Gi`:
 
     kafka { heap = 704Mi }     // -Xmx704m -Xms704m",
     },
