@@ -2,7 +2,8 @@
 
 use digit_lang::diagnostic::CodeInfo;
 
-pub const REGISTRY: &[CodeInfo] = &[CodeInfo {
+pub const REGISTRY: &[CodeInfo] = &[
+    CodeInfo {
     code: "E0701",
     title: "not an environment",
     explanation: "`digitc build` lowers an environment: a module whose amends chain ends at `digit:environment`.
@@ -11,4 +12,77 @@ pub const REGISTRY: &[CodeInfo] = &[CodeInfo {
     amends \"../base.dg\"        // base.dg amends \"digit:environment\"
 
 Build the environment file, not a base or a services module.",
-}];
+    },
+    CodeInfo {
+        code: "E0710",
+        title: "heap not a positive whole number of MiB",
+        explanation: "A JVM heap (`kafka.heap`, `zookeeper.heap`, `elasticsearch.heap`,
+`master_heap`, `client_heap`) becomes `-Xmx...m -Xms...m`, which counts whole
+megabytes (MiB). A heap that is not a whole number of MiB cannot be written
+exactly, and rounding it would quietly change the memory the JVM takes.
+
+    kafka { heap = 700M }      // 700 000 000 bytes: 667.57... MiB
+
+A heap of zero or less is rejected too. Write the heap in `Mi` or `Gi`:
+
+    kafka { heap = 704Mi }     // -Xmx704m -Xms704m",
+    },
+    CodeInfo {
+        code: "E0711",
+        title: "heap not below the memory limit",
+        explanation: "A JVM needs memory outside its heap (metaspace, thread stacks, direct
+buffers, the page cache Kafka and Elasticsearch lean on). A heap as large
+as the container's memory limit gets the container killed for running out
+of memory.
+
+    kafka {
+      heap = 2Gi
+      resources = Resources { cpu = 500m, memory = 2Gi }   // limit 2Gi
+    }
+
+Keep the heap at about half the memory limit (DIGIT runs Kafka with a
+704Mi heap in 1408Mi), or raise the limit.",
+    },
+    CodeInfo {
+        code: "E0712",
+        title: "invalid object name",
+        explanation: "Each key of `volumes` names a PersistentVolume, and each key of
+`config_maps` a ConfigMap. Kubernetes names are DNS-1123 subdomains:
+lower-case letters, digits, `-` and `.`, starting and ending with a letter
+or digit; digitc also puts the name in the `app.kubernetes.io/name` label,
+so it is at most 63 characters.
+
+    volumes { \"Kafka_0\" = Volume { ... } }       // rejected
+    volumes { \"kafka-0\" = Volume { ... } }       // fine
+    config_maps { \"PGR Settings\" { ... } }       // rejected",
+    },
+    CodeInfo {
+        code: "E0713",
+        title: "`config_maps` defines `egov-config`",
+        explanation: "The ConfigMap `egov-config` is made from `global` (plus `db-host`, `db-name`,
+`db-url`, `open-endpoints` and `kafka-brokers`, derived unless `global` sets
+them). A second definition in `config_maps` would be a second object of the
+same name.
+
+    config_maps { \"egov-config\" { timezone = \"Asia/Kolkata\" } }   // rejected
+    global { timezone = \"Asia/Kolkata\" }                           // fine",
+    },
+    CodeInfo {
+        code: "E0714",
+        title: "Kafka setting above the broker count",
+        explanation: "`kafka.offsets_replication` is the replication of Kafka's own
+`__consumer_offsets` topic, and `kafka.min_insync_replicas` the number of
+replicas a write with `acks=all` must reach. Neither can exceed the number
+of brokers: with more offsets replicas than brokers Kafka cannot create the
+offsets topic and no consumer starts; with more in-sync replicas than
+brokers every such write fails.
+
+    kafka {
+      replicas = 1
+      offsets_replication = 3     // rejected: one broker
+    }
+
+Keep both at most `kafka.replicas` (DIGIT's QA runs 3 brokers with offsets
+replication 3 and `min.insync.replicas` 1).",
+    },
+];

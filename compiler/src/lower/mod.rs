@@ -14,7 +14,11 @@ pub mod input;
 pub mod model;
 
 mod backbone;
+mod config;
+mod elastic;
 mod extras;
+mod kafka;
+mod logging;
 mod services;
 
 pub use input::{EnvInput, SecretInput};
