@@ -14,7 +14,10 @@ pub mod input;
 pub mod model;
 
 mod backbone;
+mod deployment;
 mod extras;
+mod ingress;
+mod secrets;
 mod services;
 
 pub use input::{EnvInput, SecretInput};
