@@ -156,6 +156,19 @@ fn deployments_roll_without_taking_a_pod_down() {
         assert_eq!(strategy["type"], "RollingUpdate", "{}", d.name);
         assert_eq!(strategy["rollingUpdate"]["maxUnavailable"], 0, "{}", d.name);
         assert_eq!(strategy["rollingUpdate"]["maxSurge"], 1, "{}", d.name);
+        // The selector (immutable once applied) is the stable `app` label,
+        // and selects the Deployment's own pods.
+        let selector = d.json["spec"]["selector"]["matchLabels"]
+            .as_object()
+            .unwrap();
+        assert_eq!(selector.len(), 1);
+        assert_eq!(selector["app"], d.name.as_str());
+        let pod_labels = &d.json["spec"]["template"]["metadata"]["labels"];
+        assert!(
+            selector.iter().all(|(k, v)| pod_labels[k] == *v),
+            "{}",
+            d.name
+        );
     }
     assert!(!has(&l, "Deployment", "egov-old"), "disabled");
 }

@@ -139,8 +139,13 @@ pub(crate) fn build(
         metadata: meta(svc, labels),
         spec: Some(DeploymentSpec {
             replicas: m.autoscale.is_none().then(|| int32(m.replicas)),
+            // A Deployment's selector cannot change once applied: only the
+            // `app` label, which names the Deployment too.
             selector: LabelSelector {
-                match_labels: Some(labels.clone()),
+                match_labels: Some(BTreeMap::from([(
+                    "app".to_string(),
+                    svc.name().to_string(),
+                )])),
                 ..Default::default()
             },
             strategy: Some(DeploymentStrategy {
