@@ -579,3 +579,27 @@ fn every_object_round_trips_through_its_type() {
         }
     }
 }
+
+/// A migration or git-sync naming a group that does not exist is the
+/// platform rules' error; lowering still makes the references, and no
+/// Secret, without a panic.
+#[test]
+fn a_missing_secrets_group_makes_no_secret_and_no_panic() {
+    let l = built_src(
+        r#"amends "digit:environment"
+name = "qa"
+domain = "qa.digit.example.org"
+db { host = "postgres", name = "egov" }
+services { "egov-user" {
+  image = "egovio/egov-user:v2.9.0"
+  migration { image = "egovio/egov-user-db:v2.9.0", secret = "nowhere" }
+  git_sync { repo = "git@github.com:egovernments/configs", secret = "nothing" }
+} }
+"#,
+    );
+    assert!(!l.objects.iter().any(|o| o.kind == "Secret"));
+    assert_eq!(
+        init_containers(&l, "egov-user"),
+        ["db-migration", "git-sync"]
+    );
+}

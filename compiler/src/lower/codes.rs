@@ -15,7 +15,7 @@ Build the environment file, not a base or a services module.",
     },
     CodeInfo {
         code: "E0720",
-        title: "heap not a whole number of MiB",
+        title: "heap not a positive whole number of MiB",
         explanation: "A service's `heap` becomes `JAVA_OPTS=-Xmx<n>m -Xms<n>m`, and the JVM takes
 whole mebibytes. A heap such as `1.5Gi` is fine (1536 MiB), `500M` is not
 (500 000 000 bytes is not a whole number of MiB), and neither is zero.

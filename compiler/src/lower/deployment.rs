@@ -311,7 +311,10 @@ fn heap_mib(cx: &Cx<'_>, svc: &Svc<'_>, problems: &mut Vec<Diagnostic>) -> Optio
             Diagnostic::error(
                 "E0720",
                 at,
-                format!("the heap of `{}` is not a whole number of MiB", svc.key),
+                format!(
+                    "the heap of `{}` is not a positive whole number of MiB",
+                    svc.key
+                ),
             )
             .with_label(format!(
                 "`{text}` cannot be written as `-Xmx<n>m`, which the JVM needs"
