@@ -101,29 +101,7 @@ pub(crate) fn build(
         };
         init.push(git_sync_container(git, work.clone()));
         container.volume_mounts = Some(vec![work]);
-        volumes.push(Volume {
-            name: "work-dir".to_string(),
-            empty_dir: Some(EmptyDirVolumeSource::default()),
-            ..Default::default()
-        });
-        volumes.push(Volume {
-            name: "git-secret".to_string(),
-            secret: Some(SecretVolumeSource {
-                secret_name: Some(git.secret.clone()),
-                default_mode: Some(0o400),
-                items: Some(
-                    ["ssh", "known_hosts"]
-                        .map(|k| KeyToPath {
-                            key: k.to_string(),
-                            path: k.to_string(),
-                            ..Default::default()
-                        })
-                        .to_vec(),
-                ),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
+        volumes.extend(git_sync_volumes(git));
     }
     let pod = PodSpec {
         init_containers: (!init.is_empty()).then_some(init),
@@ -371,6 +349,33 @@ fn migration_container(mig: &super::model::Migration) -> Container {
         termination_message_policy: Some("FallbackToLogsOnError".to_string()),
         ..Default::default()
     }
+}
+
+/// The clone's `work-dir`, and the SSH key and `known_hosts` of the
+/// `secret` group, readable by their owner only.
+fn git_sync_volumes(git: &super::model::GitSync) -> [Volume; 2] {
+    let items = ["ssh", "known_hosts"].map(|k| KeyToPath {
+        key: k.to_string(),
+        path: k.to_string(),
+        ..Default::default()
+    });
+    [
+        Volume {
+            name: "work-dir".to_string(),
+            empty_dir: Some(EmptyDirVolumeSource::default()),
+            ..Default::default()
+        },
+        Volume {
+            name: "git-secret".to_string(),
+            secret: Some(SecretVolumeSource {
+                secret_name: Some(git.secret.clone()),
+                default_mode: Some(0o400),
+                items: Some(items.to_vec()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    ]
 }
 
 /// The git-sync init container: one shallow clone of `repo@branch` into the
