@@ -603,3 +603,21 @@ services { "egov-user" {
         ["db-migration", "git-sync"]
     );
 }
+
+/// cert-manager issues only for an Ingress with a `tls` entry: with an
+/// issuer and no `tls_secret`, the certificate goes to `digit-ingress-tls`;
+/// with neither, there is no TLS.
+#[test]
+fn an_issuer_without_a_tls_secret_names_one() {
+    let issuer = SMALL.replace("db {", "ingress.cert_issuer = \"letsencrypt\"\ndb {");
+    let l = built_src(&issuer);
+    let ing = object(&l, "Ingress", "digit-ingress");
+    assert_eq!(
+        ing["spec"]["tls"],
+        json!([{"hosts": ["qa.digit.example.org"], "secretName": "digit-ingress-tls"}])
+    );
+    let plain = built_src(SMALL);
+    let ing = object(&plain, "Ingress", "digit-ingress");
+    assert_eq!(ing["spec"].get("tls"), None);
+    assert_eq!(ing["metadata"].get("annotations"), None);
+}
