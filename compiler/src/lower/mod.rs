@@ -15,10 +15,13 @@ pub mod model;
 
 mod backbone;
 mod config;
+mod deployment;
 mod elastic;
 mod extras;
+mod ingress;
 mod kafka;
 mod logging;
+mod secrets;
 mod services;
 
 pub use input::{EnvInput, SecretInput};

@@ -21,9 +21,29 @@ pub struct SecretRef {
 }
 
 impl SecretRef {
-    /// The group and key, when the secret is stored under `secrets`.
+    /// The group and key, when the secret is stored under `secrets`. The
+    /// path quotes a segment that is not an identifier, as every path does
+    /// (`"git-sync".ssh`, `db."flyway-password"`); the quotes are removed.
     pub fn group_key(&self) -> Option<(&str, &str)> {
-        self.path.as_deref()?.split_once('.')
+        let (group, rest) = first_segment(self.path.as_deref()?)?;
+        let (key, rest) = first_segment(rest.strip_prefix('.')?)?;
+        rest.is_empty().then_some((group, key))
+    }
+}
+
+/// The first segment of a path, unquoted, and the rest after it. A quoted
+/// segment with escapes is not a secrets group or key: `None`.
+fn first_segment(path: &str) -> Option<(&str, &str)> {
+    match path.strip_prefix('"') {
+        Some(quoted) => {
+            let end = quoted.find('"')?;
+            let inner = &quoted[..end];
+            (!inner.contains('\\')).then_some((inner, &quoted[end + 1..]))
+        }
+        None => {
+            let end = path.find('.').unwrap_or(path.len());
+            Some((&path[..end], &path[end..]))
+        }
     }
 }
 
@@ -239,4 +259,37 @@ pub struct Environment {
 
 /// Standard-library fields that no lowering reads, with the reason.
 /// (`schema.field`, or `field` for the environment's own.)
-pub const NOT_LOWERED: &[(&str, &str)] = &[];
+pub const NOT_LOWERED: &[(&str, &str)] = &[(
+    "Ingress.open_endpoints",
+    "the API gateway's whitelist of unauthenticated paths (DIGIT's zuul \
+     `egov-open-endpoints-whitelist`), not a setting of the Ingress, which routes \
+     every service path alike; the gateway service reads it through its `env`",
+)];
+
+#[cfg(test)]
+mod tests {
+    use super::SecretRef;
+
+    fn group_key(path: &str) -> Option<(String, String)> {
+        let r = SecretRef {
+            path: Some(path.to_string()),
+        };
+        r.group_key().map(|(g, k)| (g.to_string(), k.to_string()))
+    }
+
+    #[test]
+    fn secret_paths_split_into_group_and_key_without_quotes() {
+        let pair = |g: &str, k: &str| Some((g.to_string(), k.to_string()));
+        assert_eq!(group_key("db.password"), pair("db", "password"));
+        assert_eq!(
+            group_key(r#"db."flyway-password""#),
+            pair("db", "flyway-password")
+        );
+        assert_eq!(group_key(r#""git-sync".ssh"#), pair("git-sync", "ssh"));
+        assert_eq!(group_key(r#""a.b"."c.d""#), pair("a.b", "c.d"));
+        assert_eq!(group_key("db"), None);
+        assert_eq!(group_key("db.password.more"), None);
+        assert_eq!(group_key(r#""unclosed.x"#), None);
+        assert_eq!(SecretRef { path: None }.group_key(), None);
+    }
+}
