@@ -148,7 +148,7 @@ fn deployments_roll_without_taking_a_pod_down() {
     let deployments: Vec<_> = l
         .objects
         .iter()
-        .filter(|o| o.kind == "Deployment")
+        .filter(|o| o.kind == "Deployment" && o.namespace.as_deref() == Some("egov"))
         .collect();
     assert_eq!(deployments.len(), 4, "one per enabled service");
     for d in deployments {
