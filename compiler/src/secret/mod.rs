@@ -19,6 +19,7 @@
 //! Plaintext lives in [`Zeroizing`] buffers and no error carries it.
 
 pub mod codes;
+pub mod edit;
 mod envelope;
 mod keyring;
 
