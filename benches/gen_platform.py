@@ -19,8 +19,8 @@ def platform(n):
     base = [
         'amends "digit:environment"\n\ntag: String = "v1.0.0"\n'
         'domain = "digit.example.org"\ndb.host = "postgres"\ndb.name = "egov"\n\n'
-        'secrets.db.password = secret("dg1:c2VjcmV0LWNpcGhlcnRleHQ")\n'
-        'secrets.db.username = secret("dg1:dXNlcm5hbWU")\n\nservices {\n'
+        'secrets.db.password = secret("dg1:XR4Mins_Ti2ca1pPPi0cC378m2IoY9E0dxBCRrh_YJhGb7LZNpGz7ZpYBXYM_Lh9maaf8mtRRkZbTuqMIqaa")\n'
+        'secrets.db.username = secret("dg1:XR4Mins_Ti2ca1pPPi0cC_tZd8CkuPP-B_Zz94vNH6Heft4MSpgSGuz28GjTf7dOG2ZI8kDNudK6TKY")\n\nservices {\n'
     ]
     for i in range(n):
         base.append(f'  "svc-{i}" {{\n')

@@ -97,7 +97,7 @@ fn plaintext(path: &str) -> Result<Zeroizing<Vec<u8>>, u8> {
 /// An error of a command without a file: `error[CODE]: message`, exit 1.
 fn failed(e: &SecretError) -> u8 {
     let code = match e {
-        SecretError::Malformed { .. } => "E0803",
+        SecretError::Malformed { .. } => "E0511",
         _ => "E0802",
     };
     eprintln!("error[{code}]: {e}");
@@ -202,7 +202,7 @@ fn span(p: &Parsed, s: Span) -> Span {
 /// A problem with one secret of the file, as a diagnostic at its site.
 fn at_site(p: &Parsed, site: &edit::Site, e: &SecretError) -> Diagnostic {
     let (code, label) = match e {
-        SecretError::Malformed { .. } => ("E0803", "not a dg1 envelope"),
+        SecretError::Malformed { .. } => ("E0511", "not a dg1 envelope"),
         SecretError::Open { .. } => ("E0802", "does not decrypt with this passcode"),
         SecretError::Crypto { .. } => ("E0802", "cannot be processed"),
     };
@@ -306,7 +306,7 @@ fn rotate(file: &Path, new_passcode: &Path, pass: &PasscodeArgs) -> u8 {
         let Some((text, literal)) = &site.envelope else {
             problems.push(
                 Diagnostic::error(
-                    "E0803",
+                    "E0511",
                     span(&p, site.value),
                     format!("`secrets.{}` is not an encrypted value", site.path()),
                 )

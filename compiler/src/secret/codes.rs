@@ -26,13 +26,4 @@ Store the envelope under `secrets` and refer to it:
 
 Re-encrypt the value at its place with `digitc secret set FILE group.key` (the plaintext is read from stdin). Nothing is written when a secret fails to open.",
     },
-    CodeInfo {
-        code: "E0803",
-        title: "malformed secret envelope",
-        explanation: "A `secret(...)` argument is not a `dg1:` envelope: `dg1:` followed by unpadded base64url text (A-Z a-z 0-9 - _) of at least 44 bytes (16 of salt, 12 of nonce, the ciphertext and its 16-byte tag). `digitc check` verifies this shape without the passcode.
-
-    secrets.db.password = secret(\"dg1:c2VjcmV0\")   // too short: not written by digitc
-
-Never write envelopes by hand; encrypt the value with `digitc secret set FILE db.password` (the plaintext is read from stdin).",
-    },
 ];
