@@ -9,9 +9,11 @@
 //! reaches lowering:** the pipeline lowers only an environment that checked
 //! without errors.
 
+pub mod build_codes;
 pub mod codes;
 pub mod input;
 pub mod model;
+pub mod render;
 
 mod backbone;
 mod extras;
