@@ -100,7 +100,7 @@ pub fn files(objects: &[K8sObject], format: OutputFormat) -> Result<Vec<OutFile>
                 bad = true;
             }
         }
-        if let Err(why) = file_name_ok(&file) {
+        if let Err(why) = file_name_ok(&o.name).and(file_name_ok(&file)) {
             problems.push(bad_name(o, "name", &o.name, why));
             bad = true;
         }
