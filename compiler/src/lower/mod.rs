@@ -12,12 +12,14 @@
 pub mod build_codes;
 pub mod codes;
 pub mod input;
+pub mod kinds;
 pub mod model;
 pub mod render;
 
 mod backbone;
 mod extras;
 mod services;
+mod yaml;
 
 pub use input::{EnvInput, SecretInput};
 

@@ -5,7 +5,7 @@
 //! path inside the directory. Pure and byte-for-byte deterministic: the
 //! objects' keys keep the order they were built in (`serde_json` with
 //! `preserve_order`), JSON is pretty-printed with two spaces and a final
-//! newline, YAML is `serde_yaml_ng`'s block style.
+//! newline, YAML is block style ([`super::yaml`]).
 
 use super::K8sObject;
 use digit_lang::Diagnostic;
@@ -160,7 +160,7 @@ pub fn files(objects: &[K8sObject], format: OutputFormat) -> Result<Vec<OutFile>
 }
 
 fn yaml(o: &K8sObject) -> Result<String, Diagnostic> {
-    serde_yaml_ng::to_string(&o.json).map_err(|e| unwritable(o.span, &o.key(), &e.to_string()))
+    Ok(super::yaml::to_string(&o.json))
 }
 
 fn unwritable(span: digit_lang::Span, what: &str, why: &str) -> Diagnostic {
