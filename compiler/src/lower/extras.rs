@@ -336,7 +336,7 @@ fn field_span(cx: &Cx<'_>, origin: &Origin, path: &str, whole: Span) -> Span {
 }
 
 fn problem(cx: &Cx<'_>, o: &K8sObject, origin: &Origin, whole: Span, p: Problem) -> Diagnostic {
-    let what = format!("`{}` `{}`", o.kind, o.api_version);
+    let what = format!("{} ({})", o.kind, o.api_version);
     match p {
         Problem::Unknown { path, field, known } => {
             let span = field_span(cx, origin, &path, whole);
