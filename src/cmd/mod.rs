@@ -1,5 +1,6 @@
 //! One module per subcommand; each `run` returns the process exit code.
 
+pub mod build;
 pub mod check;
 pub mod debug;
 pub mod eval;

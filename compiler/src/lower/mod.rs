@@ -9,13 +9,17 @@
 //! reaches lowering:** the pipeline lowers only an environment that checked
 //! without errors.
 
+pub mod build_codes;
 pub mod codes;
 pub mod input;
+pub mod kinds;
 pub mod model;
+pub mod render;
 
 mod backbone;
 mod extras;
 mod services;
+mod yaml;
 
 pub use input::{EnvInput, SecretInput};
 
