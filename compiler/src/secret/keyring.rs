@@ -62,11 +62,14 @@ impl std::fmt::Display for SecretError {
 
 impl std::error::Error for SecretError {}
 
+/// A salt and the key derived for it.
+type Derived = ([u8; SALT_LEN], Zeroizing<[u8; 32]>);
+
 /// A passcode and the keys derived from it, one per distinct salt: a run
 /// over a file whose secrets share a salt derives one key.
 pub struct Keyring {
     passcode: Zeroizing<Vec<u8>>,
-    keys: RefCell<Vec<([u8; SALT_LEN], Zeroizing<[u8; 32]>)>>,
+    keys: RefCell<Vec<Derived>>,
     derivations: Cell<usize>,
 }
 
