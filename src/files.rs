@@ -364,7 +364,7 @@ mod tests {
         assert!(!dir.join("egov/.x.json.digitc-99.tmp").exists());
         let s = write_tree(&dir, &[a.clone(), b.clone()]).unwrap();
         assert_eq!((s.written, s.removed), (0, 0));
-        let s = write_tree(&dir, &[b.clone()]).unwrap();
+        let s = write_tree(&dir, std::slice::from_ref(&b)).unwrap();
         assert_eq!((s.written, s.removed), (0, 1));
         assert!(!dir.join("egov/service-a.json").exists());
         assert_eq!(

@@ -67,13 +67,25 @@ struct Origin {
     patch: Option<String>,
 }
 
+/// What an object is.
+struct Identity<'v> {
+    api_version: &'v str,
+    kind: &'v str,
+    name: &'v str,
+    namespace: Option<&'v str>,
+}
+
+/// Why a raw object has no [`Identity`]: the field (`""` when it is not an
+/// object), and whether the field is there (but not a non-empty string).
+type NoIdentity = (&'static str, bool);
+
 /// apiVersion, kind, metadata.name and metadata.namespace of a raw object,
 /// or the path of the one that is missing or not a string.
-fn identity(json: &Value) -> Result<(&str, &str, &str, Option<&str>), (&'static str, bool)> {
+fn identity(json: &Value) -> Result<Identity<'_>, NoIdentity> {
     let Some(obj) = json.as_object() else {
         return Err(("", false));
     };
-    fn text<'v>(v: Option<&'v Value>, path: &'static str) -> Result<&'v str, (&'static str, bool)> {
+    fn text<'v>(v: Option<&'v Value>, path: &'static str) -> Result<&'v str, NoIdentity> {
         match v {
             Some(Value::String(s)) if !s.is_empty() => Ok(s.as_str()),
             Some(_) => Err((path, true)),
@@ -88,7 +100,12 @@ fn identity(json: &Value) -> Result<(&str, &str, &str, Option<&str>), (&'static 
         None | Some(Value::Null) => None,
         Some(v) => Some(text(Some(v), "metadata.namespace")?),
     };
-    Ok((api_version, kind, name, namespace))
+    Ok(Identity {
+        api_version,
+        kind,
+        name,
+        namespace,
+    })
 }
 
 fn extra_object(
@@ -98,7 +115,12 @@ fn extra_object(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<K8sObject> {
     let span = cx.span(at);
-    let (api_version, kind, name, namespace) = match identity(json) {
+    let Identity {
+        api_version,
+        kind,
+        name,
+        namespace,
+    } = match identity(json) {
         Ok(id) => id,
         Err(("", _)) => {
             problems.push(
@@ -190,11 +212,11 @@ fn apply(cx: &Cx<'_>, at: &str, o: &mut K8sObject, patch: &Value) -> Option<Diag
     let mut json = o.json.clone();
     merge(&mut json, patch);
     match identity(&json) {
-        Ok((api_version, kind, name, namespace))
-            if api_version == o.api_version
-                && kind == o.kind
-                && name == o.name
-                && namespace == o.namespace.as_deref() => {}
+        Ok(id)
+            if id.api_version == o.api_version
+                && id.kind == o.kind
+                && id.name == o.name
+                && id.namespace == o.namespace.as_deref() => {}
         _ => {
             let field = ["apiVersion", "kind", "metadata.name", "metadata.namespace"]
                 .into_iter()
