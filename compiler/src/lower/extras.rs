@@ -192,9 +192,22 @@ fn no_such_object(cx: &Cx<'_>, at: &str, key: &str, objects: &[K8sObject]) -> Di
     let close = crate::suggest::best(key, keys.iter().map(String::as_str));
     let d = Diagnostic::error("E0735", cx.span(at), format!("no object is `{key}`"))
         .with_label("this patch applies to nothing");
-    match close {
-        Some(c) => d.with_help(format!("did you mean `{c}`?")),
-        None => d.with_help(
+    let parts: Vec<&str> = key.split('/').collect();
+    let scope = kinds::all()
+        .iter()
+        .find(|k| k.kind == parts[0])
+        .map(|k| k.namespaced);
+    match (close, scope, parts.len()) {
+        (Some(c), _, _) => d.with_help(format!("did you mean `{c}`?")),
+        (None, Some(false), 3) => d.with_help(format!(
+            "`{}` is cluster-wide: its key has no namespace, `{}/{}`",
+            parts[0], parts[0], parts[2]
+        )),
+        (None, Some(true), 2) => d.with_help(format!(
+            "`{}` lives in a namespace: its key is `{}/NAMESPACE/{}`",
+            parts[0], parts[0], parts[1]
+        )),
+        _ => d.with_help(
             "patches are keyed `Kind/namespace/name`, or `Kind/name` for cluster-wide objects, e.g. `\"Deployment/egov/egov-user\"`",
         ),
     }
