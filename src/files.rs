@@ -167,7 +167,8 @@ impl TreeSummary {
 /// Crash safety. The steps are: (1) the manifest is rewritten to list the
 /// old files and the new ones; (2) each changed file is replaced; (3) the
 /// files of objects that are gone are removed (and namespace directories
-/// left empty); (4) the manifest is rewritten to list the new files. A
+/// left empty), and the directories are flushed to the disk; (4) the
+/// manifest is rewritten to list the new files. A
 /// crash or an I/O error midway can leave a mix of the previous build's
 /// files and this build's (each file whole, old or new: never a partial
 /// file), possibly a `.NAME.digitc-PID.tmp` file (removed by the next
@@ -234,6 +235,7 @@ pub fn write_tree(dir: &Path, files: &[render::OutFile]) -> io::Result<TreeSumma
         summary.written += 1;
     }
     // (3) The files of objects that are gone, and directories left empty.
+    let mut emptied = false;
     for p in old.difference(&new) {
         let path = dir.join(p);
         match std::fs::symlink_metadata(&path) {
@@ -243,10 +245,25 @@ pub fn write_tree(dir: &Path, files: &[render::OutFile]) -> io::Result<TreeSumma
                 summary.removed += 1;
                 if let Some(parent) = path.parent().filter(|p| *p != dir) {
                     // Fails, harmlessly, when other files remain.
-                    let _ = std::fs::remove_dir(parent);
+                    if std::fs::remove_dir(parent).is_ok() {
+                        emptied = true;
+                    } else {
+                        dirs.insert(parent.to_path_buf());
+                    }
                 }
             }
             _ => {}
+        }
+    }
+    // The renames and removals reach the disk before the manifest stops
+    // listing the old files (else a crash could leave, unlisted, a file
+    // the next build should remove).
+    if summary.written > 0 || summary.removed > 0 {
+        if emptied {
+            dirs.insert(dir.to_path_buf());
+        }
+        for d in &dirs {
+            sync_dir(d);
         }
     }
     // (4) The manifest of this build.
@@ -254,6 +271,14 @@ pub fn write_tree(dir: &Path, files: &[render::OutFile]) -> io::Result<TreeSumma
         write_via_temp(&manifest_path, final_text.as_bytes(), Mode::Default)?;
     }
     Ok(summary)
+}
+
+/// Flushes a directory's entries (renames, removals) to the disk. Best
+/// effort: not every platform or file system can.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
 }
 
 /// The file at `path` already holds `f` (and is private if it must be).
@@ -364,7 +389,7 @@ mod tests {
         assert!(!dir.join("egov/.x.json.digitc-99.tmp").exists());
         let s = write_tree(&dir, &[a.clone(), b.clone()]).unwrap();
         assert_eq!((s.written, s.removed), (0, 0));
-        let s = write_tree(&dir, &[b.clone()]).unwrap();
+        let s = write_tree(&dir, std::slice::from_ref(&b)).unwrap();
         assert_eq!((s.written, s.removed), (0, 1));
         assert!(!dir.join("egov/service-a.json").exists());
         assert_eq!(

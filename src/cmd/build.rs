@@ -106,7 +106,7 @@ pub fn run(args: &Args) -> u8 {
     let code = match &args.out_dir {
         None => match render::document(&lowered.objects, args.output_format) {
             Ok(text) => print_stdout(&text),
-            Err(d) => u8::from(report::print(&[d], &analysis.sources, args.format)),
+            Err(ds) => u8::from(report::print(&ds, &analysis.sources, args.format)),
         },
         Some(dir) => match render::files(&lowered.objects, args.output_format) {
             Ok(files) => match crate::files::write_tree(dir, &files) {

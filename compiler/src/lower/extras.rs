@@ -67,13 +67,25 @@ struct Origin {
     patch: Option<String>,
 }
 
+/// What an object is.
+struct Identity<'v> {
+    api_version: &'v str,
+    kind: &'v str,
+    name: &'v str,
+    namespace: Option<&'v str>,
+}
+
+/// Why a raw object has no [`Identity`]: the field (`""` when it is not an
+/// object), and whether the field is there (but not a non-empty string).
+type NoIdentity = (&'static str, bool);
+
 /// apiVersion, kind, metadata.name and metadata.namespace of a raw object,
 /// or the path of the one that is missing or not a string.
-fn identity(json: &Value) -> Result<(&str, &str, &str, Option<&str>), (&'static str, bool)> {
+fn identity(json: &Value) -> Result<Identity<'_>, NoIdentity> {
     let Some(obj) = json.as_object() else {
         return Err(("", false));
     };
-    fn text<'v>(v: Option<&'v Value>, path: &'static str) -> Result<&'v str, (&'static str, bool)> {
+    fn text<'v>(v: Option<&'v Value>, path: &'static str) -> Result<&'v str, NoIdentity> {
         match v {
             Some(Value::String(s)) if !s.is_empty() => Ok(s.as_str()),
             Some(_) => Err((path, true)),
@@ -88,7 +100,12 @@ fn identity(json: &Value) -> Result<(&str, &str, &str, Option<&str>), (&'static 
         None | Some(Value::Null) => None,
         Some(v) => Some(text(Some(v), "metadata.namespace")?),
     };
-    Ok((api_version, kind, name, namespace))
+    Ok(Identity {
+        api_version,
+        kind,
+        name,
+        namespace,
+    })
 }
 
 fn extra_object(
@@ -98,7 +115,12 @@ fn extra_object(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<K8sObject> {
     let span = cx.span(at);
-    let (api_version, kind, name, namespace) = match identity(json) {
+    let Identity {
+        api_version,
+        kind,
+        name,
+        namespace,
+    } = match identity(json) {
         Ok(id) => id,
         Err(("", _)) => {
             problems.push(
@@ -170,9 +192,22 @@ fn no_such_object(cx: &Cx<'_>, at: &str, key: &str, objects: &[K8sObject]) -> Di
     let close = crate::suggest::best(key, keys.iter().map(String::as_str));
     let d = Diagnostic::error("E0735", cx.span(at), format!("no object is `{key}`"))
         .with_label("this patch applies to nothing");
-    match close {
-        Some(c) => d.with_help(format!("did you mean `{c}`?")),
-        None => d.with_help(
+    let parts: Vec<&str> = key.split('/').collect();
+    let scope = kinds::all()
+        .iter()
+        .find(|k| k.kind == parts[0])
+        .map(|k| k.namespaced);
+    match (close, scope, parts.len()) {
+        (Some(c), _, _) => d.with_help(format!("did you mean `{c}`?")),
+        (None, Some(false), 3) => d.with_help(format!(
+            "`{}` is cluster-wide: its key has no namespace, `{}/{}`",
+            parts[0], parts[0], parts[2]
+        )),
+        (None, Some(true), 2) => d.with_help(format!(
+            "`{}` lives in a namespace: its key is `{}/NAMESPACE/{}`",
+            parts[0], parts[0], parts[1]
+        )),
+        _ => d.with_help(
             "patches are keyed `Kind/namespace/name`, or `Kind/name` for cluster-wide objects, e.g. `\"Deployment/egov/egov-user\"`",
         ),
     }
@@ -190,11 +225,11 @@ fn apply(cx: &Cx<'_>, at: &str, o: &mut K8sObject, patch: &Value) -> Option<Diag
     let mut json = o.json.clone();
     merge(&mut json, patch);
     match identity(&json) {
-        Ok((api_version, kind, name, namespace))
-            if api_version == o.api_version
-                && kind == o.kind
-                && name == o.name
-                && namespace == o.namespace.as_deref() => {}
+        Ok(id)
+            if id.api_version == o.api_version
+                && id.kind == o.kind
+                && id.name == o.name
+                && id.namespace == o.namespace.as_deref() => {}
         _ => {
             let field = ["apiVersion", "kind", "metadata.name", "metadata.namespace"]
                 .into_iter()

@@ -53,7 +53,7 @@ struct List<'a> {
 /// Every object as one document: `{"apiVersion":"v1","kind":"List",
 /// "items":[...]}` in JSON, or a stream of `---`-separated YAML documents
 /// (one per object, same order), which `kubectl apply -f -` reads alike.
-pub fn document(objects: &[K8sObject], format: OutputFormat) -> Result<String, Diagnostic> {
+pub fn document(objects: &[K8sObject], format: OutputFormat) -> Result<String, Vec<Diagnostic>> {
     match format {
         OutputFormat::Json => {
             let list = List {
@@ -63,7 +63,7 @@ pub fn document(objects: &[K8sObject], format: OutputFormat) -> Result<String, D
             };
             let mut text = serde_json::to_string_pretty(&list).map_err(|e| {
                 let span = objects.first().map(|o| o.span).unwrap_or_default();
-                unwritable(span, "the object list", &e.to_string())
+                vec![unwritable(span, "the object list", &e.to_string())]
             })?;
             text.push('\n');
             Ok(text)
@@ -72,7 +72,7 @@ pub fn document(objects: &[K8sObject], format: OutputFormat) -> Result<String, D
             let mut text = String::new();
             for o in objects {
                 text.push_str("---\n");
-                text.push_str(&yaml(o)?);
+                text.push_str(&super::yaml::to_string(&o.json));
             }
             Ok(text)
         }
@@ -138,13 +138,7 @@ pub fn files(objects: &[K8sObject], format: OutputFormat) -> Result<Vec<OutFile>
                     continue;
                 }
             },
-            OutputFormat::Yaml => match yaml(o) {
-                Ok(t) => t.into_bytes(),
-                Err(d) => {
-                    problems.push(d);
-                    continue;
-                }
-            },
+            OutputFormat::Yaml => super::yaml::to_string(&o.json).into_bytes(),
         };
         out.push(OutFile {
             path,
@@ -157,10 +151,6 @@ pub fn files(objects: &[K8sObject], format: OutputFormat) -> Result<Vec<OutFile>
     } else {
         Err(problems)
     }
-}
-
-fn yaml(o: &K8sObject) -> Result<String, Diagnostic> {
-    Ok(super::yaml::to_string(&o.json))
 }
 
 fn unwritable(span: digit_lang::Span, what: &str, why: &str) -> Diagnostic {
