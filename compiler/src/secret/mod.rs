@@ -96,3 +96,57 @@ mod tests {
         assert_eq!(stored_at("secrets.db"), None);
     }
 }
+
+#[cfg(test)]
+mod build_tests {
+    use super::*;
+    use crate::lower::{Options, SecretInput};
+    use std::path::Path;
+
+    /// A build opens every secret of the environment with one key
+    /// derivation for the file, not one per value.
+    #[test]
+    fn a_build_derives_one_key_per_file() {
+        let pass = || Zeroizing::new(b"pass".to_vec());
+        let writer = Keyring::new(pass());
+        let salt = fresh_salt();
+        let mut text = String::from(
+            "amends \"digit:environment\"\nname = \"qa\"\ndomain = \"qa.example.org\"\n\
+             db { host = \"db\", name = \"egov\" }\n",
+        );
+        let paths = [
+            ("db", "username"),
+            ("db", "password"),
+            ("sms", "user"),
+            ("sms", "key"),
+        ];
+        for (g, k) in paths {
+            let env = writer
+                .seal(format!("{g}-{k}").as_bytes(), &aad_path(g, k), salt)
+                .unwrap();
+            text.push_str(&format!("secrets.{g}.{k} = secret(\"{env}\")\n"));
+        }
+        let mut loader = crate::MemLoader::new();
+        loader.add(Path::new("env.dg"), text);
+        let reader = Keyring::new(pass());
+        let opened = std::cell::RefCell::new(Vec::new());
+        let decrypt = |s: &SecretInput| {
+            let plain = reader
+                .open(&s.ciphertext, &s.path)
+                .map_err(|e| e.to_string())?;
+            opened.borrow_mut().push((s.path.clone(), plain.to_vec()));
+            Ok(plain)
+        };
+        let options = Options {
+            decrypt: Some(&decrypt),
+        };
+        let (analysis, _) = crate::build_file(&loader, Path::new("env.dg"), options);
+        assert!(!analysis.has_errors(), "{:?}", analysis.problems);
+        let opened = opened.into_inner();
+        for (g, k) in paths {
+            let want = (aad_path(g, k), format!("{g}-{k}").into_bytes());
+            assert!(opened.contains(&want), "{opened:?}");
+        }
+        assert_eq!(reader.derivations(), 1);
+    }
+}
