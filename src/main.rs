@@ -81,7 +81,7 @@ enum Command {
         /// Build without the passcode: Secret objects carry no data.
         #[arg(long)]
         redact_secrets: bool,
-        /// Read the secrets passcode from this file (else DIGIT_SECRET_PASSCODE).
+        /// Read the secrets passcode from this file (else DIGIT_SECRET_PASSCODE, then EGOV_SECRET_PASSCODE).
         #[arg(long, value_name = "FILE")]
         passcode_file: Option<PathBuf>,
         /// Fail (exit 1) when there are warnings.
