@@ -4,23 +4,58 @@
     benches/gen_platform.py DIR [N]
 
 DIR/base.dg gets N services (default 1500; about 20 env vars each, some
-interpolating module fields, resources, secret_env) and DIR/env/qa.dg
-amends it, overriding some. The same shape as compiler/benches/eval.rs.
-Then, for instance:
+interpolating module fields, resources, secret_env), a few extra_objects
+of built-in kinds (validated by `build`), and DIR/env/qa.dg amends it,
+overriding some. The secrets are well-formed `dg1:` envelopes of made-up
+bytes (they do not decrypt: build with --redact-secrets). The same shape as
+compiler/benches/eval.rs. Then, for instance:
 
     hyperfine 'target/release/digitc check DIR' \\
-              'target/release/digitc eval DIR/env/qa.dg'
+              'target/release/digitc eval DIR/env/qa.dg' \\
+              'target/release/digitc build --redact-secrets DIR/env/qa.dg'
+
+benches/build.sh does the timing of `build`.
 """
+import base64
+import hashlib
 import os
 import sys
+
+
+def envelope(path):
+    """A deterministic `dg1:` envelope (salt 16 | nonce 12 | ciphertext+tag)
+    for `path`: the shape of a real one, not decryptable."""
+    salt = hashlib.sha256(b"salt").digest()[:16]
+    rest = hashlib.sha256(path.encode()).digest()[:12 + 16 + 8]
+    return "dg1:" + base64.urlsafe_b64encode(salt + rest).decode().rstrip("=")
+
+
+EXTRAS = """
+extra_objects = [
+  for i in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]: {
+    apiVersion = "v1"
+    kind = "ConfigMap"
+    metadata { name = "extra-${i}", namespace = "egov", labels { "app.kubernetes.io/part-of" = "bench" } }
+    data { "index" = "${i}", "settings.properties" = "a=1\\nb=2\\n" }
+  }
+] + [
+  {
+    apiVersion = "networking.k8s.io/v1"
+    kind = "NetworkPolicy"
+    metadata { name = "default-deny", namespace = "egov" }
+    spec { podSelector {}, policyTypes = ["Ingress"] }
+  },
+]
+"""
 
 
 def platform(n):
     base = [
         'amends "digit:environment"\n\ntag: String = "v1.0.0"\n'
         'domain = "digit.example.org"\ndb.host = "postgres"\ndb.name = "egov"\n\n'
-        'secrets.db.password = secret("dg1:c2VjcmV0LWNpcGhlcnRleHQ")\n'
-        'secrets.db.username = secret("dg1:dXNlcm5hbWU")\n\nservices {\n'
+        f'secrets.db.password = secret("{envelope("db.password")}")\n'
+        f'secrets.db.username = secret("{envelope("db.username")}")\n'
+        + EXTRAS + '\nservices {\n'
     ]
     for i in range(n):
         base.append(f'  "svc-{i}" {{\n')

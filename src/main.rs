@@ -13,9 +13,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cmd;
 mod files;
+mod passcode;
 mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use digit_compiler::lower::render::OutputFormat;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -24,7 +26,7 @@ use std::process::ExitCode;
     name = "digitc",
     version,
     about = "A typed configuration language for Kubernetes platforms",
-    long_about = "digitc checks, formats and evaluates .dg configuration: one base \
+    long_about = "digitc checks, formats, evaluates and builds .dg configuration: one base \
                   description of a platform, amended per environment."
 )]
 struct Cli {
@@ -60,6 +62,34 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Encrypt, decrypt and store secrets (`secrets.GROUP.KEY`); plaintext on stdin.
+    Secret {
+        #[command(subcommand)]
+        command: cmd::secret::SecretCommand,
+    },
+    /// Build an environment into Kubernetes objects: a List on stdout, or one file per object with -o.
+    Build {
+        /// The environment file, e.g. `env/qa.dg`.
+        file: PathBuf,
+        /// Write one file per object into DIR (`DIR/<namespace>/<kind>-<name>.json`),
+        /// removing the files of objects that no longer exist.
+        #[arg(short = 'o', long = "out-dir", value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+        /// The format of the objects (diagnostics follow --format).
+        #[arg(long, value_enum, default_value_t = ObjectFormat::Json)]
+        output_format: ObjectFormat,
+        /// Build without the passcode: Secret objects carry no data.
+        #[arg(long)]
+        redact_secrets: bool,
+        /// Read the secrets passcode from this file (else DIGIT_SECRET_PASSCODE, then EGOV_SECRET_PASSCODE).
+        #[arg(long, value_name = "FILE")]
+        passcode_file: Option<PathBuf>,
+        /// Fail (exit 1) when there are warnings.
+        #[arg(long)]
+        deny_warnings: bool,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Print the long explanation of a diagnostic code, e.g. `digitc explain E0401`.
     Explain { code: String },
     /// Print an internal stage of the pipeline, for debugging digitc itself.
@@ -69,6 +99,15 @@ enum Command {
         stage: cmd::debug::Stage,
         file: PathBuf,
     },
+}
+
+/// How `build` writes objects.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ObjectFormat {
+    /// JSON: a List document on stdout, `.json` files with -o.
+    Json,
+    /// YAML: a `---`-separated stream on stdout, `.yaml` files with -o.
+    Yaml,
 }
 
 /// How diagnostics are printed.
@@ -90,6 +129,27 @@ fn main() -> ExitCode {
             format,
         } => cmd::fmt::run(&paths, check, format),
         Command::Eval { file, path, format } => cmd::eval::run(&file, path.as_deref(), format),
+        Command::Secret { command } => cmd::secret::run(command),
+        Command::Build {
+            file,
+            out_dir,
+            output_format,
+            redact_secrets,
+            passcode_file,
+            deny_warnings,
+            format,
+        } => cmd::build::run(&cmd::build::Args {
+            file,
+            format,
+            output_format: match output_format {
+                ObjectFormat::Json => OutputFormat::Json,
+                ObjectFormat::Yaml => OutputFormat::Yaml,
+            },
+            out_dir,
+            redact_secrets,
+            passcode_file,
+            deny_warnings,
+        }),
         Command::Explain { code } => cmd::explain::run(&code),
         Command::Debug { stage, file } => cmd::debug::run(stage, &file),
     };

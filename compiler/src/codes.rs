@@ -158,11 +158,11 @@ Use `=` to replace a value, `+=` to append to a list."),
     key = read_file(\"../../etc/passwd\")
 
 Copy the file into the project."),
-    code!("E0511", "malformed secret", "`secret(...)` takes an encrypted envelope, `dg1:` followed by base64url text, as written by `digitc secret set`.
+    code!("E0511", "malformed secret", "`secret(...)` takes an encrypted envelope as written by `digitc secret set`: `dg1:` followed by unpadded base64url text (A-Z a-z 0-9 - _) of at least 44 bytes (a 16-byte salt, a 12-byte nonce, the ciphertext and its 16-byte tag). `digitc check` verifies this shape without the passcode; whether it decrypts is only known with the passcode.
 
     password = secret(\"hunter2\")
 
-Encrypt the value: `digitc secret set FILE PATH` reads it from stdin."),
+Encrypt the value: `digitc secret set FILE GROUP.KEY` reads it from stdin and writes `secret(\"dg1:...\")` in place. Treat a plaintext that was ever committed as leaked."),
     code!("E0512", "invalid quantity", "A quantity literal could not be read.
 
 Quantities are a number and a Kubernetes suffix: `250m`, `512Mi`, `1.5Gi`, `10G`."),

@@ -223,6 +223,15 @@ pub fn build_file(
     if a.has_errors() {
         return (a, None);
     }
+    // Every secret of the environment is opened once before lowering, so a
+    // missing or wrong passcode is found for each of them, used by an
+    // object or not; the plaintext is dropped (and wiped) at once. Lowering
+    // opens what it uses again, with the key already derived.
+    if let Some(decrypt) = options.decrypt {
+        for s in &input.secrets {
+            drop(decrypt(s));
+        }
+    }
     let lowered = crate::lower::lower(&input, options, span);
     let mut all = std::mem::take(&mut a.problems);
     all.extend(lowered.problems.iter().cloned());

@@ -44,6 +44,14 @@ fn force_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, open: &mut Walk<'a>, at: Plac
         ValueKind::Object(o) => {
             stacker::maybe_grow(64 * 1024, 1024 * 1024, || force_object(ev, o, open, at))
         }
+        // A `secret(...)` that never reached a field typed Secret (a `Json`
+        // field, say) has no path, so no key could ever open it.
+        ValueKind::Secret(s) if s.path.is_none() => {
+            ev.report(EvalError::SecretOutsideSecrets {
+                span: v.span,
+                path: at.map(|(o, k)| o.child_path(k).to_string()),
+            });
+        }
         _ => {}
     }
 }

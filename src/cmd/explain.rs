@@ -9,6 +9,8 @@ pub fn registry() -> impl Iterator<Item = &'static CodeInfo> {
         .iter()
         .chain(digit_compiler::codes::REGISTRY.iter())
         .chain(digit_compiler::lower::codes::REGISTRY.iter())
+        .chain(digit_compiler::secret::codes::REGISTRY.iter())
+        .chain(digit_compiler::lower::build_codes::REGISTRY.iter())
 }
 
 pub fn run(code: &str) -> u8 {

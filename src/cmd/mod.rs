@@ -1,10 +1,12 @@
 //! One module per subcommand; each `run` returns the process exit code.
 
+pub mod build;
 pub mod check;
 pub mod debug;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
+pub mod secret;
 
 /// Leaves `value` to the operating system instead of freeing it: each
 /// command exits right after, and walking the syntax trees of a large

@@ -135,7 +135,21 @@ impl<'a> Evaluator<'a> {
             }
             (Ty::Secret, K::Secret(s)) => {
                 let s = match ctx.path {
-                    Some(p) if s.path.is_none() => Rc::new(s.with_path(p.text())),
+                    Some(p) if s.path.is_none() => {
+                        let path = p.text();
+                        // The envelope's additional authenticated data is
+                        // `group.key`: anywhere else it can never open.
+                        if crate::secret::stored_at(&path).is_none() {
+                            return fail((
+                                span,
+                                EvalError::SecretOutsideSecrets {
+                                    span,
+                                    path: Some(path.to_string()),
+                                },
+                            ));
+                        }
+                        Rc::new(s.with_path(path))
+                    }
                     _ => s.clone(),
                 };
                 Ok(Value::new(K::Secret(s), span))
@@ -146,6 +160,7 @@ impl<'a> Evaluator<'a> {
                     span,
                     path: ctx.path.map(|p| p.text().to_string()),
                     decl: ctx.decl,
+                    file: self.file_path(span.file),
                 },
             )),
             (Ty::Quantity, K::Str(s)) if s.parse::<crate::quantity::Quantity>().is_ok() => {

@@ -26,6 +26,8 @@ pub enum EvalError {
         span: Span,
         path: Option<String>,
         decl: Option<Span>,
+        /// The file holding the plaintext, for the command in the help.
+        file: Option<String>,
     },
     /// ```txt
     /// "url=${secrets.db.password}"
@@ -149,6 +151,11 @@ pub enum EvalError {
     /// secret("hunter2")
     /// ```
     BadSecret { span: Span, problem: String },
+    /// ```txt
+    /// secret_env.DB_PASSWORD = secret("dg1:...")
+    ///                          ^^^^^^^^^^^^^^^^^ not at secrets.GROUP.KEY
+    /// ```
+    SecretOutsideSecrets { span: Span, path: Option<String> },
     /// An invalid quantity literal such as `1.5.5Gi`.
     BadQuantity { span: Span, problem: String },
     /// ```txt
@@ -215,12 +222,14 @@ impl ToDiagnostic for EvalError {
                 }
                 d
             }
-            PlaintextSecret { span, path, decl } => {
+            PlaintextSecret { span, path, decl, file } => {
+                let file = file.as_deref().unwrap_or("FILE");
+                let at = path.as_deref().and_then(crate::secret::stored_at);
                 let mut d = Diagnostic::error("E0402", *span, format!("a plaintext secret{}", in_path(path)))
                     .with_label("expected an encrypted Secret, found a plain String")
-                    .with_help(match path.as_deref().and_then(|p| p.strip_prefix("secrets.")) {
-                        Some(key) => format!("encrypt it with `digitc secret set FILE {key}` (the value is read from stdin), and treat the plaintext as leaked if it was ever committed"),
-                        None => "store it encrypted under `secrets` with `digitc secret set FILE GROUP.KEY` (the value is read from stdin) and refer to it here as `secrets.GROUP.KEY`".to_string(),
+                    .with_help(match at {
+                        Some((g, k)) => format!("encrypt it in place: `digitc secret set {file} {}` reads the value from stdin and replaces this string with `secret(\"dg1:...\")`; treat the plaintext as leaked if it was ever committed", crate::secret::aad_path(&g, &k)),
+                        None => format!("store it encrypted with `digitc secret set {file} GROUP.KEY` (the value is read from stdin) and refer to it here as `secrets.GROUP.KEY`"),
                     });
                 if let Some(decl) = decl {
                     d = d.with_secondary(*decl, "declared as Secret here");
@@ -318,7 +327,16 @@ impl ToDiagnostic for EvalError {
             }
             BadSecret { span, problem } => Diagnostic::error("E0511", *span, format!("not an encrypted secret: {problem}"))
                 .with_label("expected `dg1:` followed by base64url")
-                .with_help("create secrets with `digitc secret set FILE PATH`; never write them by hand"),
+                .with_help("never write envelopes by hand: encrypt the value with `digitc secret set FILE GROUP.KEY` (it is read from stdin)"),
+            SecretOutsideSecrets { span, path } => {
+                let at = match path {
+                    Some(p) => format!("stored at `{p}`"),
+                    None => "not stored at any field typed Secret".to_string(),
+                };
+                Diagnostic::error("E0801", *span, "`secret(...)` may only be written directly at `secrets.GROUP.KEY`")
+                    .with_label(at)
+                    .with_help("store it as `secrets.GROUP.KEY = secret(\"dg1:...\")` (written by `digitc secret set FILE GROUP.KEY`) and refer to it here as `secrets.GROUP.KEY`: an envelope is bound to its path and decrypts nowhere else")
+            }
             BadQuantity { span, problem } => Diagnostic::error("E0512", *span, format!("invalid quantity: {problem}")).with_label("not a quantity"),
             OutOfRange { span, path, value, ty, decl } => {
                 let mut d = Diagnostic::error("E0601", *span, format!("{value} is out of range for {ty}{}", in_path(path)))

@@ -295,6 +295,14 @@ impl<'a> Evaluator<'a> {
             .any(|m| m.file == file && m.is_stdlib)
     }
 
+    /// The path of the user's file `file`, as it was loaded.
+    pub(crate) fn file_path(&self, file: digit_lang::FileId) -> Option<String> {
+        self.graph.modules.iter().find_map(|m| match &m.key {
+            crate::modules::ModuleKey::File(p) if m.file == file => Some(p.display().to_string()),
+            _ => None,
+        })
+    }
+
     /// The loader and root for `read_file`.
     pub(crate) fn files(&self) -> (&'a dyn Loader, &PathBuf) {
         (self.loader, &self.project_root)

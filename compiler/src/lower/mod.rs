@@ -9,9 +9,12 @@
 //! reaches lowering:** the pipeline lowers only an environment that checked
 //! without errors.
 
+pub mod build_codes;
 pub mod codes;
 pub mod input;
+pub mod kinds;
 pub mod model;
+pub mod render;
 
 mod backbone;
 mod config;
@@ -23,6 +26,7 @@ mod kafka;
 mod logging;
 mod secrets;
 mod services;
+mod yaml;
 
 pub use input::{EnvInput, SecretInput};
 
