@@ -40,7 +40,8 @@ pub fn aad_path(group: &str, key: &str) -> String {
 /// A `--path` as a user types it (`db.password`,
 /// `egov-notification-sms.username`, `"a.b".c`) into its group and key.
 pub fn split_secret_path(path: &str) -> Result<(String, String), String> {
-    let segments = crate::split_path(path)?;
+    let segments = keys_of(crate::split_path(path)?)
+        .ok_or_else(|| format!("`{path}` has a list index; a secret's path is GROUP.KEY"))?;
     match <[String; 2]>::try_from(segments) {
         Ok([group, key]) => Ok((group, key)),
         Err(segments) => Err(format!(
@@ -52,10 +53,21 @@ pub fn split_secret_path(path: &str) -> Result<(String, String), String> {
     }
 }
 
+/// The keys of a path that has no list index.
+fn keys_of(segments: Vec<crate::PathSegment>) -> Option<Vec<String>> {
+    segments
+        .into_iter()
+        .map(|s| match s {
+            crate::PathSegment::Key(k) => Some(k),
+            crate::PathSegment::Index(_) => None,
+        })
+        .collect()
+}
+
 /// The group and key of a value stored at `path` (`secrets.db.password`),
 /// when that is directly at `secrets.GROUP.KEY`.
 pub fn stored_at(path: &str) -> Option<(String, String)> {
-    let segments = crate::split_path(path).ok()?;
+    let segments = keys_of(crate::split_path(path).ok()?)?;
     match <[String; 3]>::try_from(segments) {
         Ok([s, group, key]) if s == "secrets" => Some((group, key)),
         _ => None,
