@@ -13,6 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cmd;
 mod files;
+mod passcode;
 mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -60,6 +61,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Encrypt, decrypt and store secrets (`secrets.GROUP.KEY`); plaintext on stdin.
+    Secret {
+        #[command(subcommand)]
+        command: cmd::secret::SecretCommand,
+    },
     /// Print the long explanation of a diagnostic code, e.g. `digitc explain E0401`.
     Explain { code: String },
     /// Print an internal stage of the pipeline, for debugging digitc itself.
@@ -90,6 +96,7 @@ fn main() -> ExitCode {
             format,
         } => cmd::fmt::run(&paths, check, format),
         Command::Eval { file, path, format } => cmd::eval::run(&file, path.as_deref(), format),
+        Command::Secret { command } => cmd::secret::run(command),
         Command::Explain { code } => cmd::explain::run(&code),
         Command::Debug { stage, file } => cmd::debug::run(stage, &file),
     };

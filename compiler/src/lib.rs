@@ -17,6 +17,7 @@ pub mod modules;
 pub mod output;
 pub mod pipeline;
 pub mod quantity;
+pub mod secret;
 pub mod suggest;
 pub mod types;
 pub mod validate;

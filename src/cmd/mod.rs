@@ -5,6 +5,7 @@ pub mod debug;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
+pub mod secret;
 
 /// Leaves `value` to the operating system instead of freeing it: each
 /// command exits right after, and walking the syntax trees of a large
