@@ -60,14 +60,23 @@ fn eval_of_qa_applies_overrides_through_the_amends_chain() {
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["name"], "qa");
-    // base.dg's URL follows qa's db.host (late binding).
-    let url = v["global"]["db-url"].as_str().unwrap();
-    assert!(url.starts_with("jdbc:postgresql://qa-db."), "{url}");
-    // base.dg's image tags follow qa's knob.
+    // base.dg's settings follow qa's domain (late binding).
+    assert_eq!(
+        v["global"]["egov-services-fqdn-name"],
+        "https://qa.digit.example.org/"
+    );
+    // base.dg's image tags follow qa's knob, and the migration image
+    // (computed in services/core.dg from the service's image) follows it.
     assert_eq!(
         v["services"]["egov-user"]["image"],
         "egovio/egov-user:v2.9.1-rc1"
     );
+    assert_eq!(
+        v["services"]["egov-user"]["migration"]["image"],
+        "egovio/egov-user-db:v2.9.1-rc1"
+    );
+    // The config repositories' branch is qa's.
+    assert_eq!(v["services"]["egov-persister"]["git_sync"]["branch"], "qa");
     assert_eq!(v["services"]["egov-user"]["replicas"], 2);
     // Secrets are markers with their path, never ciphertext or plaintext.
     let text = stdout(&out);
