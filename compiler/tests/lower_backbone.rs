@@ -717,7 +717,7 @@ fn example_environments_build() {
     }
 }
 
-/// The bundled QA example has its backbone, and its own topic.
+/// The bundled QA example has its backbone, and its topics with their config.
 #[test]
 fn qa_example_backbone() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/env/qa.dg");
@@ -754,7 +754,15 @@ fn qa_example_backbone() {
     assert!(
         script
             .lines()
-            .any(|line| line.contains("'--topic' 'egov.qa.smoke-tests'")),
+            .any(|line| line.contains("'--topic' 'save-pgr-request'")
+                && line.contains("'--replication-factor' '2'")),
+        "{script}"
+    );
+    assert!(
+        script
+            .lines()
+            .any(|line| line.contains("'--topic' 'enc-user-audit-data'")
+                && line.contains("'--config' 'retention.ms=2592000000'")),
         "{script}"
     );
 }

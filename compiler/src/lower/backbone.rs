@@ -119,10 +119,11 @@ const MIB: i128 = 1024 * 1024 * 1_000_000_000;
 /// The JVM heap at `path` in MiB: a whole number of MiB, and below the
 /// container's memory limit (at `limit_path`), as the JVM needs room
 /// outside its heap. Otherwise an error at the heap's line; `0` then, as
-/// nothing is built from a lowering with errors.
+/// nothing is built from a lowering with errors. The backbone's heaps and
+/// the services' share this check.
 pub(crate) fn heap_mib(
     cx: &Cx<'_>,
-    out: &mut Lowered,
+    problems: &mut Vec<Diagnostic>,
     path: &str,
     heap: &str,
     limit_path: &str,
@@ -133,7 +134,7 @@ pub(crate) fn heap_mib(
         return 0;
     };
     if h.nanos() <= 0 {
-        out.problems.push(
+        problems.push(
             Diagnostic::error(
                 "E0710",
                 span,
@@ -145,7 +146,7 @@ pub(crate) fn heap_mib(
         return 0;
     }
     if h.nanos() % MIB != 0 {
-        out.problems.push(
+        problems.push(
             Diagnostic::error(
                 "E0710",
                 span,
@@ -160,7 +161,7 @@ pub(crate) fn heap_mib(
         return 0;
     }
     if h >= l {
-        out.problems.push(
+        problems.push(
             Diagnostic::error(
                 "E0711",
                 span,

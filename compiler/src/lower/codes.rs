@@ -16,8 +16,9 @@ Build the environment file, not a base or a services module.",
     CodeInfo {
         code: "E0710",
         title: "heap not a positive whole number of MiB",
-        explanation: "A JVM heap (`kafka.heap`, `zookeeper.heap`, `elasticsearch.heap`,
-`master_heap`, `client_heap`) becomes `-Xmx...m -Xms...m`, which counts whole
+        explanation: "A JVM heap (a service's `heap`, `kafka.heap`, `zookeeper.heap`,
+`elasticsearch.heap`, `master_heap`, `client_heap`) becomes
+`-Xmx...m -Xms...m` (`JAVA_OPTS` of a service), which counts whole
 megabytes (MiB). A heap that is not a whole number of MiB cannot be written
 exactly, and rounding it would quietly change the memory the JVM takes.
 
@@ -84,30 +85,6 @@ brokers every such write fails.
 
 Keep both at most `kafka.replicas` (DIGIT's QA runs 3 brokers with offsets
 replication 3 and `min.insync.replicas` 1).",
-    },
-    CodeInfo {
-        code: "E0720",
-        title: "heap not a positive whole number of MiB",
-        explanation: "A service's `heap` becomes `JAVA_OPTS=-Xmx<n>m -Xms<n>m`, and the JVM takes
-whole mebibytes. A heap such as `1.5Gi` is fine (1536 MiB), `500M` is not
-(500 000 000 bytes is not a whole number of MiB), and neither is zero.
-
-    services.\"egov-user\".heap = 500M     // error
-    services.\"egov-user\".heap = 512Mi    // -Xmx512m -Xms512m",
-    },
-    CodeInfo {
-        code: "E0721",
-        title: "heap does not fit in the memory limit",
-        explanation: "A JVM uses memory beyond its heap: metaspace, thread stacks, direct
-buffers, the code cache. A heap equal to or above the container's
-`resources.memory_limit` gets the pod killed for running out of memory
-(OOMKilled) as soon as the heap fills. DIGIT's charts give a service a heap
-of about half its limit (`heap: -Xmx256m`, `memory_limits: 512Mi`).
-
-    services.\"egov-user\" {
-      heap = 256Mi
-      resources { memory = 384Mi, memory_limit = 512Mi }
-    }",
     },
     CodeInfo {
         code: "E0722",

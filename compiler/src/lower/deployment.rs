@@ -10,7 +10,6 @@
 
 use super::services::{int32, meta, Svc, PORT_NAME};
 use super::{Cx, K8sObject};
-use crate::quantity::Quantity;
 use digit_lang::Diagnostic;
 use indexmap::IndexMap;
 use k8s_openapi::api::apps::v1::{
@@ -43,7 +42,6 @@ const GIT_SECRET_DIR: &str = "/etc/git-secret";
 const GIT_SYNC_GROUP: i64 = 65533;
 
 /// One MiB in nanounits, the unit of [`Quantity::nanos`].
-const MIB_NANOS: i128 = 1024 * 1024 * 1_000_000_000;
 
 /// `sha256:<hex>` of the data of the ConfigMaps a service pod reads
 /// (`egov-config`, `egov-service-host` in `namespaces.egov`), as already
@@ -279,54 +277,19 @@ fn join_url_path(base: &str, path: &str) -> String {
     format!("{base}/{path}")
 }
 
-/// The heap in whole MiB, or `None` when unset or wrong (reported).
+/// The heap in whole MiB, or `None` when unset or wrong (reported, as for
+/// the backbone's heaps).
 fn heap_mib(cx: &Cx<'_>, svc: &Svc<'_>, problems: &mut Vec<Diagnostic>) -> Option<i128> {
     let text = svc.model.heap.as_deref()?;
-    let at = cx.span(&svc.path("heap"));
-    let heap: Quantity = text.parse().ok()?;
-    if heap.nanos() <= 0 || heap.nanos() % MIB_NANOS != 0 {
-        problems.push(
-            Diagnostic::error(
-                "E0720",
-                at,
-                format!(
-                    "the heap of `{}` is not a positive whole number of MiB",
-                    svc.key
-                ),
-            )
-            .with_label(format!(
-                "`{text}` cannot be written as `-Xmx<n>m`, which the JVM needs"
-            ))
-            .with_help("write the heap in Mi or Gi, for example `384Mi` or `1Gi`"),
-        );
-        return None;
-    }
-    let limit_text = &svc.model.resources.memory_limit;
-    if let Ok(limit) = limit_text.parse::<Quantity>() {
-        if heap >= limit {
-            let limit_path = svc.path("resources.memory_limit");
-            problems.push(
-                Diagnostic::error(
-                    "E0721",
-                    at,
-                    format!("the heap of `{}` does not fit in its memory limit", svc.key),
-                )
-                .with_label(format!(
-                    "a heap of {text} leaves no room below the limit of {limit_text}"
-                ))
-                .with_secondary(
-                    cx.span(&limit_path),
-                    format!("the memory limit is {limit_text}"),
-                )
-                .with_help(
-                    "the JVM needs memory beyond its heap (metaspace, threads, buffers): \
-                     keep the heap at about half to three quarters of `memory_limit`",
-                ),
-            );
-            return None;
-        }
-    }
-    Some(heap.nanos() / MIB_NANOS)
+    let mib = super::backbone::heap_mib(
+        cx,
+        problems,
+        &svc.path("heap"),
+        text,
+        &svc.path("resources.memory_limit"),
+        &svc.model.resources.memory_limit,
+    );
+    (mib > 0).then_some(mib)
 }
 
 /// The flyway init container: it migrates the database before the service

@@ -46,7 +46,7 @@ pub(crate) fn lower(cx: &Cx<'_>, out: &mut Lowered) {
 
     let heap = heap_mib(
         cx,
-        out,
+        &mut out.problems,
         "elasticsearch.master_heap",
         &es.master_heap,
         "elasticsearch.master_resources.memory_limit",
@@ -72,7 +72,7 @@ pub(crate) fn lower(cx: &Cx<'_>, out: &mut Lowered) {
 
     let heap = heap_mib(
         cx,
-        out,
+        &mut out.problems,
         "elasticsearch.heap",
         &es.heap,
         "elasticsearch.resources.memory_limit",
@@ -100,7 +100,7 @@ pub(crate) fn lower(cx: &Cx<'_>, out: &mut Lowered) {
     if es.client_replicas > 0 {
         let heap = heap_mib(
             cx,
-            out,
+            &mut out.problems,
             "elasticsearch.client_heap",
             &es.client_heap,
             "elasticsearch.client_resources.memory_limit",

@@ -58,7 +58,7 @@ fn kafka(cx: &Cx<'_>, out: &mut Lowered) {
     let headless = format!("{KAFKA}-headless");
     let heap = heap_mib(
         cx,
-        out,
+        &mut out.problems,
         "kafka.heap",
         &k.heap,
         "kafka.resources.memory_limit",
@@ -169,7 +169,7 @@ fn zookeeper(cx: &Cx<'_>, out: &mut Lowered) {
     let headless = format!("{ZOOKEEPER}-headless");
     let heap = heap_mib(
         cx,
-        out,
+        &mut out.problems,
         "zookeeper.heap",
         &z.heap,
         "zookeeper.resources.memory_limit",
