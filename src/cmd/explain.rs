@@ -9,6 +9,7 @@ pub fn registry() -> impl Iterator<Item = &'static CodeInfo> {
         .iter()
         .chain(digit_compiler::codes::REGISTRY.iter())
         .chain(digit_compiler::lower::codes::REGISTRY.iter())
+        .chain(digit_compiler::lower::rules::codes::REGISTRY.iter())
 }
 
 pub fn run(code: &str) -> u8 {

@@ -12,6 +12,7 @@
 pub mod codes;
 pub mod input;
 pub mod model;
+pub mod rules;
 
 mod backbone;
 mod extras;
