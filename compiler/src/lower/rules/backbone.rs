@@ -83,7 +83,7 @@ fn topic_names(r: &mut Rules<'_>) {
             let d = Diagnostic::error(
                 "E0753",
                 r.at(&path),
-                format!("Kafka rejects the topic name `{}`", t.name),
+                format!("Kafka rejects the topic name `{}`", super::shorten(&t.name)),
             )
             .with_label(problem)
             .with_help(help);

@@ -115,3 +115,12 @@ pub(crate) fn one_of(names: &[&str]) -> String {
     let more = if names.len() > 8 { ", ..." } else { "" };
     format!("{}{more}", shown.join(", "))
 }
+
+/// A name short enough for a one-line message: long ones keep their first
+/// 40 characters.
+pub(crate) fn shorten(name: &str) -> String {
+    match name.char_indices().nth(40) {
+        Some((i, _)) => format!("{}...", &name[..i]),
+        None => name.to_string(),
+    }
+}

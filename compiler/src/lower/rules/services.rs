@@ -310,11 +310,14 @@ impl Missing {
                                 .map(|n| format!("`{n}` must be named `{k}`"))
                         })
                         .collect();
-                    let mut help = format!(
-                        "add {}: {} (each reads the value from stdin)",
-                        if absent.len() == 1 { "it" } else { "them" },
-                        commands.join(", ")
-                    );
+                    let mut help = if let [one] = commands.as_slice() {
+                        format!("add it: {one} (reads the value from stdin)")
+                    } else {
+                        format!(
+                            "add them: {} (each reads the value from stdin)",
+                            commands.join(", ")
+                        )
+                    };
                     if !near.is_empty() {
                         help = format!("{}; or rename: {help}", near.join(", "));
                     }
@@ -340,7 +343,7 @@ impl Missing {
                 message,
                 label,
                 help,
-                Some(format!("secrets.{}", crate::value::path_segment(&group))),
+                Also::Group(format!("secrets.{}", crate::value::path_segment(&group))),
             );
         }
         for (key, uses) in self.config {
@@ -355,7 +358,7 @@ impl Missing {
                 format!("{} reads the key `{key}`", uses[0].what)
             } else {
                 format!(
-                    "the default `config_env` of every service reads `{key}` ({})",
+                    "`egov-config` is made from `global`; the default `config_env` of every service reads `{key}` (as {})",
                     uses[0].what
                 )
             };
@@ -374,10 +377,24 @@ impl Missing {
                 format!("`egov-config` has no key `{key}`"),
                 label,
                 help,
-                None,
+                if uses[0].written {
+                    Also::Nothing
+                } else {
+                    Also::At(r.at("global"))
+                },
             );
         }
     }
+}
+
+/// Where a missing-thing diagnostic points besides its uses.
+enum Also {
+    Nothing,
+    /// The secrets group at this path, labelled when it exists.
+    Group(String),
+    /// The primary place instead of the first use (`global`, when every
+    /// use is a standard-library default).
+    At(Span),
 }
 
 /// One diagnostic for a missing thing: at the first use the user wrote
@@ -389,22 +406,29 @@ fn report_uses(
     message: String,
     label: String,
     help: String,
-    related: Option<String>,
+    also: Also,
 ) {
     let Some(first) = uses.iter().find(|u| u.written).or(uses.first()) else {
         return;
     };
-    let mut d = Diagnostic::error(code, first.span, message)
+    let primary = match also {
+        Also::At(span) => span,
+        _ => first.span,
+    };
+    let mut d = Diagnostic::error(code, primary, message)
         .with_label(label)
         .with_help(help);
-    if let Some(p) = related.filter(|p| r.input.span(p).is_some()) {
-        d = d.with_secondary(r.at(&p), "the group is defined here");
+    if let Also::Group(p) = &also {
+        if r.input.span(p).is_some() {
+            d = d.with_secondary(r.at(p), "the group is defined here");
+        }
     }
-    let others: Vec<&Use> = uses.iter().filter(|u| u.span != first.span).collect();
+    let others: Vec<&Use> = uses.iter().filter(|u| u.span != primary).collect();
     for u in others.iter().take(3) {
+        let read = if u.span == first.span { "" } else { "also " };
         d = d.with_secondary(
             u.span,
-            format!("also read by {} of `{}`", u.what, u.service),
+            format!("{read}read by {} of `{}`", u.what, u.service),
         );
     }
     let services: Vec<&str> = {
