@@ -19,6 +19,8 @@ def platform(n):
     base = [
         'amends "digit:environment"\n\ntag: String = "v1.0.0"\n'
         'domain = "digit.example.org"\ndb.host = "postgres"\ndb.name = "egov"\n\n'
+        'global {\n  "kafka-brokers" = "kafka-v2.backbone:9092"\n'
+        '  "server-tomcat-max-threads" = "10"\n  timezone = "Asia/Kolkata"\n}\n\n'
         'secrets.db.password = secret("dg1:c2VjcmV0LWNpcGhlcnRleHQ")\n'
         'secrets.db.username = secret("dg1:dXNlcm5hbWU")\n\nservices {\n'
     ]
