@@ -47,9 +47,12 @@ fn context_path(r: &mut Rules<'_>, at: &str, svc: &Service) {
 /// `secret_env` or `config_env`) keeps only one value; a password in plain
 /// `env` ends up in the Deployment for anyone who can read it.
 fn variables(r: &mut Rules<'_>, at: &str, key: &str, svc: &Service) {
+    // Paths are spelled only for a finding: a platform has tens of
+    // thousands of variables, nearly all fine.
+    let env_at = |name: &str| join(&join(at, "env"), name);
     for (name, value) in &svc.env {
-        let path = join(&join(at, "env"), name);
         if let Err(e) = crate::domain::check_env_name(name) {
+            let path = env_at(name);
             let mut d = Diagnostic::error(
                 "E0759",
                 r.at(&path),
@@ -64,8 +67,9 @@ fn variables(r: &mut Rules<'_>, at: &str, key: &str, svc: &Service) {
             r.report(d);
             continue;
         }
-        let secret_at = join(&join(at, "secret_env"), name);
         if svc.secret_env.contains_key(name) {
+            let path = env_at(name);
+            let secret_at = join(&join(at, "secret_env"), name);
             let d = Diagnostic::error(
                 "E0758",
                 r.at(&path),
@@ -82,8 +86,10 @@ fn variables(r: &mut Rules<'_>, at: &str, key: &str, svc: &Service) {
             r.report(d);
             continue;
         }
-        let config_at = join(&join(at, "config_env"), name);
-        if svc.config_env.contains_key(name) && r.is_written(&config_at) {
+        let config_at = || join(&join(at, "config_env"), name);
+        if svc.config_env.contains_key(name) && r.is_written(&config_at()) {
+            let path = env_at(name);
+            let config_at = config_at();
             let d = Diagnostic::error(
                 "E0758",
                 r.at(&path),
@@ -98,6 +104,7 @@ fn variables(r: &mut Rules<'_>, at: &str, key: &str, svc: &Service) {
             continue;
         }
         if !value.is_empty() && looks_secret(name) {
+            let path = env_at(name);
             let group = key;
             let secret_key = name.to_ascii_lowercase().replace('_', "-");
             let d = Diagnostic::warning(
@@ -116,8 +123,11 @@ fn variables(r: &mut Rules<'_>, at: &str, key: &str, svc: &Service) {
         }
     }
     for name in svc.config_env.keys() {
+        if !svc.secret_env.contains_key(name) {
+            continue;
+        }
         let config_at = join(&join(at, "config_env"), name);
-        if svc.secret_env.contains_key(name) && r.is_written(&config_at) {
+        if r.is_written(&config_at) {
             let secret_at = join(&join(at, "secret_env"), name);
             let d = Diagnostic::error(
                 "E0758",
@@ -145,12 +155,19 @@ fn looks_secret(name: &str) -> bool {
     let last = name
         .rsplit(['_', '-', '.'])
         .find(|w| !w.is_empty())
-        .unwrap_or(name)
-        .to_ascii_uppercase();
-    matches!(
-        last.as_str(),
-        "PASSWORD" | "PASSWD" | "PWD" | "SECRET" | "TOKEN" | "KEY" | "APIKEY" | "CREDENTIALS"
-    )
+        .unwrap_or(name);
+    [
+        "PASSWORD",
+        "PASSWD",
+        "PWD",
+        "SECRET",
+        "TOKEN",
+        "KEY",
+        "APIKEY",
+        "CREDENTIALS",
+    ]
+    .iter()
+    .any(|w| w.eq_ignore_ascii_case(last))
 }
 
 /// Each `secret_env` value must be a secret stored under `secrets`: the
@@ -178,13 +195,25 @@ fn secret_env(r: &mut Rules<'_>, at: &str, svc: &Service) {
 /// The group and key a secret reference names under `secrets`, if they
 /// exist there.
 fn stored<'e>(r: &Rules<'e>, secret: &SecretRef) -> Option<(&'e str, &'e str)> {
-    let segments = crate::pipeline::split_path(secret.path.as_deref()?).ok()?;
+    let path = secret.path.as_deref()?;
+    let lookup = |group: &str, key: &str| {
+        let (g, keys) = r.env.secrets.get_key_value(group)?;
+        let (k, _) = keys.get_key_value(key)?;
+        Some((g.as_str(), k.as_str()))
+    };
+    if !path.contains('"') {
+        let (group, key) = path.split_once('.')?;
+        return if key.contains('.') {
+            None
+        } else {
+            lookup(group, key)
+        };
+    }
+    let segments = crate::pipeline::split_path(path).ok()?;
     let [group, key] = segments.as_slice() else {
         return None;
     };
-    let (g, keys) = r.env.secrets.get_key_value(group)?;
-    let (k, _) = keys.get_key_value(key)?;
-    Some((g.as_str(), k.as_str()))
+    lookup(group, key)
 }
 
 /// Secret groups and ConfigMap keys that are used but missing. One missing

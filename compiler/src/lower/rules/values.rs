@@ -134,36 +134,51 @@ fn check_config_map_key(key: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A quantity at `path`, and whether it is above zero.
-struct Size {
-    path: String,
+/// A quantity, at `at.field` (the path is spelled only for a finding).
+struct Size<'p> {
+    at: &'p str,
+    field: &'static str,
     value: Quantity,
 }
 
-fn size(path: String, text: &str) -> Option<Size> {
+impl Size<'_> {
+    fn path(&self) -> String {
+        format!("{}.{}", self.at, self.field)
+    }
+}
+
+fn size<'p>(at: &'p str, field: &'static str, text: &str) -> Option<Size<'p>> {
     let value = text.parse::<Quantity>().ok()?;
-    Some(Size { path, value })
+    Some(Size { at, field, value })
 }
 
 /// Storage, heaps and memory are above zero (a CPU request may be zero);
 /// a JVM heap is below its container's memory limit.
 fn sizes(r: &mut Rules<'_>) {
     let env = r.env;
-    let mut storage: Vec<(String, &str)> = vec![
-        ("kafka.storage".into(), &env.kafka.storage),
-        ("zookeeper.storage".into(), &env.zookeeper.storage),
-        ("redis.storage".into(), &env.redis.storage),
-        ("elasticsearch.storage".into(), &env.elasticsearch.storage),
+    let volumes: Vec<(String, &str)> = env
+        .volumes
+        .iter()
+        .map(|(name, v)| (join("volumes", name), v.size.as_str()))
+        .collect();
+    let mut storage: Vec<(&str, &'static str, &str)> = vec![
+        ("kafka", "storage", &env.kafka.storage),
+        ("zookeeper", "storage", &env.zookeeper.storage),
+        ("redis", "storage", &env.redis.storage),
+        ("elasticsearch", "storage", &env.elasticsearch.storage),
         (
-            "elasticsearch.master_storage".into(),
+            "elasticsearch",
+            "master_storage",
             &env.elasticsearch.master_storage,
         ),
     ];
-    for (name, v) in &env.volumes {
-        storage.push((format!("{}.size", join("volumes", name)), &v.size));
-    }
-    for (path, text) in storage {
-        if let Some(s) = size(path, text) {
+    storage.extend(
+        volumes
+            .iter()
+            .map(|(at, text)| (at.as_str(), "size", *text)),
+    );
+    for (at, field, text) in storage {
+        if let Some(s) = size(at, field, text) {
             positive(r, &s, "a size", "storage");
         }
     }
@@ -180,44 +195,45 @@ fn sizes(r: &mut Rules<'_>) {
         ("kibana".into(), None, &env.kibana.resources),
         ("logging".into(), None, &env.logging.resources),
     ];
-    let mut heaps = vec![
+    for (key, svc) in &env.services {
+        jvms.push((join("services", key), svc.heap.as_deref(), &svc.resources));
+    }
+    for (at, heap, res) in &jvms {
+        let res_at = format!("{at}.resources");
+        let limit = resources(r, &res_at, res);
+        if let Some(h) = heap {
+            heap_check(r, at, "heap", h, limit);
+        }
+    }
+    let heaps = [
         (
-            "elasticsearch.master_heap",
+            "master_heap",
             "elasticsearch.master_resources",
             &es.master_heap,
             &es.master_resources,
         ),
         (
-            "elasticsearch.client_heap",
+            "client_heap",
             "elasticsearch.client_resources",
             &es.client_heap,
             &es.client_resources,
         ),
     ];
-    for (key, svc) in &env.services {
-        jvms.push((join("services", key), svc.heap.as_deref(), &svc.resources));
-    }
-    for (at, heap, res) in &jvms {
-        let limit = resources(r, &format!("{at}.resources"), res);
-        if let Some(h) = heap {
-            heap_check(r, &format!("{at}.heap"), h, limit);
-        }
-    }
-    for (heap_at, res_at, heap, res) in heaps.drain(..) {
+    for (field, res_at, heap, res) in heaps {
         let limit = resources(r, res_at, res);
-        heap_check(r, heap_at, heap, limit);
+        heap_check(r, "elasticsearch", field, heap, limit);
     }
 }
 
 /// Checks one `Resources`; the memory limit, when it is above zero.
-fn resources(r: &mut Rules<'_>, at: &str, res: &Resources) -> Option<Size> {
-    let cpu = size(format!("{at}.cpu"), &res.cpu)?;
+fn resources<'p>(r: &mut Rules<'_>, at: &'p str, res: &Resources) -> Option<Size<'p>> {
+    let cpu = size(at, "cpu", &res.cpu)?;
     if cpu.value.is_negative() {
         negative(r, &cpu, "a CPU request");
     }
-    let memory = size(format!("{at}.memory"), &res.memory)?;
+    let memory = size(at, "memory", &res.memory)?;
     let memory_ok = positive(r, &memory, "a memory request", "memory");
-    let limit = size(format!("{at}.memory_limit"), &res.memory_limit)?;
+    let limit = size(at, "memory_limit", &res.memory_limit)?;
     // `memory_limit` defaults to `memory`: one bad value, one diagnostic.
     let limit_ok = if !memory_ok && limit.value == memory.value {
         false
@@ -227,7 +243,7 @@ fn resources(r: &mut Rules<'_>, at: &str, res: &Resources) -> Option<Size> {
     if let Some(c) = res
         .cpu_limit
         .as_deref()
-        .and_then(|t| size(format!("{at}.cpu_limit"), t))
+        .and_then(|t| size(at, "cpu_limit", t))
     {
         positive(r, &c, "a CPU limit", "cpu");
     }
@@ -246,8 +262,9 @@ fn positive(r: &mut Rules<'_>, s: &Size, what: &str, unit: &str) -> bool {
             "storage" => "10Gi",
             _ => "512Mi",
         };
-        let d = Diagnostic::error("E0762", r.at(&s.path), format!("{what} of zero"))
-            .with_label(format!("`{}` is 0", s.path))
+        let path = s.path();
+        let d = Diagnostic::error("E0762", r.at(&path), format!("{what} of zero"))
+            .with_label(format!("`{path}` is 0"))
             .with_help(format!("give it a size above zero, such as `{example}`"));
         r.report(d);
         return false;
@@ -256,20 +273,21 @@ fn positive(r: &mut Rules<'_>, s: &Size, what: &str, unit: &str) -> bool {
 }
 
 fn negative(r: &mut Rules<'_>, s: &Size, what: &str) {
+    let path = s.path();
     let d = Diagnostic::error(
         "E0762",
-        r.at(&s.path),
+        r.at(&path),
         format!("{what} is negative: {}", s.value),
     )
-    .with_label(format!("`{}` is {}", s.path, s.value))
+    .with_label(format!("`{path}` is {}", s.value))
     .with_help("a size cannot be negative; check the arithmetic that computed it");
     r.report(d);
 }
 
 /// A JVM heap above zero and below the memory limit: the JVM needs memory
 /// beyond its heap, so a heap at the limit gets the pod OOM-killed.
-fn heap_check(r: &mut Rules<'_>, at: &str, heap: &str, limit: Option<Size>) {
-    let Some(h) = size(at.to_string(), heap) else {
+fn heap_check(r: &mut Rules<'_>, at: &str, field: &'static str, heap: &str, limit: Option<Size>) {
+    let Some(h) = size(at, field, heap) else {
         return;
     };
     if !positive(r, &h, "a JVM heap", "memory") {
@@ -279,20 +297,19 @@ fn heap_check(r: &mut Rules<'_>, at: &str, heap: &str, limit: Option<Size>) {
     if h.value < limit.value {
         return;
     }
+    let limit_path = limit.path();
+    let shown = if r.is_written(&limit_path) {
+        format!("the memory limit is {}", limit.value)
+    } else {
+        format!("the memory limit is {} (the default)", limit.value)
+    };
     let d = Diagnostic::error(
         "E0765",
-        r.at(at),
+        r.at(&h.path()),
         format!("the JVM heap ({}) is not below the memory limit ({})", h.value, limit.value),
     )
     .with_label("the heap must leave room for the JVM's own memory")
-    .with_secondary(
-        r.at(&limit.path),
-        if r.is_written(&limit.path) {
-            format!("the memory limit is {}", limit.value)
-        } else {
-            format!("the memory limit is {} (the default)", limit.value)
-        },
-    )
+    .with_secondary(r.at(&limit_path), shown)
     .with_help("keep the heap at about half to three quarters of the memory limit, or raise `resources.memory_limit`");
     r.report(d);
 }
@@ -301,31 +318,35 @@ fn heap_check(r: &mut Rules<'_>, at: &str, heap: &str, limit: Option<Size>) {
 /// changes under a running platform.
 fn images(r: &mut Rules<'_>) {
     let env = r.env;
-    let mut all: Vec<(String, &str)> = vec![
-        ("kafka.image".into(), &env.kafka.image),
-        ("zookeeper.image".into(), &env.zookeeper.image),
-        ("redis.image".into(), &env.redis.image),
-        ("elasticsearch.image".into(), &env.elasticsearch.image),
-        ("kibana.image".into(), &env.kibana.image),
-        ("logging.image".into(), &env.logging.image),
-        ("logging.cleanup_image".into(), &env.logging.cleanup_image),
-        ("playground.image".into(), &env.playground.image),
+    // (service key, field, image); the path is spelled only for a finding.
+    let mut all: Vec<(Option<&str>, &str, &str)> = vec![
+        (None, "kafka.image", &env.kafka.image),
+        (None, "zookeeper.image", &env.zookeeper.image),
+        (None, "redis.image", &env.redis.image),
+        (None, "elasticsearch.image", &env.elasticsearch.image),
+        (None, "kibana.image", &env.kibana.image),
+        (None, "logging.image", &env.logging.image),
+        (None, "logging.cleanup_image", &env.logging.cleanup_image),
+        (None, "playground.image", &env.playground.image),
     ];
     for (key, svc) in &env.services {
-        let at = join("services", key);
-        all.push((format!("{at}.image"), &svc.image));
+        all.push((Some(key), "image", &svc.image));
         if let Some(m) = &svc.migration {
-            all.push((format!("{at}.migration.image"), &m.image));
+            all.push((Some(key), "migration.image", &m.image));
         }
         if let Some(g) = &svc.git_sync {
-            all.push((format!("{at}.git_sync.image"), &g.image));
+            all.push((Some(key), "git_sync.image", &g.image));
         }
     }
-    for (path, image) in all {
+    for (service, field, image) in all {
         let what = match image_tag(image) {
             ImageTag::Tagged(t) if t == "latest" => "is tagged `latest`",
             ImageTag::Untagged => "has no tag, so it pulls `latest`",
             _ => continue,
+        };
+        let path = match service {
+            Some(key) => format!("{}.{field}", join("services", key)),
+            None => field.to_string(),
         };
         let repo = image.split('@').next().unwrap_or(image);
         let repo = match repo.rsplit_once(':') {
