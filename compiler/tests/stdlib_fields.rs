@@ -154,7 +154,7 @@ fn every_stdlib_field_is_lowered() {
             }
         }
     }
-    for (schema, _) in &mirrors {
+    for schema in mirrors.keys() {
         if !stdlib.contains_key(*schema) {
             problems.push(format!(
                 "the mirror `{schema}` has no schema in the standard library"

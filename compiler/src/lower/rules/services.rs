@@ -558,9 +558,7 @@ fn ingress_paths(r: &mut Rules<'_>) {
         )
         .with_label(format!("`{key}` is served at `{path}`"))
         .with_secondary(r.at(&there), format!("`{other}` is served at `{path}` too"))
-        .with_help(format!(
-            "give one of them another `context_path`, or set `ingress = false` on the one the ingress should not route to"
-        ));
+        .with_help("give one of them another `context_path`, or set `ingress = false` on the one the ingress should not route to");
         r.report(d);
     }
 }
