@@ -42,6 +42,9 @@ enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Format .dg files in place in the canonical style.
     Fmt {
@@ -122,7 +125,11 @@ pub enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check { paths, format } => cmd::check::run(&paths, format),
+        Command::Check {
+            paths,
+            format,
+            deny_warnings,
+        } => cmd::check::run(&paths, format, deny_warnings),
         Command::Fmt {
             paths,
             check,

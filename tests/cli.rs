@@ -480,3 +480,56 @@ fn every_reported_code_is_explained() {
         assert!(stdout(&out).len() > 80, "{code} has no real explanation");
     }
 }
+
+const RULES_ENV: &str = r#"amends "digit:environment"
+
+name = "qa"
+domain = "qa.digit.org"
+db { host = "pg"; name = "egov" }
+zookeeper.replicas = 2
+"#;
+
+#[test]
+fn check_holds_environments_to_the_platform_rules() {
+    let s = Scratch::new("rules-warn", &[("env.dg", RULES_ENV)]);
+    // An even ensemble is a warning: reported, but the check passes.
+    let out = digitc(&["check", "env.dg"], &s.0);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("[W0750] Warning"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("env.dg:6:22"), "{}", stderr(&out));
+    // --deny-warnings makes it fail.
+    let out = digitc(&["check", "--deny-warnings", "env.dg"], &s.0);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--deny-warnings"), "{}", stderr(&out));
+    let out = digitc(
+        &["check", "--deny-warnings", "--format", "json", "env.dg"],
+        &s.0,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(json_lines(&out)[0]["code"], "W0750");
+
+    // A rule error fails without the flag; a base amended by the
+    // environment is checked through it, once.
+    let s = Scratch::new(
+        "rules-error",
+        &[
+            (
+                "base.dg",
+                &RULES_ENV.replace(
+                    "zookeeper.replicas = 2",
+                    "kafka.topics = [{ name = \"a/b\" }]",
+                ),
+            ),
+            (
+                "env/qa.dg",
+                "amends \"../base.dg\"\nzookeeper.replicas = 3\n",
+            ),
+        ],
+    );
+    let out = digitc(&["check", "."], &s.0);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines = json_lines(&digitc(&["check", "--format", "json", "."], &s.0));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["code"], "E0753");
+    assert_eq!(lines[0]["line"], 6);
+}

@@ -89,11 +89,67 @@ fn finish(b: GraphBuilder<'_>, mut problems: Problems, entries: Vec<ModuleId>) -
     }
 }
 
-fn check_entry(graph: &ModuleGraph, loader: &dyn Loader, entry: ModuleId) -> Vec<Diagnostic> {
+/// Evaluates one entry; an environment that evaluated without errors (and,
+/// when `rules`, whose files loaded without errors) is then held to the
+/// platform rules ([`crate::lower::rules`]).
+fn check_entry(
+    graph: &ModuleGraph,
+    sources: &SourceMap,
+    loader: &dyn Loader,
+    entry: ModuleId,
+    rules: bool,
+) -> Vec<Diagnostic> {
     with_root(graph, loader, entry, |ev, root| {
-        ev.force(&Value::new(ValueKind::Object(root.clone()), root.span));
-        ev.take_problems().into_vec()
+        let v = Value::new(ValueKind::Object(root.clone()), root.span);
+        ev.force(&v);
+        let mut problems = ev.take_problems().into_vec();
+        if rules && is_environment(graph, entry) && !problems.iter().any(Diagnostic::is_error) {
+            let input = crate::lower::input::read(ev, &v);
+            problems.extend(crate::lower::rules::check(&input, sources, root.span));
+        }
+        problems
     })
+}
+
+/// Files with a loading or parsing error: their error nodes must not
+/// reach the platform rules.
+fn broken_files(problems: &Problems) -> HashSet<digit_lang::FileId> {
+    problems
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.span.file)
+        .collect()
+}
+
+/// True when `entry`, a module it amends or one they import (transitively)
+/// is in one of the `files`.
+fn reaches(graph: &ModuleGraph, entry: ModuleId, files: &HashSet<digit_lang::FileId>) -> bool {
+    if files.is_empty() {
+        return false;
+    }
+    let mut seen = HashSet::new();
+    let mut todo = vec![entry];
+    while let Some(id) = todo.pop() {
+        let Some(m) = graph.get(id) else { continue };
+        if !seen.insert(id) {
+            continue;
+        }
+        if files.contains(&m.file) {
+            return true;
+        }
+        todo.extend(m.amends);
+        todo.extend(m.imports.iter().filter_map(|i| i.target));
+    }
+    false
+}
+
+/// True when `id`'s amends chain reaches `digit:environment`.
+fn is_environment(graph: &ModuleGraph, id: ModuleId) -> bool {
+    let env = ModuleKey::Std("environment".to_string());
+    graph
+        .amends_chain(id)
+        .iter()
+        .any(|&m| graph.get(m).is_some_and(|m| m.key == env))
 }
 
 /// Parses, loads, evaluates and validates one file.
@@ -110,8 +166,10 @@ pub fn check_files(loader: &dyn Loader, paths: &[PathBuf]) -> Analysis {
     let (b, ids) = load(loader, paths);
     let entries = entries(&b.graph, &ids.into_iter().flatten().collect::<Vec<_>>());
     let mut problems = Problems::new();
+    let broken = broken_files(&b.problems);
     for &e in &entries {
-        problems.extend(check_entry(&b.graph, loader, e));
+        let rules = !reaches(&b.graph, e, &broken);
+        problems.extend(check_entry(&b.graph, &b.sources, loader, e, rules));
     }
     finish(b, problems, entries)
 }
@@ -218,7 +276,12 @@ pub fn build_file(
         (input, root.span, ev.take_problems().into_vec())
     });
     let mut problems = Problems::new();
+    let evaluated = !diags.iter().any(Diagnostic::is_error);
     problems.extend(diags);
+    let loaded = !reaches(&b.graph, entry, &broken_files(&b.problems));
+    if evaluated && loaded && is_environment(&b.graph, entry) {
+        problems.extend(crate::lower::rules::check(&input, &b.sources, span));
+    }
     let mut a = finish(b, problems, vec![entry]);
     if a.has_errors() {
         return (a, None);

@@ -11,6 +11,7 @@ pub fn registry() -> impl Iterator<Item = &'static CodeInfo> {
         .chain(digit_compiler::lower::codes::REGISTRY.iter())
         .chain(digit_compiler::secret::codes::REGISTRY.iter())
         .chain(digit_compiler::lower::build_codes::REGISTRY.iter())
+        .chain(digit_compiler::lower::rules::codes::REGISTRY.iter())
 }
 
 pub fn run(code: &str) -> u8 {

@@ -10,10 +10,11 @@
 //! its ciphertext is only in [`EnvInput::secrets`].
 
 use crate::eval::{Evaluator, Object};
-use crate::value::{join_path, Value, ValueKind};
+use crate::value::{path_segment, Value, ValueKind};
 use digit_lang::Span;
 use serde_json::{Map, Number, Value as Json};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher, Hasher};
 use std::rc::Rc;
 
 /// A Secret found in the environment.
@@ -38,7 +39,10 @@ impl std::fmt::Debug for SecretInput {
 pub struct EnvInput {
     /// The whole value, fields in order, quantities in canonical form.
     pub json: Json,
-    spans: HashMap<String, Span>,
+    /// Span by path, keyed by the path's hash ([`path_hash`]): a large
+    /// platform has a hundred thousand values, and spelling each path as a
+    /// string cost more than all the rules together.
+    spans: HashMap<u64, Span, BuildHasherDefault<KeyIsHash>>,
     /// Every distinct secret (by path), in the order first met.
     pub secrets: Vec<SecretInput>,
 }
@@ -46,7 +50,7 @@ pub struct EnvInput {
 impl EnvInput {
     /// The span of the expression that produced the value at `path`.
     pub fn span(&self, path: &str) -> Option<Span> {
-        self.spans.get(path).copied()
+        self.spans.get(&path_hash(path)).copied()
     }
 
     /// The span at `path`, or at the nearest enclosing path that has one,
@@ -54,7 +58,7 @@ impl EnvInput {
     pub fn span_near(&self, path: &str, fallback: Span) -> Span {
         let mut p = path;
         loop {
-            if let Some(s) = self.spans.get(p) {
+            if let Some(s) = self.spans.get(&path_hash(p)) {
                 return *s;
             }
             match p.rfind(['.', '[']) {
@@ -74,6 +78,35 @@ impl EnvInput {
     }
 }
 
+/// The key of `path` in [`EnvInput::spans`]: SipHash-1-3 (fixed keys) of
+/// its text. The hasher is streaming, so the walk hashes a child's path by
+/// writing its segment into a copy of the parent's state, spelling no path.
+fn path_hash(path: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    h.write(path.as_bytes());
+    h.finish()
+}
+
+/// The hasher of a map whose keys are already hashes.
+#[derive(Default)]
+struct KeyIsHash(u64);
+
+impl Hasher for KeyIsHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// Reads the forced value `v` of an environment into an [`EnvInput`].
 pub fn read<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> EnvInput {
     let mut walk = Walk {
@@ -82,8 +115,7 @@ pub fn read<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> EnvInput {
         input: EnvInput::default(),
         seen: HashMap::new(),
     };
-    let mut path = String::new();
-    walk.input.json = walk.value(v, &mut path);
+    walk.input.json = walk.value(v, &DefaultHasher::new(), true);
     walk.input
 }
 
@@ -96,8 +128,10 @@ struct Walk<'e, 'a> {
 }
 
 impl<'a> Walk<'_, 'a> {
-    fn value(&mut self, v: &Value<'a>, path: &mut String) -> Json {
-        self.input.spans.insert(path.clone(), v.span);
+    /// `path` is the hasher state after writing the value's path; `root`
+    /// is true for the empty path.
+    fn value(&mut self, v: &Value<'a>, path: &DefaultHasher, root: bool) -> Json {
+        self.input.spans.insert(path.finish(), v.span);
         match &v.kind {
             ValueKind::None | ValueKind::Invalid => Json::Null,
             ValueKind::Bool(b) => Json::Bool(*b),
@@ -125,46 +159,108 @@ impl<'a> Walk<'_, 'a> {
                 Json::Object(m)
             }
             ValueKind::List(xs) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
-                let len = path.len();
                 let out = xs
                     .iter()
                     .enumerate()
                     .map(|(i, x)| {
-                        path.push_str(&format!("[{i}]"));
-                        let j = self.value(x, path);
-                        path.truncate(len);
-                        j
+                        let mut child = path.clone();
+                        write_index(&mut child, i);
+                        self.value(x, &child, false)
                     })
                     .collect();
                 Json::Array(out)
             }),
             ValueKind::Object(o) => {
-                stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object(o, path))
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object(o, path, root))
             }
         }
     }
 
-    fn object(&mut self, o: &Rc<Object<'a>>, path: &mut String) -> Json {
+    fn object(&mut self, o: &Rc<Object<'a>>, path: &DefaultHasher, root: bool) -> Json {
         if self.open.len() >= crate::validate::MAX_DEPTH || self.open.contains(&Rc::as_ptr(o)) {
             return Json::Null;
         }
         self.open.push(Rc::as_ptr(o));
         let keys = self.ev.keys(o);
         let mut m = Map::with_capacity(keys.len());
-        let len = path.len();
         for k in keys.iter() {
             let fv = self
                 .ev
                 .field_rc(o, k, o.span)
                 .unwrap_or_else(|| Value::invalid(o.span));
-            let child = join_path(path, k);
-            path.clear();
-            path.push_str(&child);
-            let j = self.value(&fv, path);
-            path.truncate(len);
+            let mut child = path.clone();
+            if !root {
+                child.write(b".");
+            }
+            if is_identifier(k) {
+                child.write(k.as_bytes());
+            } else {
+                child.write(path_segment(k).as_bytes());
+            }
+            let j = self.value(&fv, &child, false);
             m.insert(k.to_string(), j);
         }
         self.open.pop();
         Json::Object(m)
+    }
+}
+
+/// True when `key` is written bare in a path (`replicas`, not `"egov-user"`):
+/// [`path_segment`]'s test, without its allocation.
+fn is_identifier(key: &str) -> bool {
+    key.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Writes `[i]` into a path's hasher.
+fn write_index(h: &mut DefaultHasher, i: usize) {
+    let mut digits = [0u8; 20];
+    let mut n = i;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    h.write(b"[");
+    h.write(&digits[at..]);
+    h.write(b"]");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{path_hash, write_index};
+    use std::hash::{DefaultHasher, Hasher};
+
+    /// The walk hashes a path segment by segment; a lookup hashes it whole.
+    /// Both must agree.
+    #[test]
+    fn path_hashes_are_streaming() {
+        let mut h = DefaultHasher::new();
+        for seg in [
+            &b"services"[..],
+            b".",
+            b"\"egov-user\"",
+            b".",
+            b"env",
+            b".",
+            b"A",
+        ] {
+            h.write(seg);
+        }
+        assert_eq!(h.finish(), path_hash("services.\"egov-user\".env.A"));
+        let mut h = DefaultHasher::new();
+        h.write(b"kafka.topics");
+        write_index(&mut h, 1234);
+        h.write(b".name");
+        assert_eq!(h.finish(), path_hash("kafka.topics[1234].name"));
+        let mut h = DefaultHasher::new();
+        write_index(&mut h, 0);
+        assert_eq!(h.finish(), path_hash("[0]"));
     }
 }

@@ -15,6 +15,7 @@ pub mod input;
 pub mod kinds;
 pub mod model;
 pub mod render;
+pub mod rules;
 
 mod backbone;
 mod config;
