@@ -191,7 +191,7 @@ fn topic_job_arguments_are_exact() {
     let l = build_ok(&with_topics(
         r#"{ name = "a", partitions = 2, replication = 1 },
 { name = "a.b", partitions = 6, replication = 3, config { "retention.ms" = "86400000", "cleanup.policy" = "compact" } },
-{ name = "it's", partitions = 1, replication = 1 }"#,
+{ name = "c", partitions = 1, replication = 1, config { "note" = "it's" } }"#,
     ));
     let b = "'--bootstrap-server' 'kafka-v2.backbone:9092' '--create' '--if-not-exists'";
     assert_eq!(
@@ -199,7 +199,7 @@ fn topic_job_arguments_are_exact() {
         vec![
             format!("'kafka-topics' {b} '--topic' 'a' '--partitions' '2' '--replication-factor' '1'"),
             format!("'kafka-topics' {b} '--topic' 'a.b' '--partitions' '6' '--replication-factor' '3' '--config' 'retention.ms=86400000' '--config' 'cleanup.policy=compact'"),
-            format!("'kafka-topics' {b} '--topic' 'it'\\''s' '--partitions' '1' '--replication-factor' '1'"),
+            format!("'kafka-topics' {b} '--topic' 'c' '--partitions' '1' '--replication-factor' '1' '--config' 'note=it'\\''s'"),
         ]
     );
     let job = topic_job(&l);

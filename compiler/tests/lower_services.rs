@@ -61,7 +61,13 @@ fn built_with(path: &Path, decrypt: bool) -> Lowered {
 /// Builds an inline environment (with `amends "digit:environment"`).
 fn built_src(src: &str) -> Lowered {
     let mut loader = MemLoader::new();
-    loader.add("env.dg", src.to_string());
+    // The keys every service's default `config_env` reads (a platform
+    // rule), right after `amends`, so that the source's own settings win.
+    let (head, rest) = src.split_once('\n').unwrap_or((src, ""));
+    let src = format!(
+        "{head}\nglobal {{ \"kafka-brokers\" = \"kafka-v2.backbone:9092\", \"server-tomcat-max-threads\" = \"10\", timezone = \"UTC\" }}\n{rest}"
+    );
+    loader.add("env.dg", src);
     let f = fake_decrypt;
     let (analysis, lowered) =
         build_file(&loader, Path::new("env.dg"), Options { decrypt: Some(&f) });
@@ -389,15 +395,11 @@ fn the_config_checksum_follows_the_config_maps_the_pods_read() {
         sum,
         "deterministic"
     );
-    // A global value changes egov-config, so the pods roll. (The ConfigMap
-    // is made by the backbone's lowering; the unit test
-    // `deployment::tests::checksum_*` covers the hashing itself.)
+    // A global value changes egov-config (made by the backbone's
+    // lowering), so the pods roll.
+    assert!(has(&a, "ConfigMap", "egov-config"));
     let changed = built_src(&SMALL.replace("THREADS", "20"));
-    if has(&a, "ConfigMap", "egov-config") {
-        assert_ne!(checksum(&changed, "egov-user"), sum);
-    } else {
-        assert_eq!(checksum(&changed, "egov-user"), sum);
-    }
+    assert_ne!(checksum(&changed, "egov-user"), sum);
 }
 
 #[test]
@@ -506,7 +508,7 @@ fn a_secret_that_cannot_be_decrypted_is_an_error_naming_its_path() {
     assert_eq!(errors[0].code, "E0722");
     assert!(errors[0].message.contains("`db.broken`"));
     let text = diagnostics(&analysis);
-    assert!(text.contains("secret(\"dg1:YnJva2Vu9SZ5"), "{text}");
+    assert!(text.contains("secret(\"dg1:YnJva2Vu9SZ5XJU5"), "{text}");
     assert!(!text.contains(&plaintext_of("db.password")), "{text}");
     // Redacted, nothing is decrypted, so nothing fails.
     built_with(&path, false);
@@ -580,28 +582,32 @@ fn every_object_round_trips_through_its_type() {
     }
 }
 
-/// A migration or git-sync naming a group that does not exist is the
-/// platform rules' error; lowering still makes the references, and no
-/// Secret, without a panic.
+/// A group no service's secret lives in is the platform rules' error; the
+/// lowering never sees it.
 #[test]
-fn a_missing_secrets_group_makes_no_secret_and_no_panic() {
-    let l = built_src(
+fn a_missing_secrets_group_is_a_rule_error_not_a_panic() {
+    let mut loader = MemLoader::new();
+    loader.add(
+        "env.dg",
         r#"amends "digit:environment"
 name = "qa"
 domain = "qa.digit.example.org"
 db { host = "postgres", name = "egov" }
+global { "kafka-brokers" = "k:9092", "server-tomcat-max-threads" = "10", timezone = "UTC" }
 services { "egov-user" {
   image = "egovio/egov-user:v2.9.0"
   migration { image = "egovio/egov-user-db:v2.9.0", secret = "nowhere" }
   git_sync { repo = "git@github.com:egovernments/configs", secret = "nothing" }
 } }
-"#,
+"#
+        .to_string(),
     );
-    assert!(!l.objects.iter().any(|o| o.kind == "Secret"));
-    assert_eq!(
-        init_containers(&l, "egov-user"),
-        ["db-migration", "git-sync"]
-    );
+    let f = fake_decrypt;
+    let (analysis, lowered) =
+        build_file(&loader, Path::new("env.dg"), Options { decrypt: Some(&f) });
+    assert!(lowered.is_none(), "nothing is built");
+    let codes: Vec<_> = analysis.problems.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["E0756", "E0756"], "{}", diagnostics(&analysis));
 }
 
 /// cert-manager issues only for an Ingress with a `tls` entry: with an

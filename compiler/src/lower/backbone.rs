@@ -116,64 +116,15 @@ pub(crate) fn tool_resources(memory: &str) -> ResourceRequirements {
 
 const MIB: i128 = 1024 * 1024 * 1_000_000_000;
 
-/// The JVM heap at `path` in MiB: a whole number of MiB, and below the
-/// container's memory limit (at `limit_path`), as the JVM needs room
-/// outside its heap. Otherwise an error at the heap's line; `0` then, as
-/// nothing is built from a lowering with errors. The backbone's heaps and
-/// the services' share this check.
-pub(crate) fn heap_mib(
-    cx: &Cx<'_>,
-    problems: &mut Vec<Diagnostic>,
-    path: &str,
-    heap: &str,
-    limit_path: &str,
-    limit: &str,
-) -> i128 {
-    let span = cx.span(path);
-    let (Ok(h), Ok(l)) = (heap.parse::<Q>(), limit.parse::<Q>()) else {
-        return 0;
-    };
-    if h.nanos() <= 0 {
-        problems.push(
-            Diagnostic::error(
-                "E0710",
-                span,
-                format!("the heap `{path}` = {heap} is not positive"),
-            )
-            .with_label("a JVM needs a heap of at least 1Mi")
-            .with_help("write the heap in Mi or Gi, e.g. `512Mi`"),
-        );
-        return 0;
+/// The JVM heap `heap` in whole MiB. The platform rules, which run before
+/// lowering and stop it, report a heap that is not a positive whole number
+/// of MiB or not below its memory limit (E0710, E0762, E0765); `0` for
+/// such a heap.
+pub(crate) fn heap_mib(heap: &str) -> i128 {
+    match heap.parse::<Q>() {
+        Ok(h) if h.nanos() > 0 && h.nanos() % MIB == 0 => h.nanos() / MIB,
+        _ => 0,
     }
-    if h.nanos() % MIB != 0 {
-        problems.push(
-            Diagnostic::error(
-                "E0710",
-                span,
-                format!("the heap `{path}` = {heap} is not a whole number of MiB"),
-            )
-            .with_label("a JVM heap is given to `-Xmx` in whole megabytes")
-            .with_help(format!(
-                "write it in Mi or Gi, e.g. `{}Mi`",
-                (h.nanos() / MIB).max(1)
-            )),
-        );
-        return 0;
-    }
-    if h >= l {
-        problems.push(
-            Diagnostic::error(
-                "E0711",
-                span,
-                format!("the heap `{path}` = {heap} is not below the memory limit {limit}"),
-            )
-            .with_label("the JVM needs memory outside its heap")
-            .with_secondary(cx.span(limit_path), "the container's memory limit")
-            .with_help("keep the heap at about half the memory limit, or raise the limit"),
-        );
-        return 0;
-    }
-    h.nanos() / MIB
 }
 
 /// `-Xmx704m -Xms704m`.

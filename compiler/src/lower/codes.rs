@@ -29,22 +29,6 @@ A heap of zero or less is rejected too. Write the heap in `Mi` or `Gi`:
     kafka { heap = 704Mi }     // -Xmx704m -Xms704m",
     },
     CodeInfo {
-        code: "E0711",
-        title: "heap not below the memory limit",
-        explanation: "A JVM needs memory outside its heap (metaspace, thread stacks, direct
-buffers, the page cache Kafka and Elasticsearch lean on). A heap as large
-as the container's memory limit gets the container killed for running out
-of memory.
-
-    kafka {
-      heap = 2Gi
-      resources = Resources { cpu = 500m, memory = 2Gi }   // limit 2Gi
-    }
-
-Keep the heap at about half the memory limit (DIGIT runs Kafka with a
-704Mi heap in 1408Mi), or raise the limit.",
-    },
-    CodeInfo {
         code: "E0712",
         title: "invalid object name",
         explanation: "Each key of `volumes` names a PersistentVolume, and each key of
@@ -67,24 +51,6 @@ same name.
 
     config_maps { \"egov-config\" { timezone = \"Asia/Kolkata\" } }   // rejected
     global { timezone = \"Asia/Kolkata\" }                           // fine",
-    },
-    CodeInfo {
-        code: "E0714",
-        title: "Kafka setting above the broker count",
-        explanation: "`kafka.offsets_replication` is the replication of Kafka's own
-`__consumer_offsets` topic, and `kafka.min_insync_replicas` the number of
-replicas a write with `acks=all` must reach. Neither can exceed the number
-of brokers: with more offsets replicas than brokers Kafka cannot create the
-offsets topic and no consumer starts; with more in-sync replicas than
-brokers every such write fails.
-
-    kafka {
-      replicas = 1
-      offsets_replication = 3     // rejected: one broker
-    }
-
-Keep both at most `kafka.replicas` (DIGIT's QA runs 3 brokers with offsets
-replication 3 and `min.insync.replicas` 1).",
     },
     CodeInfo {
         code: "E0722",

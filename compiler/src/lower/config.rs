@@ -25,6 +25,16 @@ pub(crate) const EGOV_SERVICE_HOST: &str = "egov-service-host";
 ///   standard library's `config_env` reads it).
 ///
 /// Services hash this for their checksum annotation.
+/// The keys of `egov-config` derived from the environment unless `global`
+/// sets them (the platform rules know they will be there).
+pub(crate) const DERIVED_KEYS: [&str; 5] = [
+    "db-host",
+    "db-name",
+    "db-url",
+    "open-endpoints",
+    "kafka-brokers",
+];
+
 pub(crate) fn egov_config_data(env: &Environment) -> BTreeMap<String, String> {
     let mut data: BTreeMap<String, String> = env
         .global
@@ -34,16 +44,13 @@ pub(crate) fn egov_config_data(env: &Environment) -> BTreeMap<String, String> {
     let db = &env.db;
     let ssl = if db.ssl { "?sslmode=require" } else { "" };
     let derived = [
-        ("db-host", db.host.clone()),
-        ("db-name", db.name.clone()),
-        (
-            "db-url",
-            format!("jdbc:postgresql://{}:{}/{}{ssl}", db.host, db.port, db.name),
-        ),
-        ("open-endpoints", env.ingress.open_endpoints.join(",")),
-        ("kafka-brokers", super::kafka::brokers(env)),
+        db.host.clone(),
+        db.name.clone(),
+        format!("jdbc:postgresql://{}:{}/{}{ssl}", db.host, db.port, db.name),
+        env.ingress.open_endpoints.join(","),
+        super::kafka::brokers(env),
     ];
-    for (k, v) in derived {
+    for (k, v) in DERIVED_KEYS.iter().zip(derived) {
         data.entry(k.to_string()).or_insert(v);
     }
     data

@@ -9,8 +9,7 @@
 //! `kubectl apply` would otherwise reset its count on every run).
 
 use super::services::{int32, meta, Svc, PORT_NAME};
-use super::{Cx, K8sObject};
-use digit_lang::Diagnostic;
+use super::K8sObject;
 use indexmap::IndexMap;
 use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
@@ -75,17 +74,14 @@ pub(crate) fn config_checksum(namespace: &str, objects: &[K8sObject]) -> String 
     format!("sha256:{hex}")
 }
 
-/// The Deployment of one service. Problems (a heap that does not fit) go to
-/// `problems`; the Deployment is still built, without `JAVA_OPTS`.
+/// The Deployment of one service.
 pub(crate) fn build(
-    cx: &Cx<'_>,
     svc: &Svc<'_>,
     labels: &BTreeMap<String, String>,
     checksum: &str,
-    problems: &mut Vec<Diagnostic>,
 ) -> Deployment {
     let m = svc.model;
-    let mut container = main_container(svc, heap_mib(cx, svc, problems));
+    let mut container = main_container(svc, heap_mib(svc));
     let mut init = Vec::new();
     let mut volumes = Vec::new();
     if let Some(mig) = &m.migration {
@@ -277,18 +273,10 @@ fn join_url_path(base: &str, path: &str) -> String {
     format!("{base}/{path}")
 }
 
-/// The heap in whole MiB, or `None` when unset or wrong (reported, as for
-/// the backbone's heaps).
-fn heap_mib(cx: &Cx<'_>, svc: &Svc<'_>, problems: &mut Vec<Diagnostic>) -> Option<i128> {
-    let text = svc.model.heap.as_deref()?;
-    let mib = super::backbone::heap_mib(
-        cx,
-        problems,
-        &svc.path("heap"),
-        text,
-        &svc.path("resources.memory_limit"),
-        &svc.model.resources.memory_limit,
-    );
+/// The heap in whole MiB, or `None` when unset (the platform rules report
+/// a heap that is not a positive whole number of MiB below the limit).
+fn heap_mib(svc: &Svc<'_>) -> Option<i128> {
+    let mib = super::backbone::heap_mib(svc.model.heap.as_deref()?);
     (mib > 0).then_some(mib)
 }
 

@@ -44,14 +44,7 @@ pub(crate) fn lower(cx: &Cx<'_>, out: &mut Lowered) {
         .map(|i| format!("{MASTER}-{i}"))
         .collect();
 
-    let heap = heap_mib(
-        cx,
-        &mut out.problems,
-        "elasticsearch.master_heap",
-        &es.master_heap,
-        "elasticsearch.master_resources.memory_limit",
-        &es.master_resources.memory_limit,
-    );
+    let heap = heap_mib(&es.master_heap);
     let mut vars = node_env(cx, "master", heap);
     vars.push(env("cluster.initial_master_nodes", masters.join(",")));
     let pod = node_pod(es.image.as_str(), &es.master_resources, vars, true);
@@ -70,14 +63,7 @@ pub(crate) fn lower(cx: &Cx<'_>, out: &mut Lowered) {
         span,
     ));
 
-    let heap = heap_mib(
-        cx,
-        &mut out.problems,
-        "elasticsearch.heap",
-        &es.heap,
-        "elasticsearch.resources.memory_limit",
-        &es.resources.memory_limit,
-    );
+    let heap = heap_mib(&es.heap);
     let pod = node_pod(
         &es.image,
         &es.resources,
@@ -98,14 +84,7 @@ pub(crate) fn lower(cx: &Cx<'_>, out: &mut Lowered) {
     ));
 
     if es.client_replicas > 0 {
-        let heap = heap_mib(
-            cx,
-            &mut out.problems,
-            "elasticsearch.client_heap",
-            &es.client_heap,
-            "elasticsearch.client_resources.memory_limit",
-            &es.client_resources.memory_limit,
-        );
+        let heap = heap_mib(&es.client_heap);
         // No roles: a coordinating-only node.
         let pod = node_pod(
             &es.image,

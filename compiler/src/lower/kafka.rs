@@ -15,7 +15,6 @@ use super::backbone::{
 };
 use super::model::{Environment, Topic};
 use super::{Cx, K8sObject, Lowered};
-use digit_lang::Diagnostic;
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{PodSecurityContext, PodSpec};
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
@@ -56,40 +55,7 @@ fn kafka(cx: &Cx<'_>, out: &mut Lowered) {
     let ns = &cx.env.namespaces.kafka;
     let span = cx.span("kafka");
     let headless = format!("{KAFKA}-headless");
-    let heap = heap_mib(
-        cx,
-        &mut out.problems,
-        "kafka.heap",
-        &k.heap,
-        "kafka.resources.memory_limit",
-        &k.resources.memory_limit,
-    );
-    for (field, value, what) in [
-        (
-            "offsets_replication",
-            k.offsets_replication,
-            "Kafka cannot create its offsets topic with more replicas than brokers, and consumers never start",
-        ),
-        (
-            "min_insync_replicas",
-            k.min_insync_replicas,
-            "writes with `acks=all` need this many brokers in sync and fail with fewer",
-        ),
-    ] {
-        if value > k.replicas {
-            let path = format!("kafka.{field}");
-            out.problems.push(
-                Diagnostic::error(
-                    "E0714",
-                    cx.span(&path),
-                    format!("`{path}` = {value} is above the {} Kafka broker(s)", k.replicas),
-                )
-                .with_label(what)
-                .with_secondary(cx.span("kafka.replicas"), "the number of brokers")
-                .with_help(format!("set `{path}` to at most {}, or add brokers", k.replicas)),
-            );
-        }
-    }
+    let heap = heap_mib(&k.heap);
     let transaction_min_isr = k.min_insync_replicas.min(k.offsets_replication);
     let mut c = container("kafka-broker", &k.image, resources(&k.resources));
     c.ports = Some(vec![container_port("kafka", KAFKA_PORT)]);
@@ -167,14 +133,7 @@ fn zookeeper(cx: &Cx<'_>, out: &mut Lowered) {
     let ns = &cx.env.namespaces.zookeeper;
     let span = cx.span("zookeeper");
     let headless = format!("{ZOOKEEPER}-headless");
-    let heap = heap_mib(
-        cx,
-        &mut out.problems,
-        "zookeeper.heap",
-        &z.heap,
-        "zookeeper.resources.memory_limit",
-        &z.resources.memory_limit,
-    );
+    let heap = heap_mib(&z.heap);
     let member = |i: i64| format!("{ZOOKEEPER}-{i}.{headless}.{ns}");
     // The image's repository, without registry and tag.
     let repository = z

@@ -18,7 +18,7 @@ pub mod render;
 pub mod rules;
 
 mod backbone;
-mod config;
+pub(crate) mod config;
 mod deployment;
 mod elastic;
 mod extras;

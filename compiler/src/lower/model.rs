@@ -259,12 +259,7 @@ pub struct Environment {
 
 /// Standard-library fields that no lowering reads, with the reason.
 /// (`schema.field`, or `field` for the environment's own.)
-pub const NOT_LOWERED: &[(&str, &str)] = &[(
-    "Ingress.open_endpoints",
-    "the API gateway's whitelist of unauthenticated paths (DIGIT's zuul \
-     `egov-open-endpoints-whitelist`), not a setting of the Ingress, which routes \
-     every service path alike; the gateway service reads it through its `env`",
-)];
+pub const NOT_LOWERED: &[(&str, &str)] = &[];
 
 #[cfg(test)]
 mod tests {

@@ -55,7 +55,7 @@ pub(crate) fn lower(cx: &Cx<'_>, options: Options<'_>, out: &mut Lowered) {
     for svc in &svcs {
         let span = cx.span(&svc.path(""));
         let labels = labels(cx, svc.name());
-        let dep = deployment::build(cx, svc, &labels, &checksum, &mut out.problems);
+        let dep = deployment::build(svc, &labels, &checksum);
         out.objects.push(K8sObject::new(&dep, span));
         out.objects
             .push(K8sObject::new(&service(svc, &labels), span));

@@ -288,7 +288,7 @@ fn config_keys(r: &mut Rules<'_>, at: &str, key: &str, svc: &Service, missing: &
 }
 
 /// Keys of `egov-config` the lowering adds to `global`'s.
-const ADDED_KEYS: &[&str] = &["db-host", "db-name", "db-url", "open-endpoints"];
+const ADDED_KEYS: &[&str] = &crate::lower::config::DERIVED_KEYS;
 
 impl Missing {
     fn report(self, r: &mut Rules<'_>) {

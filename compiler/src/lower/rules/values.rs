@@ -293,6 +293,26 @@ fn heap_check(r: &mut Rules<'_>, at: &str, field: &'static str, heap: &str, limi
     if !positive(r, &h, "a JVM heap", "memory") {
         return;
     }
+    // `-Xmx` counts whole MiB; rounding would change the memory quietly.
+    const MIB: i128 = 1024 * 1024 * 1_000_000_000;
+    if h.value.nanos() % MIB != 0 {
+        let path = h.path();
+        let d = Diagnostic::error(
+            "E0710",
+            r.at(&path),
+            format!(
+                "the heap `{path}` = {} is not a whole number of MiB",
+                h.value
+            ),
+        )
+        .with_label("a JVM heap is given to `-Xmx` in whole megabytes")
+        .with_help(format!(
+            "write it in Mi or Gi, e.g. `{}Mi`",
+            (h.value.nanos() / MIB).max(1)
+        ));
+        r.report(d);
+        return;
+    }
     let Some(limit) = limit else { return };
     if h.value < limit.value {
         return;
