@@ -40,8 +40,6 @@ const GIT_SECRET_DIR: &str = "/etc/git-secret";
 /// readable by git-sync (as git-sync's own manifests do).
 const GIT_SYNC_GROUP: i64 = 65533;
 
-/// One MiB in nanounits, the unit of [`Quantity::nanos`].
-
 /// `sha256:<hex>` of the data of the ConfigMaps a service pod reads
 /// (`egov-config`, `egov-service-host` in `namespaces.egov`), as already
 /// emitted by the backbone. A ConfigMap not emitted counts as absent.
