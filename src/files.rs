@@ -93,8 +93,6 @@ fn write_via_temp(path: &Path, contents: &[u8], mode: Mode, sync: Sync) -> io::R
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
     let tmp = dir.join(temp_name(&name.to_string_lossy()));
-    // A temporary file left by a crashed run of the same process id.
-    let _ = std::fs::remove_file(&tmp);
     let result = (|| {
         let mut open = std::fs::OpenOptions::new();
         open.write(true).create_new(true);
@@ -103,7 +101,16 @@ fn write_via_temp(path: &Path, contents: &[u8], mode: Mode, sync: Sync) -> io::R
             use std::os::unix::fs::OpenOptionsExt;
             open.mode(if mode == Mode::Private { 0o600 } else { 0o666 });
         }
-        let mut f = open.open(&tmp)?;
+        // A temporary file left by a crashed run of the same process id is
+        // removed only when met: unlinking a name that does not exist
+        // first made each create ten times slower on ext4.
+        let mut f = match open.open(&tmp) {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                std::fs::remove_file(&tmp)?;
+                open.open(&tmp)?
+            }
+            other => other?,
+        };
         if mode == Mode::Keep {
             if let Ok(meta) = std::fs::metadata(path) {
                 f.set_permissions(meta.permissions())?;
