@@ -24,9 +24,15 @@ big="$bin build --redact-secrets $work/platform/env/qa.dg"
 $qa -o "$work/qa-tree" >/dev/null
 $big -o "$work/big-tree" >/dev/null
 echo "qa: $($qa | wc -c) bytes; platform: $($big | wc -c) bytes, $(find "$work/big-tree" -type f | wc -l) files" >&2
+# With decryption (the demo passcode; Argon2id once per file's salt).
+decrypting=""
+if [ -f examples/.demo-passcode ]; then
+    decrypting="$bin build --passcode-file examples/.demo-passcode examples/env/qa.dg"
+fi
 if command -v hyperfine >/dev/null 2>&1; then
     hyperfine -N --warmup 3 --min-runs 20 \
         -n "qa (stdout)" "$qa" \
+        ${decrypting:+-n "qa (stdout, decrypting)" "$decrypting"} \
         -n "qa (-o DIR, up to date)" "$qa -o $work/qa-tree" \
         -n "$n services (stdout)" "$big" \
         -n "$n services (-o DIR, up to date)" "$big -o $work/big-tree" \

@@ -392,6 +392,12 @@ fn problem(cx: &Cx<'_>, o: &K8sObject, origin: &Origin, whole: Span, p: Problem)
             } else {
                 format!(" at `{path}`")
             };
+            // serde's message quotes the value: never one of a Secret's.
+            let message = if o.holds_secret {
+                "not a value of this field's type".to_string()
+            } else {
+                message
+            };
             Diagnostic::error(
                 "E0732",
                 span,
