@@ -64,20 +64,17 @@ pub struct K8sObject {
 }
 
 impl K8sObject {
-    /// Serializes a typed object. `namespace` and `name` are read from its
-    /// metadata.
+    /// Serializes a typed object (any k8s-openapi type, through kube's
+    /// `Resource`). Its identity is read from its type and metadata.
     pub fn new<K>(obj: &K, span: Span) -> Self
     where
-        K: k8s_openapi::Resource
-            + k8s_openapi::Metadata<Ty = k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>
-            + Serialize,
+        K: kube::Resource<DynamicType = ()> + Serialize,
     {
-        let meta = obj.metadata();
         K8sObject {
-            api_version: K::API_VERSION.to_string(),
-            kind: K::KIND.to_string(),
-            namespace: meta.namespace.clone(),
-            name: meta.name.clone().unwrap_or_default(),
+            api_version: K::api_version(&()).into_owned(),
+            kind: K::kind(&()).into_owned(),
+            namespace: obj.meta().namespace.clone(),
+            name: obj.meta().name.clone().unwrap_or_default(),
             // k8s-openapi types serialize to a JSON object; a failure
             // would be a bug in them.
             json: serde_json::to_value(obj).unwrap_or(serde_json::Value::Null),
