@@ -104,7 +104,7 @@ pub struct Lowered {
 /// reported (the entry module's `amends` line).
 pub fn lower(input: &EnvInput, options: Options<'_>, span: Span) -> Lowered {
     let mut out = Lowered::default();
-    let env: model::Environment = match serde_json::from_value(input.json.clone()) {
+    let env = match <model::Environment as serde::Deserialize>::deserialize(&input.json) {
         Ok(env) => env,
         Err(e) => {
             out.problems.push(
