@@ -441,6 +441,31 @@ fn eval_path_takes_list_indexes() {
     );
 }
 
+#[test]
+fn check_reports_what_only_the_lowering_finds() {
+    let dir = Scratch::new(
+        "check-lowering",
+        &[(
+            "env.dg",
+            r#"amends "digit:environment"
+name = "qa"
+domain = "qa.example.org"
+db { host = "db"; name = "egov" }
+extra_objects = [
+  { apiVersion = "apps/v1", kind = "Deployment", metadata { name = "x", namespace = "egov" }, spec { replcias = 2 } },
+]
+"#,
+        )],
+    );
+    let out = digitc(&["check", "env.dg"], &dir.0);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("E0731") && err.contains("did you mean `replicas`?"),
+        "{err}"
+    );
+}
+
 /// Every diagnostic code that appears in the sources of `lang` and
 /// `compiler` (`"E0101"`, `"W0601"`) has a long explanation.
 #[test]

@@ -25,7 +25,8 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("digitc-example-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("digitc-example-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         Scratch(dir)
     }
@@ -74,7 +75,11 @@ fn build_tree(env: &str, dir: &Path, extra: &[&str]) -> Vec<PathBuf> {
 
 fn snapshot_env(env: &str) {
     let dir = Scratch::new(&format!("{env}-redacted"));
-    let tree = build_tree(env, &dir.0, &["--redact-secrets", "--output-format", "yaml"]);
+    let tree = build_tree(
+        env,
+        &dir.0,
+        &["--redact-secrets", "--output-format", "yaml"],
+    );
     let mut text = String::new();
     for f in &tree {
         text.push_str(&format!("=== {}\n", f.display()));
@@ -88,15 +93,27 @@ fn snapshot_env(env: &str) {
     let real_tree = build_tree(
         env,
         &real.0,
-        &["--passcode-file", "examples/.demo-passcode", "--output-format", "yaml"],
+        &[
+            "--passcode-file",
+            "examples/.demo-passcode",
+            "--output-format",
+            "yaml",
+        ],
     );
-    assert_eq!(tree, real_tree, "{env}: the same objects with and without the passcode");
+    assert_eq!(
+        tree, real_tree,
+        "{env}: the same objects with and without the passcode"
+    );
     for f in &real_tree {
         let name = f.file_name().unwrap().to_string_lossy();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(real.0.join(f)).unwrap().permissions().mode() & 0o777;
+            let mode = std::fs::metadata(real.0.join(f))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
             if name.starts_with("secret-") {
                 assert_eq!(mode, 0o600, "{env}: {} holds secrets", f.display());
             }
@@ -104,7 +121,12 @@ fn snapshot_env(env: &str) {
         if !name.starts_with("secret-") {
             let a = std::fs::read(dir.0.join(f)).unwrap();
             let b = std::fs::read(real.0.join(f)).unwrap();
-            assert_eq!(a, b, "{env}: {} does not depend on the passcode", f.display());
+            assert_eq!(
+                a,
+                b,
+                "{env}: {} does not depend on the passcode",
+                f.display()
+            );
         }
     }
 }

@@ -106,6 +106,13 @@ fn check_entry(
         if rules && is_environment(graph, entry) && !problems.iter().any(Diagnostic::is_error) {
             let input = crate::lower::input::read(ev, &v);
             problems.extend(crate::lower::rules::check(&input, sources, root.span));
+            // What only lowering finds (`extra_objects` and `patches` checked
+            // against their Kubernetes types, object names) is reported by
+            // `check` too, for pre-commit; secrets stay closed.
+            if !problems.iter().any(Diagnostic::is_error) {
+                let options = crate::lower::Options { decrypt: None };
+                problems.extend(crate::lower::lower(&input, options, root.span).problems);
+            }
         }
         problems
     })
