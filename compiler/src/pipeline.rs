@@ -107,9 +107,19 @@ fn check_entry(
             let input = crate::lower::input::read(ev, &v);
             problems.extend(crate::lower::rules::check(&input, sources, root.span));
             // What only lowering finds (`extra_objects` and `patches` checked
-            // against their Kubernetes types, object names) is reported by
-            // `check` too, for pre-commit; secrets stay closed.
-            if !problems.iter().any(Diagnostic::is_error) {
+            // against their Kubernetes types, a patch that matches no
+            // object) is reported by `check` too, for pre-commit; secrets
+            // stay closed. An environment without either is not lowered.
+            let has = |field: &str| {
+                input.json.get(field).is_some_and(|v| match v {
+                    serde_json::Value::Array(a) => !a.is_empty(),
+                    serde_json::Value::Object(o) => !o.is_empty(),
+                    _ => false,
+                })
+            };
+            if (has("extra_objects") || has("patches"))
+                && !problems.iter().any(Diagnostic::is_error)
+            {
                 let options = crate::lower::Options { decrypt: None };
                 problems.extend(crate::lower::lower(&input, options, root.span).problems);
             }
