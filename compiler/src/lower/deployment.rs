@@ -17,9 +17,8 @@ use k8s_openapi::api::apps::v1::{
 use k8s_openapi::api::core::v1::{
     ConfigMapKeySelector, Container, ContainerPort, EmptyDirVolumeSource, EnvVar, EnvVarSource,
     HTTPGetAction, KeyToPath, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
-    ResourceRequirements, SecretKeySelector, SecretVolumeSource, Volume, VolumeMount,
+    SecretKeySelector, SecretVolumeSource, Volume, VolumeMount,
 };
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use sha2::{Digest, Sha256};
@@ -154,7 +153,7 @@ fn main_container(svc: &Svc<'_>, heap_mib: Option<i128>) -> Container {
             ..Default::default()
         }]),
         env: Some(env(svc, heap_mib)).filter(|vars| !vars.is_empty()),
-        resources: Some(resources(svc)),
+        resources: Some(super::backbone::resources(&svc.model.resources)),
         liveness_probe: probe(svc, m.probes.liveness.as_deref()),
         readiness_probe: probe(svc, m.probes.readiness.as_deref()),
         ..Default::default()
@@ -226,23 +225,6 @@ fn from_secret(name: &str, group: &str, key: &str) -> EnvVar {
             }),
             ..Default::default()
         }),
-        ..Default::default()
-    }
-}
-
-fn resources(svc: &Svc<'_>) -> ResourceRequirements {
-    let r = &svc.model.resources;
-    let q = |s: &str| K8sQuantity(s.to_string());
-    let mut limits = BTreeMap::from([("memory".to_string(), q(&r.memory_limit))]);
-    if let Some(cpu) = &r.cpu_limit {
-        limits.insert("cpu".to_string(), q(cpu));
-    }
-    ResourceRequirements {
-        requests: Some(BTreeMap::from([
-            ("cpu".to_string(), q(&r.cpu)),
-            ("memory".to_string(), q(&r.memory)),
-        ])),
-        limits: Some(limits),
         ..Default::default()
     }
 }
