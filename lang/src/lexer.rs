@@ -73,7 +73,10 @@ struct Driver<'src> {
     pending_doc: Option<(Doc, u32)>,
 }
 
-/// Lexes a whole file.
+/// The UTF-8 byte-order mark some editors write at the start of a file.
+pub const BOM: char = '\u{feff}';
+
+/// Lexes a whole file; a leading byte-order mark is skipped.
 pub fn lex(file: FileId, src: &str) -> Lexed<'_> {
     let mut d = Driver {
         file,
@@ -114,6 +117,11 @@ impl<'src> Driver<'src> {
     fn run(&mut self) {
         let mut lexer = Raw::lexer(self.src);
         let mut last_end = 0usize;
+        // A byte-order mark at the start of a file is not part of the text.
+        if self.src.starts_with(BOM) {
+            lexer.bump(BOM.len_utf8());
+            last_end = BOM.len_utf8();
+        }
         loop {
             if let Some(Mode::Str { multiline, start }) = self.modes.last().copied() {
                 let pos = lexer.span().end;
