@@ -288,6 +288,9 @@ impl<'a> Evaluator<'a> {
         });
         let mut out = Vec::new();
         self.comp_step(clauses, body, env.clone(), elem.as_ref(), &mut out);
+        if !self.built(out.len(), "elements", span) {
+            return Value::invalid(span);
+        }
         Value::new(ValueKind::List(Rc::new(out)), span)
     }
 
@@ -504,7 +507,9 @@ impl<'a> Evaluator<'a> {
                 StrPart::Text(t) => out.push_str(t),
                 StrPart::Interp(e) => {
                     let v = self.eval(e, env, None);
-                    if !self.interpolate(&v, e.span, &mut out) {
+                    if !self.interpolate(&v, e.span, &mut out)
+                        || !self.built(out.len(), "bytes", span)
+                    {
                         return Value::invalid(span);
                     }
                 }

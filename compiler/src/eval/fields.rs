@@ -460,6 +460,18 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+        if self.stack.borrow().len() >= super::MAX_FIELD_DEPTH {
+            if !self.halted() {
+                let path = obj.child_path(key).to_string();
+                self.report(EvalError::FieldsTooDeep {
+                    span: self.static_def_span(obj, key).unwrap_or(use_span),
+                    path: short_path(&path),
+                    depth: super::MAX_FIELD_DEPTH,
+                });
+            }
+            self.halt();
+            return Some(Value::invalid(use_span));
+        }
         let k = owned();
         obj.memo.borrow_mut().insert(k.clone(), Slot::InProgress);
         self.stack.borrow_mut().push((obj.clone(), k.clone()));
@@ -977,4 +989,18 @@ pub(super) struct Place<'p, 'a> {
     pub path: &'p FieldPath<'a>,
     /// The map key the value is stored under, and where it was first written.
     pub key: Option<(&'p Rc<str>, Span)>,
+}
+
+/// The first few and the last segment of a long path, for messages.
+pub(crate) fn short_path(path: &str) -> String {
+    if path.len() <= 120 {
+        return path.to_string();
+    }
+    let mut head = 100;
+    while !path.is_char_boundary(head) {
+        head -= 1;
+    }
+    let tail = path.rfind('.').map_or("", |i| &path[i..]);
+    let tail = if tail.len() > 40 { "" } else { tail };
+    format!("{}...{tail}", &path[..head])
 }

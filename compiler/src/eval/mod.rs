@@ -90,6 +90,20 @@ impl std::hash::Hasher for FxHasher {
 /// Steps one evaluation may take before it is stopped.
 pub const DEFAULT_FUEL: u64 = 10_000_000;
 
+/// How many fields may be being computed at once (each needing the next).
+/// Real configurations stay below a hundred; each level costs stack and
+/// often a new object, so an endless chain is stopped here, early.
+pub const MAX_FIELD_DEPTH: usize = 2_000;
+
+/// The most elements a list, or bytes a string, may hold; and the most
+/// values one value may contain, counted through shared parts (what `eval`
+/// would print).
+pub const MAX_VALUE_SIZE: u64 = 4_000_000;
+
+/// The most records one evaluation may build, each counted with its layers
+/// (a generated platform of 1 500 services builds 21 070).
+pub const MAX_OBJECT_WEIGHT: u64 = 1_000_000;
+
 /// Evaluates the modules of one graph.
 pub struct Evaluator<'a> {
     pub graph: &'a ModuleGraph,
@@ -99,6 +113,9 @@ pub struct Evaluator<'a> {
     project_root: PathBuf,
     problems: RefCell<Problems>,
     fuel: Cell<u64>,
+    /// Records built so far, each counted with its layers: what bounds the
+    /// memory of values that amend themselves (`base = { r = base { } }`).
+    built_objects: Cell<u64>,
     out_of_fuel: Cell<bool>,
     indexes: RefCell<FastMap<(u8, usize, usize), Rc<BodyIndex<'a>>>>,
     gen_keys: RefCell<FastMap<usize, Rc<GenKeys>>>,
@@ -128,6 +145,7 @@ impl<'a> Evaluator<'a> {
             project_root,
             problems: RefCell::new(Problems::new()),
             fuel: Cell::new(DEFAULT_FUEL),
+            built_objects: Cell::new(0),
             out_of_fuel: Cell::new(false),
             indexes: RefCell::new(FastMap::default()),
             gen_keys: RefCell::new(FastMap::default()),
@@ -198,6 +216,18 @@ impl<'a> Evaluator<'a> {
         span: Span,
         closed: bool,
     ) -> Rc<Object<'a>> {
+        let weight = self.built_objects.get() + layers.len() as u64 + 1;
+        self.built_objects.set(weight);
+        if weight > MAX_OBJECT_WEIGHT && !self.halted() {
+            self.report(EvalError::TooLarge {
+                span,
+                path: fields::short_path(&self.current_path()),
+                what: "records and layers built",
+                size: weight,
+                limit: MAX_OBJECT_WEIGHT,
+            });
+            self.halt();
+        }
         Rc::new(Object::new(kind, layers, span, closed))
     }
 
@@ -219,8 +249,12 @@ impl<'a> Evaluator<'a> {
         n
     }
 
-    /// Reports a problem.
+    /// Reports a problem; nothing more once the evaluation was stopped
+    /// (what fails after the stop only fails because of it).
     pub fn report(&self, e: impl ToDiagnostic) {
+        if self.halted() {
+            return;
+        }
         self.problems.borrow_mut().push(e);
     }
 
@@ -239,13 +273,56 @@ impl<'a> Evaluator<'a> {
     pub(crate) fn tick(&self, span: Span) -> bool {
         let left = self.fuel.get();
         if left == 0 {
-            if !self.out_of_fuel.replace(true) {
+            if !self.halted() {
                 self.report(EvalError::OutOfFuel { span });
+                self.out_of_fuel.set(true);
             }
             return false;
         }
         self.fuel.set(left - 1);
         true
+    }
+
+    /// Stops the whole evaluation after a problem that makes going on
+    /// pointless (its diagnostic is already reported): every later step
+    /// fails quietly.
+    pub(crate) fn halt(&self) {
+        self.fuel.set(0);
+        self.out_of_fuel.set(true);
+    }
+
+    /// Whether the evaluation was stopped (budget spent or [`Self::halt`]).
+    pub fn halted(&self) -> bool {
+        self.out_of_fuel.get()
+    }
+
+    /// The path of the field being computed, for messages about values.
+    pub(crate) fn current_path(&self) -> String {
+        match self.stack.borrow().last() {
+            Some((o, k)) => o.child_path(k).to_string(),
+            None => "the value".to_string(),
+        }
+    }
+
+    /// Checks the size of a value just built (`what`: "elements", "bytes");
+    /// past [`MAX_VALUE_SIZE`], reports it, stops the evaluation and
+    /// returns false. The size is also spent from the budget.
+    pub(crate) fn built(&self, size: usize, what: &'static str, span: Span) -> bool {
+        let size = size as u64;
+        if size > MAX_VALUE_SIZE {
+            if !self.halted() {
+                self.report(EvalError::TooLarge {
+                    span,
+                    path: self.current_path(),
+                    what,
+                    size,
+                    limit: MAX_VALUE_SIZE,
+                });
+            }
+            self.halt();
+            return false;
+        }
+        self.spend(size / 8, span)
     }
 
     /// Spends `n` steps at once (for builtins doing bulk work).
@@ -320,6 +397,7 @@ impl Drop for Evaluator<'_> {
     /// Objects point at their scopes and scopes at objects: clear the memo
     /// tables so the reference cycles are broken and memory is freed.
     fn drop(&mut self) {
+        if std::env::var_os("DG_WEIGHT").is_some() { eprintln!("weight {} fuel left {}", self.built_objects.get(), self.fuel.get()); }
         for w in self.objects.borrow().iter() {
             if let Some(o) = w.upgrade() {
                 o.clear();
