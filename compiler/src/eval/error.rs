@@ -113,6 +113,8 @@ pub enum EvalError {
         field: String,
         def: Option<Span>,
     },
+    /// A Float result that is infinite or not a number: `1e300 * 1e300`.
+    FloatOverflow { span: Span, op: String },
     /// A program that runs too long: `len(range(0, 100000000))`.
     OutOfFuel { span: Span },
     /// Fields whose values need each other's, more than [`super::MAX_FIELD_DEPTH`]
@@ -297,6 +299,9 @@ impl ToDiagnostic for EvalError {
                     None => d,
                 }
             }
+            FloatOverflow { span, op } => Diagnostic::error("E0503", *span, format!("number overflow in `{op}`"))
+                .with_label("the result is not a finite Float")
+                .with_help("a Float result must be finite: no infinity and no NaN"),
             FieldsTooDeep { span, path, depth } => Diagnostic::error("E0521", *span, format!("computing `{path}` needs fields more than {depth} deep"))
                 .with_label("each field here needs another, without end in sight")
                 .with_help("a chain of fields this long, or a record that amends itself inside itself (`m = { x = m { } }`), never ends well; refer to a value instead"),

@@ -33,7 +33,7 @@ impl<'a> Evaluator<'a> {
             ExprKind::Bool(b) => v(ValueKind::Bool(*b)),
             ExprKind::Int(n) => v(ValueKind::Int(*n)),
             ExprKind::Float(x) => v(ValueKind::Float(*x)),
-            ExprKind::Quantity { number, suffix } => match Quantity::parse(number, suffix) {
+            ExprKind::Quantity { number, suffix } => match Quantity::parse_literal(number, suffix) {
                 Ok(q) => v(ValueKind::Quantity(Rc::new(q))),
                 Err(err) => {
                     self.report(EvalError::BadQuantity {

@@ -51,7 +51,7 @@ impl<'a> Evaluator<'a> {
                 let out = float_op(op, as_f64(&l), as_f64(&r));
                 if matches!(out, Some(K::Float(x)) if !x.is_finite()) {
                     // Like Int overflow: never a silent `inf` or `NaN`.
-                    self.report(EvalError::Overflow {
+                    self.report(EvalError::FloatOverflow {
                         span,
                         op: op.as_str().into(),
                     });
