@@ -123,7 +123,7 @@ impl fmt::Display for QuantityError {
             }
             QuantityError::AboveCap { text } => write!(
                 f,
-                "quantity `{text}` is above 2^63-1 (8Ei), where Kubernetes caps binary quantities"
+                "quantity `{text}` is above 2^63-1 (just under 8Ei), where Kubernetes caps binary quantities"
             ),
             QuantityError::Overflow { operation } => {
                 write!(f, "quantity {operation} overflows (result too large)")

@@ -425,6 +425,18 @@ impl<'a> Evaluator<'a> {
         if !is_inside(root, &path) {
             return fail("the path leaves the project directory".into(), true);
         }
+        // The text of the path stays inside; so must the file it names,
+        // once symbolic links are followed.
+        match (loader.canonical(root), loader.canonical(&path)) {
+            (Ok(root), Ok(real)) if is_inside(&root, &real) => {}
+            (Ok(_), Ok(_)) => {
+                return fail(
+                    "the path leads out of the project directory through a symbolic link".into(),
+                    true,
+                )
+            }
+            (_, Err(e)) | (Err(e), _) => return fail(e.to_string(), false),
+        }
         match loader.read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(s) => Ok(ValueKind::Str(s.into())),
