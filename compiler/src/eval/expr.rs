@@ -128,9 +128,15 @@ impl<'a> Evaluator<'a> {
                     });
                     return Value::invalid(id.span);
                 }
-                let names = self.names_in_scope(env);
-                let help = suggest::best(&id.name, names.iter().map(String::as_str))
-                    .map(|c| format!("did you mean `{c}`?"));
+                let help = if self.may_suggest(1) {
+                    let names = self.names_in_scope(env);
+                    self.may_suggest(names.len())
+                        .then(|| suggest::best(&id.name, names.iter().map(String::as_str)))
+                        .flatten()
+                        .map(|c| format!("did you mean `{c}`?"))
+                } else {
+                    None
+                };
                 self.report(EvalError::UndefinedName {
                     span: id.span,
                     name: id.name.to_string(),
@@ -154,7 +160,10 @@ impl<'a> Evaluator<'a> {
                 Some(v) => v,
                 None => {
                     let keys = self.keys(o);
-                    let help = suggest::best(key, keys.iter().map(|k| &**k))
+                    let help = self
+                        .may_suggest(keys.len())
+                        .then(|| suggest::best(key, keys.iter().map(|k| &**k)))
+                        .flatten()
                         .map(|c| format!("did you mean `{c}`?"));
                     let owner = if o.path().is_empty() {
                         o.describe()

@@ -604,10 +604,15 @@ impl<'a> Evaluator<'a> {
 
     fn report_unknown_field(&self, obj: &Rc<Object<'a>>, key: &str, def: &Def<'a>) {
         let declared = self.declared_names(obj);
-        let help = suggest::help(
-            key,
-            &declared.iter().map(String::as_str).collect::<Vec<_>>(),
-        );
+        let help = self
+            .may_suggest(declared.len())
+            .then(|| {
+                suggest::help(
+                    key,
+                    &declared.iter().map(String::as_str).collect::<Vec<_>>(),
+                )
+            })
+            .flatten();
         let (owner, decl) = match &obj.kind {
             ObjKind::Schema(id, name) => (
                 name.to_string(),

@@ -100,6 +100,10 @@ pub const MAX_FIELD_DEPTH: usize = 2_000;
 /// would print).
 pub const MAX_VALUE_SIZE: u64 = 4_000_000;
 
+/// Candidates all the did-you-mean suggestions of one evaluation may
+/// compare, together.
+pub const SUGGEST_BUDGET: u64 = 200_000;
+
 /// The most records one evaluation may build, each counted with its layers
 /// (a generated platform of 1 500 services builds 21 070).
 pub const MAX_OBJECT_WEIGHT: u64 = 1_000_000;
@@ -113,6 +117,11 @@ pub struct Evaluator<'a> {
     project_root: PathBuf,
     problems: RefCell<Problems>,
     fuel: Cell<u64>,
+    /// Candidates did-you-mean may still look at in this evaluation: every
+    /// suggestion spends the number it compares, and once this is spent,
+    /// errors come without one (10 000 undefined names in a scope of
+    /// 10 000 must not cost 10^8 comparisons).
+    suggest_left: Cell<u64>,
     /// Records built so far, each counted with its layers: what bounds the
     /// memory of values that amend themselves (`base = { r = base { } }`).
     built_objects: Cell<u64>,
@@ -146,6 +155,7 @@ impl<'a> Evaluator<'a> {
             problems: RefCell::new(Problems::new()),
             fuel: Cell::new(DEFAULT_FUEL),
             built_objects: Cell::new(0),
+            suggest_left: Cell::new(SUGGEST_BUDGET),
             out_of_fuel: Cell::new(false),
             indexes: RefCell::new(FastMap::default()),
             gen_keys: RefCell::new(FastMap::default()),
@@ -280,6 +290,20 @@ impl<'a> Evaluator<'a> {
             return false;
         }
         self.fuel.set(left - 1);
+        true
+    }
+
+    /// Whether a did-you-mean over about `n` candidates is still affordable
+    /// (spending them if so).
+    pub(crate) fn may_suggest(&self, n: usize) -> bool {
+        let left = self.suggest_left.get();
+        let n = n as u64;
+        if n > left || left == 0 {
+            // Spent: no more suggestions (nor the work of listing names).
+            self.suggest_left.set(0);
+            return false;
+        }
+        self.suggest_left.set(left - n);
         true
     }
 
