@@ -197,7 +197,8 @@ impl<'a> Evaluator<'a> {
                 }
                 let (text, to) = (string(&a[0])?, string(&a[2])?);
                 let hits = text.matches(&*from).count();
-                let n = (text.len() - hits * from.len()).saturating_add(hits.saturating_mul(to.len()));
+                let n =
+                    (text.len() - hits * from.len()).saturating_add(hits.saturating_mul(to.len()));
                 if !self.built(n, "bytes", span) {
                     return Ok(K::Invalid);
                 }
@@ -348,7 +349,8 @@ impl<'a> Evaluator<'a> {
         }
         // SipHash, not the evaluator's Fx hasher: float bits of whole numbers
         // share their low bits, which Fx would keep in one bucket.
-        let mut buckets: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
+        let mut buckets: std::collections::HashMap<u64, Vec<usize>> =
+            std::collections::HashMap::new();
         let mut out: Vec<Value<'a>> = Vec::new();
         for x in xs.iter() {
             let mut h = std::collections::hash_map::DefaultHasher::new();

@@ -120,7 +120,11 @@ pub enum EvalError {
     /// Fields whose values need each other's, more than [`super::MAX_FIELD_DEPTH`]
     /// deep: `f0 = f1`, `f1 = f2`, ... or a record amending itself inside
     /// itself (`m = { a = x.a, x = m { } }`).
-    FieldsTooDeep { span: Span, path: String, depth: usize },
+    FieldsTooDeep {
+        span: Span,
+        path: String,
+        depth: usize,
+    },
     /// A value built larger than any configuration needs: a list, string
     /// or record doubled in a loop (`a1 = a0 + a0`, ...).
     TooLarge {

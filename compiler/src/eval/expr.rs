@@ -33,16 +33,18 @@ impl<'a> Evaluator<'a> {
             ExprKind::Bool(b) => v(ValueKind::Bool(*b)),
             ExprKind::Int(n) => v(ValueKind::Int(*n)),
             ExprKind::Float(x) => v(ValueKind::Float(*x)),
-            ExprKind::Quantity { number, suffix } => match Quantity::parse_literal(number, suffix) {
-                Ok(q) => v(ValueKind::Quantity(Rc::new(q))),
-                Err(err) => {
-                    self.report(EvalError::BadQuantity {
-                        span,
-                        problem: err.to_string(),
-                    });
-                    Value::invalid(span)
+            ExprKind::Quantity { number, suffix } => {
+                match Quantity::parse_literal(number, suffix) {
+                    Ok(q) => v(ValueKind::Quantity(Rc::new(q))),
+                    Err(err) => {
+                        self.report(EvalError::BadQuantity {
+                            span,
+                            problem: err.to_string(),
+                        });
+                        Value::invalid(span)
+                    }
                 }
-            },
+            }
             ExprKind::Str(s) => self.eval_string(s, env, span),
             ExprKind::Name(id) => self.eval_name(id, env),
             ExprKind::List(items) => {

@@ -421,7 +421,13 @@ impl Drop for Evaluator<'_> {
     /// Objects point at their scopes and scopes at objects: clear the memo
     /// tables so the reference cycles are broken and memory is freed.
     fn drop(&mut self) {
-        if std::env::var_os("DG_WEIGHT").is_some() { eprintln!("weight {} fuel left {}", self.built_objects.get(), self.fuel.get()); }
+        if std::env::var_os("DG_WEIGHT").is_some() {
+            eprintln!(
+                "weight {} fuel left {}",
+                self.built_objects.get(),
+                self.fuel.get()
+            );
+        }
         for w in self.objects.borrow().iter() {
             if let Some(o) = w.upgrade() {
                 o.clear();

@@ -80,7 +80,9 @@ impl<'a> Evaluator<'a> {
                 if !self.built(a.len() + b.len(), "elements", span) {
                     return Value::invalid(span);
                 }
-                Some(K::List(Rc::new(a.iter().chain(b.iter()).cloned().collect())))
+                Some(K::List(Rc::new(
+                    a.iter().chain(b.iter()).cloned().collect(),
+                )))
             }
             _ => {
                 self.report(EvalError::BadOperands {
