@@ -98,7 +98,11 @@ impl<'src> Driver<'src> {
     }
 
     fn push(&mut self, tok: Token<'src>, start: usize, end: usize) {
-        if let Some((doc, end_of_doc)) = self.pending_doc.take() {
+        // A doc comment documents the next member, past any `,` or `;`
+        // separating it from the one before: `/// Doc` then `, e { }`
+        // documents `e`, as it does once the formatter drops the comma.
+        let separator = matches!(tok, Token::Comma | Token::Semi);
+        if let Some((doc, end_of_doc)) = self.pending_doc.take_if(|_| !separator) {
             let gap = &self.src[end_of_doc as usize..start];
             self.out.docs.push(DocBlock {
                 doc,
