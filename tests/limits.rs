@@ -26,18 +26,48 @@ fn doubling(first: &str, step: impl Fn(usize) -> String, n: usize) -> String {
 
 /// The resource cases: a name, the program, and the code it must report.
 fn cases() -> Vec<(&'static str, String, &'static str)> {
-    let mut chain: String = (0..200_000).map(|i| format!("f{i} = f{}\n", i + 1)).collect();
+    let mut chain: String = (0..200_000)
+        .map(|i| format!("f{i} = f{}\n", i + 1))
+        .collect();
     chain.push_str("f200000 = 1\n");
     vec![
         ("self-amend", "m = { a = x.a, x = m { } }\n".into(), "E0521"),
         ("root-amend", "s = x\nx = root\ns.x.k = 1\n".into(), "E05"),
-        ("base-amend", "base = { r = base { }, s = base { } }\n".into(), "E0522"),
+        (
+            "base-amend",
+            "base = { r = base { }, s = base { } }\n".into(),
+            "E0522",
+        ),
         ("chain", chain, "E0521"),
-        ("nested-lists", doubling("[1, 1]", |i| format!("[a{}, a{}]", i - 1, i - 1), 40), "E0522"),
-        ("concat-lists", doubling("[1, 1]", |i| format!("a{} + a{}", i - 1, i - 1), 40), "E0522"),
-        ("concat-strings", doubling("\"xx\"", |i| format!("a{} + a{}", i - 1, i - 1), 40), "E0522"),
-        ("records", doubling("{ x = 1 }", |i| format!("{{ l = a{}, r = a{} }}", i - 1, i - 1), 60), "E0522"),
-        ("range", "x = [for i in range(0, 1000000): [for j in range(0, 1000000): i * j]]\n".into(), "E05"),
+        (
+            "nested-lists",
+            doubling("[1, 1]", |i| format!("[a{}, a{}]", i - 1, i - 1), 40),
+            "E0522",
+        ),
+        (
+            "concat-lists",
+            doubling("[1, 1]", |i| format!("a{} + a{}", i - 1, i - 1), 40),
+            "E0522",
+        ),
+        (
+            "concat-strings",
+            doubling("\"xx\"", |i| format!("a{} + a{}", i - 1, i - 1), 40),
+            "E0522",
+        ),
+        (
+            "records",
+            doubling(
+                "{ x = 1 }",
+                |i| format!("{{ l = a{}, r = a{} }}", i - 1, i - 1),
+                60,
+            ),
+            "E0522",
+        ),
+        (
+            "range",
+            "x = [for i in range(0, 1000000): [for j in range(0, 1000000): i * j]]\n".into(),
+            "E05",
+        ),
     ]
 }
 
@@ -77,7 +107,10 @@ fn resource_cases_end_with_a_diagnostic_under_1_gib() {
                 &stderr[..stderr.len().min(2000)]
             );
             assert!(out.stdout.is_empty(), "{name} ({cmd}) printed a value");
-            assert!(started.elapsed() < Duration::from_secs(300), "{name} ({cmd})");
+            assert!(
+                started.elapsed() < Duration::from_secs(300),
+                "{name} ({cmd})"
+            );
         }
     }
     let _ = std::fs::remove_dir_all(Path::new(&dir));

@@ -186,6 +186,9 @@ Evaluation stops here, so that it cannot exhaust the stack or memory. Refer to a
     ...
 
 Evaluation stops at the first such value, so that it cannot exhaust memory; the message names the field that grew. Build large lists from `range` and comprehensions instead."),
+    code!("E0523", "too many problems", "One evaluation keeps its first 10 000 problems; this diagnostic counts the rest and points at the first one left out. So many problems almost always come from one mistake repeated: a generator (`for`) or an amended record making the same error for every entry.
+
+Fix the first problems reported and check again."),
     code!("E0601", "out of range", "An Int is outside the range its type allows (bounds are inclusive).
 
     // replicas: Int(0..)

@@ -318,3 +318,21 @@ proptest! {
         run(&main, &seeds[other % seeds.len()]);
     }
 }
+
+// Issue 13, item 4: a cascade of diagnostics is bounded.
+#[test]
+fn a_cascade_of_problems_is_bounded() {
+    let program: String = (0..30_000)
+        .map(|i| format!("f{i} = \"x\" + {i}\n"))
+        .collect();
+    let loader = MemLoader::new().with("main.dg", program);
+    let a = check_file(&loader, Path::new("main.dg"));
+    let n = a.problems.iter().count();
+    assert!((10_000..=10_001).contains(&n), "{n} problems");
+    let last = a.problems.iter().find(|d| d.code == "E0523").unwrap();
+    assert!(
+        last.message.starts_with("20000 more problems"),
+        "{}",
+        last.message
+    );
+}

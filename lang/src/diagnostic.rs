@@ -150,6 +150,10 @@ impl Problems {
         self.diagnostics.is_empty()
     }
 
+    pub fn len(&self) -> usize {
+        self.diagnostics.len()
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter()
     }

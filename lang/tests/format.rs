@@ -249,7 +249,17 @@ fn mutants_that_parse_round_trip() {
         .unwrap_or(0x2545_F491_4F6C_DD1D_u64);
     let mut rng = Rng(seed | 1);
     let inserts = [
-        ",", ";", "\n", "\r\n", "\r", "/// Doc\n", "// c\n", "/* b */", " ", "\n\n", "\"\"\"\r\n  x\n  \"\"\"",
+        ",",
+        ";",
+        "\n",
+        "\r\n",
+        "\r",
+        "/// Doc\n",
+        "// c\n",
+        "/* b */",
+        " ",
+        "\n\n",
+        "\"\"\"\r\n  x\n  \"\"\"",
     ];
     let files = repository_files();
     let mut checked = 0;
@@ -278,7 +288,10 @@ fn mutants_that_parse_round_trip() {
                     _ => s.insert_str(a, inserts[rng.below(inserts.len() as u64) as usize]),
                 }
             }
-            let ok = !parse(FileId(0), &s).diagnostics.iter().any(|d| d.is_error());
+            let ok = !parse(FileId(0), &s)
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error());
             if ok {
                 check_round_trip(&format!("{name} (mutant {round}):\n{s:?}"), &s);
                 checked += 1;

@@ -113,6 +113,8 @@ pub enum EvalError {
         field: String,
         def: Option<Span>,
     },
+    /// More problems than one evaluation keeps.
+    TooManyProblems { span: Span, shown: usize, more: u64 },
     /// A Float result that is infinite or not a number: `1e300 * 1e300`.
     FloatOverflow { span: Span, op: String },
     /// A program that runs too long: `len(range(0, 100000000))`.
@@ -303,6 +305,9 @@ impl ToDiagnostic for EvalError {
                     None => d,
                 }
             }
+            TooManyProblems { span, shown, more } => Diagnostic::error("E0523", *span, format!("{more} more problems after the first {shown} were not kept"))
+                .with_label("the first problem not kept")
+                .with_help("fix the first problems: one mistake repeated by a generator or an amend often causes the rest"),
             FloatOverflow { span, op } => Diagnostic::error("E0503", *span, format!("number overflow in `{op}`"))
                 .with_label("the result is not a finite Float")
                 .with_help("a Float result must be finite: no infinity and no NaN"),

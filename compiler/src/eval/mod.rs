@@ -100,6 +100,10 @@ pub const MAX_FIELD_DEPTH: usize = 2_000;
 /// would print).
 pub const MAX_VALUE_SIZE: u64 = 4_000_000;
 
+/// The most problems one evaluation keeps; the rest are counted in one
+/// last diagnostic (E0523).
+pub const MAX_PROBLEMS: usize = 10_000;
+
 /// Candidates all the did-you-mean suggestions of one evaluation may
 /// compare, together.
 pub const SUGGEST_BUDGET: u64 = 200_000;
@@ -117,6 +121,8 @@ pub struct Evaluator<'a> {
     project_root: PathBuf,
     problems: RefCell<Problems>,
     fuel: Cell<u64>,
+    /// Problems not kept past [`MAX_PROBLEMS`], and the span of the first.
+    dropped: Cell<(u64, Option<Span>)>,
     /// Candidates did-you-mean may still look at in this evaluation: every
     /// suggestion spends the number it compares, and once this is spent,
     /// errors come without one (10 000 undefined names in a scope of
@@ -156,6 +162,7 @@ impl<'a> Evaluator<'a> {
             fuel: Cell::new(DEFAULT_FUEL),
             built_objects: Cell::new(0),
             suggest_left: Cell::new(SUGGEST_BUDGET),
+            dropped: Cell::new((0, None)),
             out_of_fuel: Cell::new(false),
             indexes: RefCell::new(FastMap::default()),
             gen_keys: RefCell::new(FastMap::default()),
@@ -265,12 +272,28 @@ impl<'a> Evaluator<'a> {
         if self.halted() {
             return;
         }
-        self.problems.borrow_mut().push(e);
+        let mut problems = self.problems.borrow_mut();
+        if problems.len() >= MAX_PROBLEMS {
+            // A cascade (one mistake in a generator repeated for every
+            // entry): keep the first ones and count the rest.
+            let d = e.to_diagnostic();
+            let last = self.dropped.get().1.unwrap_or(d.span);
+            self.dropped.set((self.dropped.get().0 + 1, Some(last)));
+            return;
+        }
+        problems.push(e);
     }
 
     /// Problems found so far, type resolution included.
     pub fn take_problems(&self) -> Problems {
         let mut p = std::mem::take(&mut *self.problems.borrow_mut());
+        if let (n @ 1.., Some(span)) = self.dropped.replace((0, None)) {
+            p.push(EvalError::TooManyProblems {
+                span,
+                shown: MAX_PROBLEMS,
+                more: n,
+            });
+        }
         p.extend(self.types.errors.borrow_mut().drain(..));
         p
     }

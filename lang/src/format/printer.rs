@@ -58,7 +58,11 @@ impl<'a> Printer<'a> {
             reserve: 0,
             overflow: false,
             done: false,
-            line_break: if cx.src.find('\n').is_some_and(|i| cx.src[..i].ends_with('\r')) {
+            line_break: if cx
+                .src
+                .find('\n')
+                .is_some_and(|i| cx.src[..i].ends_with('\r'))
+            {
                 "\r\n"
             } else {
                 "\n"
