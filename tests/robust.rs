@@ -177,3 +177,73 @@ fn fmt_labels_stay_in_their_own_file() {
     assert_eq!(human_positions(&out), ["b.dg:1:6"], "{err}");
     assert!(err.contains("also not valid UTF-8"), "{err}");
 }
+
+/// Issue 13.9: many diagnostics on one long line render in linear time;
+/// people see the first 200 and the total, tools see them all.
+#[test]
+fn many_diagnostics_on_one_long_line_are_cheap() {
+    let text: String = (0..20_000)
+        .map(|i| format!("f{i} = \"x\" + {i}; "))
+        .collect();
+    let s = Scratch::new("oneline", &[("a.dg", text.as_bytes())]);
+    let started = std::time::Instant::now();
+    let human = digitc(&["check", "a.dg"], &s.0);
+    let err = stderr(&human);
+    assert_eq!(human.status.code(), Some(1));
+    assert!(
+        err.contains("showing the first 200 of 10001 diagnostics"),
+        "{}",
+        &err[err.len() - 300..]
+    );
+    assert!(err.len() < 200_000, "{} bytes of output", err.len());
+    let json = digitc(&["check", "--format", "json", "a.dg"], &s.0);
+    assert_eq!(json_positions(&json).len(), 10_001);
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+}
+
+/// Issue 13.12 and 13.13: only regular files are read, and `read_file`
+/// cannot leave the project through a symbolic link.
+#[cfg(unix)]
+#[test]
+fn special_files_and_symlinks_are_refused() {
+    let s = Scratch::new(
+        "special",
+        &[
+            ("fifo-import.dg", b"import \"./fifo\" as f\nx = 1\n"),
+            ("fifo-read.dg", b"x = read_file(\"./fifo\")\n"),
+            ("zero.dg", b"import \"/dev/zero\" as z\nx = 1\n"),
+            ("link.dg", b"x = read_file(\"./passwd.txt\")\n"),
+            ("inside.dg", b"x = read_file(\"./data-link.txt\")\n"),
+            ("data.txt", b"hello"),
+        ],
+    );
+    let fifo = s.0.join("fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    std::os::unix::fs::symlink("/etc/passwd", s.0.join("passwd.txt")).unwrap();
+    std::os::unix::fs::symlink(s.0.join("data.txt"), s.0.join("data-link.txt")).unwrap();
+    for (file, code) in [
+        ("fifo-import.dg", "E0204"),
+        ("fifo-read.dg", "E0509"),
+        ("zero.dg", "E0204"),
+        ("link.dg", "E0510"),
+    ] {
+        let out = digitc(&["eval", "--format", "json", file], &s.0);
+        assert_eq!(out.status.code(), Some(1), "{file}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("\"code\":\"{code}\"")),
+            "{file}: {}",
+            stderr(&out)
+        );
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains("root:"),
+            "{file}"
+        );
+    }
+    let out = digitc(&["eval", "inside.dg"], &s.0);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("hello"));
+}

@@ -416,3 +416,47 @@ pub fn render_json(d: &Diagnostic, map: &SourceMap) -> String {
     };
     serde_json::to_string(&j).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Labels in any file, after any text, render at their own line and
+    /// column (ariadne is given character offsets, converted one way).
+    #[test]
+    fn labels_in_other_files_with_non_ascii_text() {
+        let mut map = SourceMap::new();
+        let a = map.add("a.dg", "// é😀\u{2028}ü\r\nx = \"ß\" + 1\n");
+        let b = map.add(
+            "b.dg",
+            "\u{feff}// Configuração padrão\rreplicas: Int = 1\n",
+        );
+        let c = map.add("c.dg", "ñ".repeat(2000) + "\nz = 1\n");
+        let at = |file, text: &str, needle: &str| {
+            let start = text.find(needle).unwrap() as u32;
+            Span::new(file, start, start + needle.len() as u32)
+        };
+        let ta = map.text(a).to_string();
+        let tb = map.text(b).to_string();
+        let tc = map.text(c).to_string();
+        let d = Diagnostic::error("E0401", at(a, &ta, "\"ß\""), "m")
+            .with_label("here")
+            .with_secondary(at(b, &tb, "replicas"), "declared here")
+            .with_secondary(at(c, &tc, "z = 1"), "and here")
+            .with_secondary(at(b, &tb, "padrão"), "also");
+        let out = HumanRenderer::new(&map, false).render(&d);
+        assert!(out.contains("a.dg:2:5"), "{out}");
+        assert!(out.contains("b.dg:1:17"), "{out}");
+        assert_eq!(map.line_col(b, at(b, &tb, "padrão").start), (1, 17));
+        assert!(out.contains("c.dg:2:1"), "{out}");
+        assert!(
+            out.contains("declared here") && out.contains("and here"),
+            "{out}"
+        );
+        assert_eq!(map.line_col(b, at(b, &tb, "replicas").start), (2, 1));
+        // A label on a line too long to draw: the short form, no panic.
+        let long = Diagnostic::error("E0401", Span::new(c, 4, 6), "m").with_label("x");
+        let out = HumanRenderer::new(&map, false).render(&long);
+        assert!(out.starts_with("c.dg:1:3: error[E0401]: m"), "{out}");
+    }
+}
