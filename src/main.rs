@@ -113,6 +113,16 @@ pub enum ObjectFormat {
     Yaml,
 }
 
+/// Whether the arguments ask for `--format json` (read before clap, for
+/// usage errors).
+fn json_requested() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|a| a == "--format=json")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--format" && w[1] == "json")
+}
+
 /// How diagnostics are printed.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -123,7 +133,17 @@ pub enum Format {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() && json_requested() => {
+            // A usage error under `--format json`: one JSON object, exit 2.
+            let text = e.render().to_string();
+            let message = text.lines().next().unwrap_or("usage error");
+            let message = message.strip_prefix("error: ").unwrap_or(message);
+            return ExitCode::from(report::fatal_as(Format::Json, message));
+        }
+        Err(e) => e.exit(),
+    };
     let code = match cli.command {
         Command::Check {
             paths,

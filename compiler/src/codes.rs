@@ -171,6 +171,24 @@ Quantities are a number and a Kubernetes suffix: `250m`, `512Mi`, `1.5Gi`, `10G`
     h = { a = h } { a { b = 1 } }
 
 Refer to a field of the record (`h.b`) or to another record instead of the record itself."),
+    code!("E0520", "the command could not run", "Printed instead of a diagnostic when a command cannot run at all: a file or directory that cannot be read, a wrong command-line argument, an output that cannot be written. The exit code is 2. With `--format json` it is a JSON object with this code and no file or position.
+
+Check the path and the arguments (`digitc help`)."),
+    code!("E0521", "fields nested too deeply", "Computing a field needed another field, which needed another, more than 2 000 deep. No configuration needs that: it is a generated chain (`f0 = f1`, `f1 = f2`, ...) or a record that amends itself inside itself, which makes a new level at every step:
+
+    m = { a = x.a, x = m { } }     // m.x.a needs m.x.x.a, which needs ...
+
+Evaluation stops here, so that it cannot exhaust the stack or memory. Refer to a value rather than to the record that holds the field."),
+    code!("E0522", "value too large", "A value grew larger than any configuration needs: a list of more than 4 000 000 elements, a string of more than 4 000 000 bytes, or a value containing more than 4 000 000 values when shared parts are counted as often as they appear (as `digitc eval` would print them). Values that double at each step grow exponentially:
+
+    a0 = [1, 1]
+    a1 = a0 + a0        // or [a0, a0], or \"${a0}${a0}\"
+    ...
+
+Evaluation stops at the first such value, so that it cannot exhaust memory; the message names the field that grew. Build large lists from `range` and comprehensions instead."),
+    code!("E0523", "too many problems", "One evaluation keeps its first 10 000 problems; this diagnostic counts the rest and points at the first one left out. So many problems almost always come from one mistake repeated: a generator (`for`) or an amended record making the same error for every entry.
+
+Fix the first problems reported and check again."),
     code!("E0601", "out of range", "An Int is outside the range its type allows (bounds are inclusive).
 
     // replicas: Int(0..)

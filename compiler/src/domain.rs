@@ -579,7 +579,9 @@ pub fn check_image(s: &str) -> Result<(), DomainError> {
         );
     }
     if let Some((scheme, rest)) = s.split_once("://") {
-        let help = check_image(rest).is_ok().then(|| rest.to_string());
+        // The rest is checked only when it is no URL itself, so the check
+        // never recurses more than once (`a://a://...` is linear).
+        let help = (!rest.contains("://") && check_image(rest).is_ok()).then(|| rest.to_string());
         return Err(DomainError::new(format!(
             "image `{shown}` starts with `{scheme}://`; images are not URLs"
         ))

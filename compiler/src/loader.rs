@@ -20,15 +20,59 @@ pub trait Loader {
         let _ = dir;
         Vec::new()
     }
+    /// The path with every symbolic link resolved, for containment checks
+    /// (`read_file` may not leave the project through a link). The default,
+    /// for loaders without links, normalises lexically.
+    fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
+        Ok(normalize(path))
+    }
 }
+
+/// The largest file the compiler reads (16 MiB): a configuration file or a
+/// file read with `read_file` is far smaller; `/dev/zero` is not.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads files from disk.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FsLoader;
 
 impl Loader for FsLoader {
+    /// Reads a regular file of at most [`MAX_FILE_BYTES`]: a FIFO, a
+    /// device or a directory is refused before it is opened (opening a
+    /// FIFO would wait for a writer).
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        std::fs::read(path)
+        use std::io::Read;
+        let meta = std::fs::metadata(path)?;
+        if !meta.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file",
+            ));
+        }
+        let too_large = || {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024)),
+            )
+        };
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(too_large());
+        }
+        let file = std::fs::File::open(path)?;
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(too_large());
+        }
+        Ok(bytes)
+    }
+
+    fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
+        std::fs::canonicalize(if path.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            path
+        })
     }
 
     fn list(&self, dir: &Path) -> Vec<PathBuf> {

@@ -219,21 +219,7 @@ impl<'l> GraphBuilder<'l> {
     }
 
     fn add_module(&mut self, key: ModuleKey, bytes: Vec<u8>, is_stdlib: bool) -> ModuleId {
-        // The source map needs the text before the parser runs (spans name
-        // the file). Valid UTF-8, the usual case, is parsed as it is; other
-        // bytes go to `parse_bytes`, which reports them, and the source map
-        // gets the same lossy decoding.
-        let (file, parse) = match std::str::from_utf8(&bytes) {
-            Ok(text) => {
-                let file = self.sources.add(key.display(), text);
-                (file, digit_lang::parse(file, text))
-            }
-            Err(_) => {
-                let text = String::from_utf8_lossy(&bytes);
-                let file = self.sources.add(key.display(), text.as_ref());
-                (file, digit_lang::parse_bytes(file, &bytes).1)
-            }
-        };
+        let (file, parse) = digit_lang::parse_source(&mut self.sources, key.display(), &bytes);
         self.problems.extend(parse.diagnostics);
         let id = self.graph.modules.len();
         self.graph.index.insert(key.clone(), id);

@@ -45,6 +45,12 @@ impl<'e, 'a> JsonWalk<'e, 'a> {
     }
 
     fn json(&mut self, v: &Value<'a>) -> Json {
+        // Each value printed is a step: a value that shares its parts
+        // (`a1 = [a0, a0]`, ...) prints exponentially many.
+        if !self.ev.tick(v.span) {
+            self.recurred = true;
+            return Json::Null;
+        }
         match &v.kind {
             ValueKind::None | ValueKind::Invalid => Json::Null,
             ValueKind::Bool(b) => Json::Bool(*b),
@@ -244,6 +250,9 @@ pub fn contains_secret<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> bool {
 }
 
 fn secret_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, open: &mut Vec<*const Object<'a>>) -> bool {
+    if !ev.tick(v.span) {
+        return false;
+    }
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || match &v.kind {
         ValueKind::Secret(_) => true,
         ValueKind::List(xs) => xs.iter().any(|x| secret_in(ev, x, open)),

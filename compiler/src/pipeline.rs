@@ -261,8 +261,16 @@ fn eval_file_with<T>(
     let (json, diags) = with_root(&b.graph, loader, entry, |ev, root| {
         let v = Value::new(ValueKind::Object(root.clone()), root.span);
         ev.force(&v);
-        let json = select_path(ev, v, select).map(|v| out(ev, &v));
-        (json, ev.take_problems().into_vec())
+        let problems = ev.take_problems().into_vec();
+        // Nothing is printed from a configuration with errors: its value
+        // may be one that grew without bound (validation stopped it).
+        if problems.iter().any(|d| d.is_error()) {
+            return (Ok(None), problems);
+        }
+        let json = select_path(ev, v, select).map(|v| Some(out(ev, &v)));
+        let mut problems = problems;
+        problems.extend(ev.take_problems().into_vec());
+        (json, problems)
     });
     let mut problems = Problems::new();
     problems.extend(diags);
@@ -270,7 +278,7 @@ fn eval_file_with<T>(
     if a.has_errors() {
         return (a, Ok(None));
     }
-    (a, json.map(Some))
+    (a, json)
 }
 
 /// Loads, checks and evaluates the environment `path`, then lowers it to

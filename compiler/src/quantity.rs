@@ -76,6 +76,8 @@ pub enum QuantityError {
     InvalidSuffix { suffix: String },
     /// The written value is too large to hold exactly.
     TooLarge { text: String },
+    /// A binary-SI literal above 2^63-1 (what Kubernetes caps it to).
+    AboveCap { text: String },
     /// An arithmetic result is too large to hold exactly.
     Overflow { operation: &'static str },
 }
@@ -93,7 +95,9 @@ impl QuantityError {
             QuantityError::InvalidNumber { .. } => {
                 Some("write a number like `2`, `0.5` or `1.5`, then the suffix".to_string())
             }
-            QuantityError::TooLarge { .. } | QuantityError::Overflow { .. } => None,
+            QuantityError::TooLarge { .. }
+            | QuantityError::AboveCap { .. }
+            | QuantityError::Overflow { .. } => None,
         }
     }
 }
@@ -117,6 +121,10 @@ impl fmt::Display for QuantityError {
             QuantityError::TooLarge { text } => {
                 write!(f, "quantity `{text}` is too large to represent exactly")
             }
+            QuantityError::AboveCap { text } => write!(
+                f,
+                "quantity `{text}` is above 2^63-1 (just under 8Ei), where Kubernetes caps binary quantities"
+            ),
             QuantityError::Overflow { operation } => {
                 write!(f, "quantity {operation} overflows (result too large)")
             }
@@ -252,6 +260,17 @@ fn scale_round_up(digits: &[u8], shift: i64) -> Option<i128> {
 impl Quantity {
     /// Parse a number (`1.5`, `250`, `.5`, `-2`) and a suffix (`Gi`, `m`, ``).
     pub fn parse(number: &str, suffix: &str) -> Result<Quantity, QuantityError> {
+        Self::parse_capped(number, suffix, true)
+    }
+
+    /// [`Quantity::parse`] for a literal written in a `.dg` file: a
+    /// binary-SI value above the 2^63-1 cap is [`QuantityError::AboveCap`]
+    /// rather than silently clamped (`16Ei` would equal `8Ei`).
+    pub fn parse_literal(number: &str, suffix: &str) -> Result<Quantity, QuantityError> {
+        Self::parse_capped(number, suffix, false)
+    }
+
+    fn parse_capped(number: &str, suffix: &str, clamp: bool) -> Result<Quantity, QuantityError> {
         let text = || format!("{number}{suffix}");
         let (negative, int, frac) =
             split_number(number).ok_or_else(|| QuantityError::InvalidNumber {
@@ -282,8 +301,11 @@ impl Quantity {
         // value * 10^9 = digits * 10^(decimal_exp - frac_len + 9)
         let shift = decimal_exp - frac_len + 9;
         let magnitude = match (scale_round_up(&digits, shift), format) {
-            (Some(m), QuantityFormat::BinarySI) => m.min(BINARY_CAP_NANOS),
-            (None, QuantityFormat::BinarySI) => BINARY_CAP_NANOS,
+            (Some(m), QuantityFormat::BinarySI) if m <= BINARY_CAP_NANOS || clamp => {
+                m.min(BINARY_CAP_NANOS)
+            }
+            (None, QuantityFormat::BinarySI) if clamp => BINARY_CAP_NANOS,
+            (_, QuantityFormat::BinarySI) => return Err(QuantityError::AboveCap { text: text() }),
             (Some(m), QuantityFormat::DecimalSI) => m,
             (None, QuantityFormat::DecimalSI) => {
                 return Err(QuantityError::TooLarge { text: text() })

@@ -39,8 +39,18 @@ where
     let limit = (name.chars().count() / 3).max(1);
     let lower = name.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
+    let len = name.chars().count();
     for c in candidates {
         if c == name {
+            continue;
+        }
+        // The distance is at least the difference in length: skip the
+        // table for candidates that cannot be close (bytes bound chars
+        // from above, so a byte length too short is already too short).
+        if c.len() + limit < len {
+            continue;
+        }
+        if c.len() > 4 * (len + limit) {
             continue;
         }
         let dist = if c.to_lowercase() == lower {

@@ -6,7 +6,7 @@
 //! `check` is evaluated with the instance as its frame, and map keys are
 //! checked against the map's key type. Each object is walked once.
 
-use crate::eval::{EvalError, Evaluator, ObjKind, Object};
+use crate::eval::{EvalError, Evaluator, FastMap, ObjKind, Object, MAX_VALUE_SIZE};
 use crate::types::Ty;
 use crate::value::{Value, ValueKind};
 use digit_lang::ast::MemberKind;
@@ -15,7 +15,17 @@ use std::rc::Rc;
 
 /// Forces `v` completely.
 pub fn force<'a>(ev: &Evaluator<'a>, v: &Value<'a>) {
-    force_in(ev, v, &mut Walk::default(), None);
+    let n = force_in(ev, v, &mut Walk::default(), None);
+    if n > MAX_VALUE_SIZE {
+        ev.report(EvalError::TooLarge {
+            span: v.span,
+            path: "the module".into(),
+            what: "values when printed",
+            size: n,
+            limit: MAX_VALUE_SIZE,
+        });
+        ev.halt();
+    }
 }
 
 /// How deep records may nest in a value that is forced or printed.
@@ -27,22 +37,48 @@ struct Walk<'a> {
     open: Vec<*const Object<'a>>,
     /// [`EvalError::TooDeep`] is reported once per walk.
     too_deep: bool,
+    /// The size of each list and object walked (by address): how many
+    /// values it holds, shared parts counted each time they appear (as
+    /// `digitc eval` prints them). A shared list is walked once.
+    sizes: FastMap<usize, u64>,
 }
 
 /// The field a value being forced is stored at: its object and key.
 type Place<'p, 'a> = Option<(&'p Rc<Object<'a>>, &'p str)>;
 
-/// Forces `v`, the value of the field `at`. `open` holds the
-/// objects `v` is inside of, so a value that contains itself
-/// (`h = { a = [h] }`) is an error rather than an endless walk.
-fn force_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, open: &mut Walk<'a>, at: Place<'_, 'a>) {
+/// Forces `v`, the value of the field `at`, and returns its size (see
+/// [`Walk::sizes`]). `open` holds the objects `v` is inside of, so a value
+/// that contains itself (`h = { a = [h] }`) is an error rather than an
+/// endless walk.
+fn force_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, walk: &mut Walk<'a>, at: Place<'_, 'a>) -> u64 {
     // Only lists and objects nest; scalars need no stack check.
     match &v.kind {
-        ValueKind::List(xs) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
-            xs.iter().for_each(|x| force_in(ev, x, open, at))
-        }),
+        ValueKind::List(xs) => {
+            let id = Rc::as_ptr(xs) as usize;
+            if let Some(n) = walk.sizes.get(&id) {
+                return *n;
+            }
+            let n = stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                let mut n = 1u64;
+                for x in xs.iter() {
+                    if ev.halted() {
+                        break;
+                    }
+                    n = n.saturating_add(force_in(ev, x, walk, at));
+                }
+                n
+            });
+            walk.sizes.insert(id, n);
+            n
+        }
         ValueKind::Object(o) => {
-            stacker::maybe_grow(64 * 1024, 1024 * 1024, || force_object(ev, o, open, at))
+            let id = Rc::as_ptr(o) as usize;
+            if let Some(n) = walk.sizes.get(&id) {
+                return *n;
+            }
+            let n = stacker::maybe_grow(64 * 1024, 1024 * 1024, || force_object(ev, o, walk, at));
+            walk.sizes.insert(id, n);
+            n
         }
         // A `secret(...)` that never reached a field typed Secret (a `Json`
         // field, say) has no path, so no key could ever open it.
@@ -51,8 +87,9 @@ fn force_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, open: &mut Walk<'a>, at: Plac
                 span: v.span,
                 path: at.map(|(o, k)| o.child_path(k).to_string()),
             });
+            1
         }
-        _ => {}
+        _ => 1,
     }
 }
 
@@ -63,12 +100,13 @@ fn place_span<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>, at: Place<'_, 'a>) -> 
     })
 }
 
+/// Forces every field of `o` and returns its size.
 fn force_object<'a>(
     ev: &Evaluator<'a>,
     o: &Rc<Object<'a>>,
     walk: &mut Walk<'a>,
     at: Place<'_, 'a>,
-) {
+) -> u64 {
     if walk.open.contains(&Rc::as_ptr(o)) {
         let span = place_span(ev, o, at);
         let inner = at.map_or_else(
@@ -83,11 +121,11 @@ fn force_object<'a>(
             span,
             cycle: vec![path.clone(), inner, path],
         });
-        return;
+        return 1;
     }
     if walk.open.len() >= MAX_DEPTH {
         if std::mem::replace(&mut walk.too_deep, true) {
-            return;
+            return 1;
         }
         // Each level a new object: `h = { a = h } { a { b = 1 } }` amends
         // `h` inside itself forever. No real configuration is this deep.
@@ -102,26 +140,46 @@ fn force_object<'a>(
             path: short,
             depth: MAX_DEPTH,
         });
-        return;
+        return 1;
     }
     if o.checked.replace(true) {
-        return;
+        return 1;
     }
     walk.open.push(Rc::as_ptr(o));
     let keys = ev.keys(o);
     o.reserve_fields(keys.len());
+    let mut size = 1u64;
     for k in keys.iter() {
+        if ev.halted() {
+            break;
+        }
         if let Some(v) = ev.field_rc(o, k, o.span) {
-            force_in(ev, &v, walk, Some((o, k)));
+            let n = force_in(ev, &v, walk, Some((o, k)));
+            if n > MAX_VALUE_SIZE {
+                // The innermost field past the limit: the value that grew.
+                ev.report(EvalError::TooLarge {
+                    span: place_span(ev, o, Some((o, k))),
+                    path: crate::eval::fields::short_path(&o.child_path(k)),
+                    what: "values when printed",
+                    size: n,
+                    limit: MAX_VALUE_SIZE,
+                });
+                ev.halt();
+            }
+            size = size.saturating_add(n);
         }
     }
     walk.open.pop();
+    if ev.halted() {
+        return size;
+    }
     if let ObjKind::Map { key, .. } = &o.kind {
         if !matches!(**key, Ty::Str | Ty::Any | Ty::Unknown) {
             check_keys(ev, o, key, &keys);
         }
     }
     run_checks(ev, o);
+    size
 }
 
 fn check_keys<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>, ty: &Rc<Ty>, keys: &[Rc<str>]) {

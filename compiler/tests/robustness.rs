@@ -115,3 +115,224 @@ proptest! {
         run(&program(&main), &program(&other));
     }
 }
+
+/// Checks and evaluates `main`, returning the codes of the diagnostics of
+/// both (each stage must stop with a diagnostic, not run away).
+fn codes_of(main: &str) -> (Vec<&'static str>, Vec<&'static str>) {
+    let loader = MemLoader::new().with("main.dg", main.to_string());
+    let check = check_file(&loader, Path::new("main.dg"));
+    let (eval, value) = eval_file(&loader, Path::new("main.dg"), None);
+    let codes = |a: &digit_compiler::Analysis| a.problems.iter().map(|d| d.code).collect();
+    let (c, e): (Vec<_>, Vec<_>) = (codes(&check), codes(&eval));
+    if !e.is_empty() {
+        assert!(value.is_none(), "a value printed despite errors");
+    }
+    (c, e)
+}
+
+/// Asserts that both `check` and `eval` of `main` report `code`.
+fn stops_with(main: &str, code: &str) {
+    let (check, eval) = codes_of(main);
+    assert!(check.contains(&code), "check: {check:?}\n{main:.300}");
+    assert!(eval.contains(&code), "eval: {eval:?}\n{main:.300}");
+}
+
+fn doubling(first: &str, step: impl Fn(usize) -> String, n: usize) -> String {
+    let mut s = format!("a0 = {first}\n");
+    for i in 1..n {
+        s.push_str(&format!("a{i} = {}\n", step(i)));
+    }
+    s
+}
+
+// Issue 13, items 2 and 3: values that amend themselves.
+#[test]
+fn self_amending_values_stop_with_a_diagnostic() {
+    stops_with("m = { a = x.a, x = m { } }\n", "E0521");
+    let (check, _) = codes_of("s = x\nx = root\ns.x.k = 1\n");
+    assert!(!check.is_empty());
+    stops_with("base = { r = base { }, s = base { } }\n", "E0522");
+}
+
+// Issue 13, item 5: a chain of fields far deeper than any configuration.
+#[test]
+fn a_long_chain_of_fields_stops_with_a_diagnostic() {
+    let n = 20_000;
+    let mut s: String = (0..n).map(|i| format!("f{i} = f{}\n", i + 1)).collect();
+    s.push_str(&format!("f{n} = 1\n"));
+    stops_with(&s, "E0521");
+}
+
+// Issue 13, item 6: values that double at each step.
+#[test]
+fn exponential_values_stop_with_a_diagnostic_naming_the_field() {
+    let nest = doubling("[1, 1]", |i| format!("[a{}, a{}]", i - 1, i - 1), 30);
+    let cat = doubling("[1, 1]", |i| format!("a{} + a{}", i - 1, i - 1), 30);
+    let text = doubling("\"xx\"", |i| format!("a{} + a{}", i - 1, i - 1), 40);
+    let interp = doubling(
+        "\"xx\"",
+        |i| format!("\"${{a{}}}${{a{}}}\"", i - 1, i - 1),
+        40,
+    );
+    let records = doubling(
+        "{ x = 1 }",
+        |i| format!("{{ l = a{}, r = a{} }}", i - 1, i - 1),
+        40,
+    );
+    for program in [nest, cat, text, interp, records] {
+        stops_with(&program, "E0522");
+        let loader = MemLoader::new().with("main.dg", program.clone());
+        let a = check_file(&loader, Path::new("main.dg"));
+        let d = a.problems.iter().find(|d| d.code == "E0522").unwrap();
+        assert!(d.message.starts_with("`a2"), "{}", d.message);
+    }
+}
+
+// Issue 13, item 7: builtins stay linear or n log n.
+#[test]
+fn unique_is_not_quadratic() {
+    let loader = MemLoader::new().with(
+        "main.dg",
+        "n = len(unique(range(0, 200000) + range(0, 200000)))\nm = unique([1, 1.0, \"a\", \"a\", [1], [1], { x = 1 }, { x = 1 }, 1Gi, 1024Mi, none, none])\n",
+    );
+    let started = std::time::Instant::now();
+    let (a, v) = eval_file(&loader, Path::new("main.dg"), None);
+    assert!(a.problems.is_empty(), "{:?}", a.problems);
+    let v = v.unwrap();
+    assert_eq!(v["n"], 200_000);
+    assert_eq!(v["m"].as_array().unwrap().len(), 6, "{}", v["m"]);
+    // Quadratic was 10^10 comparisons here: minutes, not seconds.
+    assert!(started.elapsed().as_secs() < 60);
+}
+
+// Issue 13, item 8: failed lookups cost little however many names there are.
+#[test]
+fn many_undefined_names_are_cheap() {
+    let s: String = (0..20_000).map(|i| format!("f{i} = g{i}\n")).collect();
+    let loader = MemLoader::new().with("main.dg", s);
+    let started = std::time::Instant::now();
+    let a = check_file(&loader, Path::new("main.dg"));
+    // The first 10 000 are kept, the rest counted (E0523).
+    let undefined = a.problems.iter().filter(|d| d.code == "E0301").count();
+    assert_eq!(undefined, 10_000);
+    assert!(a.problems.iter().any(|d| d.code == "E0523"));
+    assert!(started.elapsed().as_secs() < 60);
+}
+
+// Issue 13, items 14 and 15: no silent infinity, no silent cap.
+#[test]
+fn float_overflow_and_quantities_above_the_cap_are_errors() {
+    let (_, eval) = codes_of("f = 1.0\nb = 100000000000000000000.0\nc = b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b\n");
+    assert_eq!(eval, ["E0503"]);
+    let (_, eval) = codes_of("z = 0.0\nn = z / z\n");
+    assert!(!eval.is_empty());
+    let (_, eval) = codes_of("q = 16Ei\nr = 8Ei\n");
+    assert_eq!(eval, ["E0512", "E0512"]);
+    let (check, eval) = codes_of("q = 7Ei\nr = 1023Pi\n");
+    assert!(check.is_empty() && eval.is_empty(), "{check:?}");
+}
+
+// Issue 13, item 17: no validator recurses on its input.
+#[test]
+fn a_long_url_like_image_is_checked_in_linear_time() {
+    let image = "a://".repeat(200_000);
+    let started = std::time::Instant::now();
+    let e = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || digit_compiler::domain::check_image(&image).is_err())
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(e);
+    assert!(started.elapsed().as_secs() < 10);
+}
+
+/// Every `.dg` file of the repository, the seeds of the mutants.
+fn seeds() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut out = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            if name.starts_with('.') || name == "target" {
+                continue;
+            }
+            if p.is_dir() {
+                dirs.push(p);
+            } else if name.ends_with(".dg") {
+                out.push(std::fs::read_to_string(&p).unwrap_or_default());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A mutant of `seed`: byte ranges deleted, duplicated or replaced by a
+/// fragment, at character boundaries.
+fn mutate(seed: &str, edits: &[(usize, usize, usize, u8)]) -> String {
+    let mut s = seed.to_string();
+    for &(at, len, frag, op) in edits {
+        let mut i = at % (s.len() + 1);
+        while !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        let mut j = (i + len % 64).min(s.len());
+        while !s.is_char_boundary(j) {
+            j -= 1;
+        }
+        match op % 4 {
+            0 => s.replace_range(i..j, ""),
+            1 => {
+                let piece = s[i..j].to_string();
+                s.insert_str(j, &piece);
+            }
+            2 => s.insert_str(i, FRAGMENTS[frag % FRAGMENTS.len()]),
+            _ => s.replace_range(i..j, FRAGMENTS[frag % FRAGMENTS.len()]),
+        }
+    }
+    s
+}
+
+proptest! {
+    /// Mutants of every `.dg` file of the repository: check and eval end
+    /// with a result and diagnostics (`fuzz/run-long.sh` runs this for an
+    /// hour).
+    #[test]
+    fn mutants_of_repository_files_never_panic(
+        pick in any::<usize>(),
+        other in any::<usize>(),
+        edits in prop::collection::vec((any::<usize>(), any::<usize>(), any::<usize>(), any::<u8>()), 0..6),
+    ) {
+        let seeds = seeds();
+        let main = mutate(&seeds[pick % seeds.len()], &edits);
+        run(&main, &seeds[other % seeds.len()]);
+    }
+}
+
+// Issue 13, item 4: a cascade of diagnostics is bounded.
+#[test]
+fn a_cascade_of_problems_is_bounded() {
+    let program: String = (0..30_000)
+        .map(|i| format!("f{i} = \"x\" + {i}\n"))
+        .collect();
+    let loader = MemLoader::new().with("main.dg", program);
+    let a = check_file(&loader, Path::new("main.dg"));
+    let n = a.problems.iter().count();
+    assert!((10_000..=10_001).contains(&n), "{n} problems");
+    let last = a.problems.iter().find(|d| d.code == "E0523").unwrap();
+    assert!(
+        last.message.starts_with("20000 more problems"),
+        "{}",
+        last.message
+    );
+}

@@ -1,5 +1,5 @@
 //! Prints the syntax tree and the diagnostics of a .dg file.
-use digit_lang::{parse_bytes, SourceMap};
+use digit_lang::{parse_source, SourceMap};
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
@@ -8,9 +8,7 @@ fn main() {
     };
     let bytes = std::fs::read(&path).unwrap_or_default();
     let mut map = SourceMap::new();
-    let (text, _) = parse_bytes(digit_lang::FileId(0), &bytes);
-    let file = map.add(path, text.clone());
-    let (_, p) = parse_bytes(file, text.as_bytes());
+    let (_, p) = parse_source(&mut map, path, &bytes);
     print!("{}", digit_lang::dump::dump(&p.module, false));
     for d in &p.diagnostics {
         print!("{}", digit_lang::diagnostic::render_human(d, &map, false));

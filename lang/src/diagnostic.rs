@@ -150,6 +150,10 @@ impl Problems {
         self.diagnostics.is_empty()
     }
 
+    pub fn len(&self) -> usize {
+        self.diagnostics.len()
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter()
     }
@@ -183,100 +187,190 @@ pub struct CodeInfo {
     pub explanation: &'static str,
 }
 
-/// Adapter so ariadne can read files straight out of a [`SourceMap`].
-struct Cache<'a> {
+/// Lines longer than this (in bytes) are not drawn as excerpts: a label on
+/// one would print the whole line once per diagnostic. Such diagnostics get
+/// the short form, with their labels and help.
+const MAX_EXCERPT_LINE: usize = 1000;
+
+/// Renders diagnostics for people, sharing each file's ariadne source and
+/// line index across every diagnostic, so that rendering many diagnostics
+/// costs each file's size once.
+pub struct HumanRenderer<'a> {
     map: &'a SourceMap,
+    color: bool,
     sources: Vec<Option<ariadne::Source<std::sync::Arc<str>>>>,
 }
 
-impl ariadne::Cache<FileId> for Cache<'_> {
+/// Adapter so ariadne can read files out of a [`HumanRenderer`]'s cache.
+struct Cache<'r, 'a>(&'r mut HumanRenderer<'a>);
+
+impl ariadne::Cache<FileId> for Cache<'_, '_> {
     type Storage = std::sync::Arc<str>;
 
     fn fetch(&mut self, id: &FileId) -> Result<&ariadne::Source<Self::Storage>, impl fmt::Debug> {
+        let r = &mut *self.0;
         let i = id.0 as usize;
-        if self.sources.len() <= i {
-            self.sources.resize(i + 1, None);
+        if r.sources.len() <= i {
+            r.sources.resize(i + 1, None);
         }
-        let Some(file) = self.map.get(*id) else {
+        let Some(file) = r.map.get(*id) else {
             return Err(format!("unknown file {id:?}"));
         };
-        Ok(self.sources[i].get_or_insert_with(|| ariadne::Source::from(file.text.clone())))
+        Ok(r.sources[i].get_or_insert_with(|| ariadne::Source::from(ariadne_text(&file.text))))
     }
 
     fn display<'b>(&self, id: &'b FileId) -> Option<impl fmt::Display + 'b> {
-        Some(self.map.name(*id).to_string())
+        Some(self.0.map.name(*id).to_string())
+    }
+}
+
+/// The text ariadne is given: ariadne also ends lines at VT, FF, NEL, U+2028
+/// and U+2029, which do not end a line in digit (DESIGN §2), so each becomes
+/// a space (one character for one, so character offsets stay the same); a
+/// byte-order mark is dropped (character offsets do not count it).
+fn ariadne_text(text: &str) -> std::sync::Arc<str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let is_break = |c: char| matches!(c, '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    if !text.contains(is_break) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| if is_break(c) { ' ' } else { c })
+        .collect::<String>()
+        .into()
+}
+
+impl<'a> HumanRenderer<'a> {
+    pub fn new(map: &'a SourceMap, color: bool) -> Self {
+        HumanRenderer {
+            map,
+            color,
+            sources: Vec::new(),
+        }
+    }
+
+    /// The character range of `s`, the one conversion every label goes
+    /// through (ariadne is given character offsets).
+    fn chars(&self, s: Span) -> (FileId, std::ops::Range<usize>) {
+        let Some(file) = self.map.get(s.file) else {
+            return (s.file, 0..0);
+        };
+        let lines = file.lines();
+        let start = lines.char_offset(&file.text, s.start) as usize;
+        let end = lines.char_offset(&file.text, s.end.max(s.start)) as usize;
+        (s.file, start..end)
+    }
+
+    /// Whether the line holding `s` is too long to draw.
+    fn long_line(&self, s: Span) -> bool {
+        let Some(file) = self.map.get(s.file) else {
+            return false;
+        };
+        let lines = file.lines();
+        let line = lines.line(s.start);
+        let start = lines.line_start(line).unwrap_or(0) as usize;
+        let end = lines
+            .line_start(line + 1)
+            .map_or(file.text.len(), |e| e as usize);
+        end.saturating_sub(start) > MAX_EXCERPT_LINE
+    }
+
+    /// Renders one diagnostic.
+    pub fn render(&mut self, d: &Diagnostic) -> String {
+        use ariadne::{Color, Config, IndexType, Label as ALabel, Report, ReportKind};
+        if std::iter::once(d.span)
+            .chain(d.labels.iter().map(|l| l.span))
+            .any(|s| self.long_line(s))
+        {
+            return render_long(d, self.map);
+        }
+        let kind = match d.severity {
+            Severity::Error => ReportKind::Error,
+            Severity::Warning => ReportKind::Warning,
+        };
+        let (primary_color, other_color) = if self.color {
+            (
+                match d.severity {
+                    Severity::Error => Color::Red,
+                    Severity::Warning => Color::Yellow,
+                },
+                Color::Cyan,
+            )
+        } else {
+            (Color::Primary, Color::Primary)
+        };
+        let mut primary = ALabel::new(self.chars(d.span)).with_color(primary_color);
+        if let Some(l) = &d.label {
+            primary = primary.with_message(l);
+        }
+        // ariadne starts a new excerpt whenever a label is on an earlier line
+        // than the one before it, so order the labels by file (the primary's
+        // first) and position: labels in one file share one excerpt.
+        let mut spans: Vec<Span> = std::iter::once(d.span)
+            .chain(d.labels.iter().map(|l| l.span))
+            .collect();
+        spans.sort_by_key(|s| (s.file != d.span.file, s.file, s.start, s.end));
+        let order = |s: Span| spans.iter().position(|x| *x == s).unwrap_or(0) as i32;
+        let mut report = Report::build(kind, self.chars(d.span))
+            .with_config(
+                Config::default()
+                    .with_color(self.color)
+                    .with_index_type(IndexType::Char),
+            )
+            .with_code(d.code)
+            .with_message(&d.message)
+            .with_label(primary.with_order(order(d.span)));
+        for l in &d.labels {
+            report = report.with_label(
+                ALabel::new(self.chars(l.span))
+                    .with_message(&l.message)
+                    .with_color(other_color)
+                    .with_order(order(l.span)),
+            );
+        }
+        if let Some(h) = &d.help {
+            report = report.with_help(h);
+        }
+        for n in &d.notes {
+            report = report.with_note(n);
+        }
+        let mut out = Vec::new();
+        if report.finish().write(Cache(self), &mut out).is_err() {
+            // Rendering only fails when a file is unknown; fall back to one line.
+            return render_short(d, self.map);
+        }
+        String::from_utf8_lossy(&out).into_owned()
     }
 }
 
 /// Renders `d` for people, with source excerpts; `color` adds ANSI colours.
+/// To render many diagnostics, use one [`HumanRenderer`].
 pub fn render_human(d: &Diagnostic, map: &SourceMap, color: bool) -> String {
-    use ariadne::{Color, Config, IndexType, Label as ALabel, Report, ReportKind};
-    let kind = match d.severity {
-        Severity::Error => ReportKind::Error,
-        Severity::Warning => ReportKind::Warning,
+    HumanRenderer::new(map, color).render(d)
+}
+
+/// The short form with labels, help and notes, for diagnostics on lines too
+/// long to draw.
+fn render_long(d: &Diagnostic, map: &SourceMap) -> String {
+    use std::fmt::Write;
+    let mut out = render_short(d, map);
+    let at = |s: Span| {
+        let (line, col) = map.line_col(s.file, s.start);
+        format!("{}:{line}:{col}", map.name(s.file))
     };
-    let clamp = |s: Span| {
-        let len = map.text(s.file).len();
-        let start = (s.start as usize).min(len);
-        let end = (s.end as usize).clamp(start, len);
-        (s.file, start..end)
-    };
-    let (primary_color, other_color) = if color {
-        (
-            match d.severity {
-                Severity::Error => Color::Red,
-                Severity::Warning => Color::Yellow,
-            },
-            Color::Cyan,
-        )
-    } else {
-        (Color::Primary, Color::Primary)
-    };
-    let mut primary = ALabel::new(clamp(d.span)).with_color(primary_color);
     if let Some(l) = &d.label {
-        primary = primary.with_message(l);
+        let _ = writeln!(out, "  --> {}: {l}", at(d.span));
     }
-    // ariadne starts a new excerpt whenever a label is on an earlier line
-    // than the one before it, so order the labels by file (the primary's
-    // first) and position: labels in one file share one excerpt.
-    let mut spans: Vec<Span> = std::iter::once(d.span)
-        .chain(d.labels.iter().map(|l| l.span))
-        .collect();
-    spans.sort_by_key(|s| (s.file != d.span.file, s.file, s.start, s.end));
-    let order = |s: Span| spans.iter().position(|x| *x == s).unwrap_or(0) as i32;
-    let mut report = Report::build(kind, clamp(d.span))
-        .with_config(
-            Config::default()
-                .with_color(color)
-                .with_index_type(IndexType::Byte),
-        )
-        .with_code(d.code)
-        .with_message(&d.message)
-        .with_label(primary.with_order(order(d.span)));
     for l in &d.labels {
-        report = report.with_label(
-            ALabel::new(clamp(l.span))
-                .with_message(&l.message)
-                .with_color(other_color)
-                .with_order(order(l.span)),
-        );
+        let _ = writeln!(out, "  --> {}: {}", at(l.span), l.message);
     }
     if let Some(h) = &d.help {
-        report = report.with_help(h);
+        let _ = writeln!(out, "  help: {h}");
     }
     for n in &d.notes {
-        report = report.with_note(n);
+        let _ = writeln!(out, "  note: {n}");
     }
-    let mut out = Vec::new();
-    let mut cache = Cache {
-        map,
-        sources: Vec::new(),
-    };
-    if report.finish().write(&mut cache, &mut out).is_err() {
-        // Rendering only fails when a file is unknown; fall back to one line.
-        return render_short(d, map);
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 /// `file:line:col: severity[CODE]: message`, for logs and fallbacks.
@@ -321,4 +415,48 @@ pub fn render_json(d: &Diagnostic, map: &SourceMap) -> String {
         help: d.help.as_deref(),
     };
     serde_json::to_string(&j).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Labels in any file, after any text, render at their own line and
+    /// column (ariadne is given character offsets, converted one way).
+    #[test]
+    fn labels_in_other_files_with_non_ascii_text() {
+        let mut map = SourceMap::new();
+        let a = map.add("a.dg", "// é😀\u{2028}ü\r\nx = \"ß\" + 1\n");
+        let b = map.add(
+            "b.dg",
+            "\u{feff}// Configuração padrão\rreplicas: Int = 1\n",
+        );
+        let c = map.add("c.dg", "ñ".repeat(2000) + "\nz = 1\n");
+        let at = |file, text: &str, needle: &str| {
+            let start = text.find(needle).unwrap() as u32;
+            Span::new(file, start, start + needle.len() as u32)
+        };
+        let ta = map.text(a).to_string();
+        let tb = map.text(b).to_string();
+        let tc = map.text(c).to_string();
+        let d = Diagnostic::error("E0401", at(a, &ta, "\"ß\""), "m")
+            .with_label("here")
+            .with_secondary(at(b, &tb, "replicas"), "declared here")
+            .with_secondary(at(c, &tc, "z = 1"), "and here")
+            .with_secondary(at(b, &tb, "padrão"), "also");
+        let out = HumanRenderer::new(&map, false).render(&d);
+        assert!(out.contains("a.dg:2:5"), "{out}");
+        assert!(out.contains("b.dg:1:17"), "{out}");
+        assert_eq!(map.line_col(b, at(b, &tb, "padrão").start), (1, 17));
+        assert!(out.contains("c.dg:2:1"), "{out}");
+        assert!(
+            out.contains("declared here") && out.contains("and here"),
+            "{out}"
+        );
+        assert_eq!(map.line_col(b, at(b, &tb, "replicas").start), (2, 1));
+        // A label on a line too long to draw: the short form, no panic.
+        let long = Diagnostic::error("E0401", Span::new(c, 4, 6), "m").with_label("x");
+        let out = HumanRenderer::new(&map, false).render(&long);
+        assert!(out.starts_with("c.dg:1:3: error[E0401]: m"), "{out}");
+    }
 }

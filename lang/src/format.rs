@@ -104,25 +104,5 @@ pub fn format_module(module: &Module, comments: &[Comment], text: &str) -> Strin
     let cx = comments::Ctx::new(text, comments);
     let mut p = printer::Printer::new(&cx);
     p.module(module);
-    let out = p.finish();
-    if text.find('\n').is_some_and(|i| text[..i].ends_with('\r')) {
-        crlf(&out)
-    } else {
-        out
-    }
-}
-
-/// `out` with every line break written `\r\n` (those copied from the
-/// source may be so already).
-fn crlf(out: &str) -> String {
-    let mut s = String::with_capacity(out.len() + out.len() / 32);
-    let mut prev = '\0';
-    for c in out.chars() {
-        if c == '\n' && prev != '\r' {
-            s.push('\r');
-        }
-        s.push(c);
-        prev = c;
-    }
-    s
+    p.finish()
 }

@@ -107,7 +107,10 @@ struct Driver<'src> {
     pending_doc: Option<(Doc, u32)>,
 }
 
-/// Lexes a whole file.
+/// The UTF-8 byte-order mark some editors write at the start of a file.
+pub const BOM: char = '\u{feff}';
+
+/// Lexes a whole file; a leading byte-order mark is skipped.
 pub fn lex(file: FileId, src: &str) -> Lexed<'_> {
     let mut d = Driver {
         file,
@@ -129,7 +132,11 @@ impl<'src> Driver<'src> {
     }
 
     fn push(&mut self, tok: Token<'src>, start: usize, end: usize) {
-        if let Some((doc, end_of_doc)) = self.pending_doc.take() {
+        // A doc comment documents the next member, past any `,` or `;`
+        // separating it from the one before: `/// Doc` then `, e { }`
+        // documents `e`, as it does once the formatter drops the comma.
+        let separator = matches!(tok, Token::Comma | Token::Semi);
+        if let Some((doc, end_of_doc)) = self.pending_doc.take_if(|_| !separator) {
             let gap = &self.src[end_of_doc as usize..start];
             self.out.docs.push(DocBlock {
                 doc,
@@ -148,6 +155,11 @@ impl<'src> Driver<'src> {
     fn run(&mut self) {
         let mut lexer = Raw::lexer(self.src);
         let mut last_end = 0usize;
+        // A byte-order mark at the start of a file is not part of the text.
+        if self.src.starts_with(BOM) {
+            lexer.bump(BOM.len_utf8());
+            last_end = BOM.len_utf8();
+        }
         loop {
             if let Some(Mode::Str { multiline, start }) = self.modes.last().copied() {
                 let pos = lexer.span().end;

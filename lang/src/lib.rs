@@ -15,6 +15,6 @@ pub mod span;
 
 pub use diagnostic::{Diagnostic, Problems, Severity, ToDiagnostic};
 pub mod dump;
-pub use parser::{parse, parse_bytes, Parse};
+pub use parser::{parse, parse_bytes, parse_source, Parse};
 pub use source::SourceMap;
 pub use span::{FileId, Span, Spanned};

@@ -250,6 +250,31 @@ pub fn parse_bytes(file: FileId, bytes: &[u8]) -> (String, Parse) {
     (text, p)
 }
 
+/// Puts a file's bytes into `map` and parses them: the one way bytes enter
+/// a source map (modules, fmt, debug and tests all use it), so that the
+/// file id in every span, labels included, is the file's own. Invalid UTF-8
+/// is decoded lossily and reported, as [`parse_bytes`] does.
+pub fn parse_source(
+    map: &mut crate::SourceMap,
+    name: impl Into<String>,
+    bytes: &[u8],
+) -> (FileId, Parse) {
+    let file = map.next_id();
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            let id = map.add(name, text);
+            debug_assert_eq!(id, file);
+            (id, parse(id, text))
+        }
+        Err(_) => {
+            let (text, parse) = parse_bytes(file, bytes);
+            let id = map.add(name, text);
+            debug_assert_eq!(id, file);
+            (id, parse)
+        }
+    }
+}
+
 /// The first doc block documents the module when it starts the file and is
 /// followed by a blank line or by `amends`/`import`.
 fn take_module_doc(

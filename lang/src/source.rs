@@ -48,6 +48,11 @@ impl SourceMap {
         id
     }
 
+    /// The id the next [`SourceMap::add`] will return.
+    pub fn next_id(&self) -> FileId {
+        FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX))
+    }
+
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
     }
@@ -82,20 +87,51 @@ impl SourceMap {
 }
 
 /// Byte offsets of line starts, for offset to line/column conversion.
+///
+/// This is the one definition of a line: a line ends at `\n`, `\r\n` or a
+/// lone `\r`, as the LSP specification counts (U+2028, form feed and the
+/// like do not end a line). Every position shown anywhere comes from here.
+/// A byte-order mark at the start of the file is not a column.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     starts: Vec<u32>,
+    /// `(byte offset, characters before it)` about every [`MARK_EVERY`]
+    /// bytes, so that a column on a very long line costs a short scan.
+    marks: Vec<(u32, u32)>,
+    /// Length of the byte-order mark the file starts with (0 or 3).
+    bom: u32,
 }
+
+/// Distance in bytes between two character-count marks.
+const MARK_EVERY: usize = 256;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            let end = match b {
+                b'\n' => true,
+                b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            if end {
                 starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
             }
         }
-        LineIndex { starts }
+        let mut marks = Vec::with_capacity(text.len() / MARK_EVERY + 1);
+        let mut next = 0usize;
+        for (chars, (i, _)) in text.char_indices().enumerate() {
+            if i >= next {
+                marks.push((
+                    u32::try_from(i).unwrap_or(u32::MAX),
+                    u32::try_from(chars).unwrap_or(u32::MAX),
+                ));
+                next = i + MARK_EVERY;
+            }
+        }
+        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        LineIndex { starts, marks, bom }
     }
 
     /// 0-based line containing `offset`.
@@ -114,21 +150,43 @@ impl LineIndex {
         self.starts.len()
     }
 
+    /// Characters in `text` before byte `offset` (clamped to the text and
+    /// rounded down to a character boundary), not counting a byte-order
+    /// mark. Costs a binary search and a scan of at most a few hundred bytes.
+    pub fn char_offset(&self, text: &str, offset: u32) -> u32 {
+        let mut end = (offset as usize).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let i = match self.marks.binary_search_by_key(&(end as u32), |m| m.0) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let (at, before) = self.marks.get(i).copied().unwrap_or((0, 0));
+        let scanned = text
+            .get(at as usize..end)
+            .map_or(0, |s| s.chars().count() as u32);
+        let bom = u32::from(self.bom > 0 && end >= self.bom as usize);
+        (before + scanned).saturating_sub(bom)
+    }
+
     /// 1-based line and 1-based character column of `offset` in `text`.
     pub fn line_col(&self, text: &str, offset: u32) -> (u32, u32) {
         let line = self.line(offset);
-        let start = self.starts[line] as usize;
-        let end = (offset as usize).min(text.len());
-        let col = text
-            .get(start..end)
-            .map_or(end.saturating_sub(start), |s| s.chars().count());
-        (line as u32 + 1, col as u32 + 1)
+        let start = self.starts[line];
+        let col = self
+            .char_offset(text, offset)
+            .saturating_sub(self.char_offset(text, start));
+        (line as u32 + 1, col + 1)
     }
 
     /// 0-based line and UTF-16 column of `offset`, as the LSP wants them.
     pub fn line_col_utf16(&self, text: &str, offset: u32) -> (u32, u32) {
         let line = self.line(offset);
-        let start = self.starts[line] as usize;
+        let mut start = self.starts[line] as usize;
+        if line == 0 {
+            start = start.max(self.bom as usize);
+        }
         let end = (offset as usize).min(text.len());
         let col: usize = text
             .get(start..end)
@@ -141,10 +199,14 @@ impl LineIndex {
         let Some(&start) = self.starts.get(line as usize) else {
             return text.len() as u32;
         };
+        let mut start = start as usize;
+        if line == 0 {
+            start = start.max(self.bom as usize).min(text.len());
+        }
         let mut units = 0u32;
-        let mut offset = start as usize;
-        for c in text[start as usize..].chars() {
-            if units >= col || c == '\n' {
+        let mut offset = start;
+        for c in text.get(start..).unwrap_or_default().chars() {
+            if units >= col || c == '\n' || c == '\r' {
                 break;
             }
             units += c.len_utf16() as u32;
@@ -176,5 +238,29 @@ mod tests {
         let (l, c) = idx.line_col_utf16(text, off);
         assert_eq!((l, c), (0, 9));
         assert_eq!(idx.offset_utf16(text, l, c), off);
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr_only() {
+        let text = "a\r\nb\rc\nd\u{2028}e\u{0b}f\u{0c}g\u{85}h";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        let at = |c: char| text.find(c).unwrap() as u32;
+        assert_eq!(idx.line_col(text, at('b')), (2, 1));
+        assert_eq!(idx.line_col(text, at('c')), (3, 1));
+        assert_eq!(idx.line_col(text, at('d')), (4, 1));
+        assert_eq!(idx.line_col(text, at('e')), (4, 3));
+        assert_eq!(idx.line_col(text, at('h')), (4, 9));
+    }
+
+    #[test]
+    fn columns_on_a_long_line_and_after_a_bom() {
+        let text: String = "\u{feff}".to_string() + &"é".repeat(1000) + "x";
+        let idx = LineIndex::new(&text);
+        let off = text.find('x').unwrap() as u32;
+        assert_eq!(idx.line_col(&text, off), (1, 1001));
+        assert_eq!(idx.line_col(&text, 3), (1, 1));
+        assert_eq!(idx.line_col_utf16(&text, off), (0, 1000));
+        assert_eq!(idx.offset_utf16(&text, 0, 1000), off);
     }
 }

@@ -5,7 +5,7 @@
 //! line mentions `json` also shows the `--format json` lines.
 
 use digit_lang::diagnostic::{render_human, render_json};
-use digit_lang::{parse_bytes, SourceMap};
+use digit_lang::{parse_bytes, parse_source, SourceMap};
 use std::fmt::Write;
 
 #[test]
@@ -14,9 +14,8 @@ fn error_fixtures() {
         let bytes = std::fs::read(path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let mut map = SourceMap::new();
-        let (text, _) = parse_bytes(digit_lang::FileId(0), &bytes);
-        let file = map.add(name.clone(), text.clone());
-        let (_, parse) = parse_bytes(file, &bytes);
+        let (file, parse) = parse_source(&mut map, name.clone(), &bytes);
+        let text = map.text(file).to_string();
         assert!(
             parse.diagnostics.iter().any(|d| d.is_error()),
             "{name}: expected an error"

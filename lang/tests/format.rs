@@ -236,3 +236,92 @@ fn the_examples_and_the_standard_library_are_formatted() {
         assert!(out == src, "{} is not formatted", path.display());
     }
 }
+
+/// Mutants of the repository's files (token ranges deleted, duplicated or
+/// moved, separators, doc comments and line ends inserted) that still parse
+/// round-trip too: the formatter keeps the tree and every comment on files
+/// no person wrote (issue 13: `/// Doc` then `, e { }` moved the doc).
+#[test]
+fn mutants_that_parse_round_trip() {
+    let seed = std::env::var("FORMAT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x2545_F491_4F6C_DD1D_u64);
+    let mut rng = Rng(seed | 1);
+    let inserts = [
+        ",",
+        ";",
+        "\n",
+        "\r\n",
+        "\r",
+        "/// Doc\n",
+        "// c\n",
+        "/* b */",
+        " ",
+        "\n\n",
+        "\"\"\"\r\n  x\n  \"\"\"",
+    ];
+    let files = repository_files();
+    let mut checked = 0;
+    for (name, src) in &files {
+        let lexed = digit_lang::lexer::lex(FileId(0), src);
+        let bounds: Vec<usize> = lexed
+            .tokens
+            .iter()
+            .flat_map(|(_, s)| [s.start as usize, s.end as usize])
+            .collect();
+        if bounds.is_empty() {
+            continue;
+        }
+        for round in 0..12 {
+            let mut s = src.clone();
+            for _ in 0..=rng.below(3) {
+                let a = bounds[rng.below(bounds.len() as u64) as usize].min(s.len());
+                let b = (a + rng.below(40) as usize).min(s.len());
+                let (a, b) = (floor(&s, a), floor(&s, b));
+                match rng.below(3) {
+                    0 => s.replace_range(a..b, ""),
+                    1 => {
+                        let piece = s[a..b].to_string();
+                        s.insert_str(b, &piece);
+                    }
+                    _ => s.insert_str(a, inserts[rng.below(inserts.len() as u64) as usize]),
+                }
+            }
+            let ok = !parse(FileId(0), &s)
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error());
+            if ok {
+                check_round_trip(&format!("{name} (mutant {round}):\n{s:?}"), &s);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} mutants parsed");
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Issue 13: in a file with mixed line ends, `"""` strings are copied byte
+/// for byte.
+#[test]
+fn multi_line_strings_keep_their_bytes_in_mixed_files() {
+    let src = "a = 1\r\nb = \"\"\"\n  x\n  y\r\n  \"\"\"\n";
+    let out = check_round_trip("mixed", src);
+    assert_eq!(out, "a = 1\r\nb = \"\"\"\n  x\n  y\r\n  \"\"\"\r\n");
+    let src = "a = 1\nb = \"\"\"\r\n  x\r\n  \"\"\"\n";
+    assert_eq!(check_round_trip("mixed lf", src), src);
+}
+
+/// Issue 13: a doc comment before `, e { }` stays on `e`.
+#[test]
+fn a_doc_comment_before_a_separator_keeps_the_tree() {
+    let out = check_round_trip("doc", "a {\n  /// Doc\n  ,e { }\n}\n");
+    assert_eq!(out, "a {\n  /// Doc\n  e {}\n}\n");
+}

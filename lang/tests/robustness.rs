@@ -105,3 +105,95 @@ fn many_members_parse() {
     let text = "a = 1\n".repeat(10_000);
     assert_eq!(parse_on_small_stack(text), 0);
 }
+
+/// Every `.dg` file of the repository, the seeds of the mutants.
+fn seeds() -> &'static [String] {
+    static SEEDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    SEEDS.get_or_init(|| {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut out = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                let name = p
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
+                if name.starts_with('.') || name == "target" {
+                    continue;
+                }
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if name.ends_with(".dg") {
+                    out.push(std::fs::read_to_string(&p).unwrap_or_default());
+                }
+            }
+        }
+        out.sort();
+        out
+    })
+}
+
+/// Bytes that stress positions: line ends of every kind, a BOM, wide and
+/// multi-byte characters, invalid UTF-8.
+const ODD: &[&[u8]] = &[
+    b"\r",
+    b"\r\n",
+    b"\n",
+    "\u{2028}".as_bytes(),
+    b"\x0b",
+    b"\x0c",
+    "\u{85}".as_bytes(),
+    "\u{feff}".as_bytes(),
+    "é".as_bytes(),
+    "😀".as_bytes(),
+    b"\xff",
+    b"\"",
+    b"\"\"\"",
+    b"${",
+    b"}",
+    b"/// d\n",
+    b",",
+    b";",
+    b"{",
+    b"[",
+];
+
+proptest! {
+    /// Mutants of every `.dg` file of the repository, with odd bytes
+    /// inserted: parsing never panics, every span is in range, and every
+    /// diagnostic renders for people and as JSON.
+    #[test]
+    fn mutants_of_repository_files_never_panic(
+        pick in any::<usize>(),
+        edits in proptest::collection::vec((any::<usize>(), 0usize..48, any::<usize>(), 0u8..3), 0..6),
+    ) {
+        let seeds = seeds();
+        let mut bytes = seeds[pick % seeds.len()].as_bytes().to_vec();
+        for (at, len, what, op) in edits {
+            let i = at % (bytes.len() + 1);
+            let j = (i + len).min(bytes.len());
+            match op {
+                0 => { bytes.drain(i..j); }
+                1 => { let piece = bytes[i..j].to_vec(); bytes.splice(j..j, piece); }
+                _ => { bytes.splice(i..i, ODD[what % ODD.len()].iter().copied()); }
+            }
+        }
+        let mut map = digit_lang::SourceMap::new();
+        let _ = map.add("other.dg", "// ünïcode\r\nx = 1\n");
+        let (file, p) = digit_lang::parse_source(&mut map, "main.dg", &bytes);
+        let len = map.text(file).len();
+        let mut r = digit_lang::diagnostic::HumanRenderer::new(&map, false);
+        for d in &p.diagnostics {
+            prop_assert!(d.span.file == file && d.span.start <= d.span.end && d.span.end as usize <= len, "{d:?}");
+            let d = d.clone().with_secondary(digit_lang::Span::new(digit_lang::FileId(0), 3, 5), "other");
+            let _ = r.render(&d);
+            let _ = digit_lang::diagnostic::render_json(&d, &map);
+        }
+    }
+}

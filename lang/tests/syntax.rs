@@ -4,7 +4,7 @@
 //! whose header line mentions `with spans` is dumped with byte ranges.
 
 use digit_lang::diagnostic::render_human;
-use digit_lang::{dump::dump, parse_bytes, SourceMap};
+use digit_lang::{dump::dump, parse_source, SourceMap};
 
 #[test]
 fn syntax_fixtures() {
@@ -13,8 +13,7 @@ fn syntax_fixtures() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let mut map = SourceMap::new();
         let text = String::from_utf8(bytes).expect("syntax fixtures are UTF-8");
-        let file = map.add(name.clone(), text.clone());
-        let (_, parse) = parse_bytes(file, text.as_bytes());
+        let (_, parse) = parse_source(&mut map, name.clone(), text.as_bytes());
         let diags: Vec<String> = parse
             .diagnostics
             .iter()

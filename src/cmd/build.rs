@@ -7,7 +7,7 @@
 //! 2 usage, I/O or passcode problems.
 
 use crate::passcode;
-use crate::report::{self, fatal};
+use crate::report::{self, fatal_as};
 use crate::Format;
 use digit_compiler::lower::render::{self, OutputFormat};
 use digit_compiler::lower::{Decrypt, Options, SecretInput};
@@ -36,7 +36,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> u8 {
     if let Err(e) = std::fs::metadata(&args.file) {
-        return fatal(format_args!("{}: {e}", args.file.display()));
+        return fatal_as(args.format, format_args!("{}: {e}", args.file.display()));
     }
     // The passcode, read before anything is built; a passcode file that
     // cannot be read is exit 2 even when no secret needs it.
@@ -45,7 +45,7 @@ pub fn run(args: &Args) -> u8 {
     } else {
         match passcode::read(args.passcode_file.as_deref()) {
             Ok(p) => Some(p.map(Keyring::new)),
-            Err(e) => return fatal(e),
+            Err(e) => return fatal_as(args.format, e),
         }
     };
     let open = keyring
@@ -80,7 +80,7 @@ pub fn run(args: &Args) -> u8 {
     };
     let (analysis, lowered) = build_file(&FsLoader, &args.file, options);
     if missing.get() {
-        return fatal(format_args!(
+        return fatal_as(args.format, format_args!(
             "{}; or build with --redact-secrets (Secret objects without data)",
             passcode::missing(&format!(
                 "building {}, whose environment has secrets,",
@@ -105,7 +105,7 @@ pub fn run(args: &Args) -> u8 {
     }
     let code = match &args.out_dir {
         None => match render::document(&lowered.objects, args.output_format) {
-            Ok(text) => print_stdout(&text),
+            Ok(text) => print_stdout(&text, args.format),
             Err(ds) => u8::from(report::print(&ds, &analysis.sources, args.format)),
         },
         Some(dir) => match render::files(&lowered.objects, args.output_format) {
@@ -116,7 +116,7 @@ pub fn run(args: &Args) -> u8 {
                     }
                     0
                 }
-                Err(e) => fatal(format_args!("{}: {e}", dir.display())),
+                Err(e) => fatal_as(args.format, format_args!("{}: {e}", dir.display())),
             },
             Err(ds) => u8::from(report::print(&ds, &analysis.sources, args.format)),
         },
@@ -125,10 +125,10 @@ pub fn run(args: &Args) -> u8 {
     code
 }
 
-fn print_stdout(text: &str) -> u8 {
+fn print_stdout(text: &str, format: Format) -> u8 {
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Ok(()) => 0,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-        Err(e) => fatal(e),
+        Err(e) => fatal_as(format, e),
     }
 }

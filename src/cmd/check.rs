@@ -4,7 +4,7 @@
 //! only with `--deny-warnings`.
 
 use crate::files::dg_files;
-use crate::report::{self, fatal};
+use crate::report::{self, fatal_as};
 use crate::Format;
 use digit_compiler::{check_files, FsLoader};
 use std::path::PathBuf;
@@ -12,10 +12,12 @@ use std::path::PathBuf;
 pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool) -> u8 {
     let files = match dg_files(paths) {
         Ok(files) => files,
-        Err(e) => return fatal(e),
+        Err(e) => return fatal_as(format, e),
     };
     if files.is_empty() {
-        eprintln!("no .dg files found");
+        if format == Format::Human {
+            eprintln!("no .dg files found");
+        }
         return 0;
     }
     let analysis = check_files(&FsLoader, &files);

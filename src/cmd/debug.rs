@@ -18,9 +18,7 @@ pub fn run(stage: Stage, file: &Path) -> u8 {
         Err(e) => return fatal(format_args!("{}: {e}", file.display())),
     };
     let mut sources = SourceMap::new();
-    let (text, _) = digit_lang::parse_bytes(digit_lang::FileId(0), &bytes);
-    let id = sources.add(file.display().to_string(), text.as_str());
-    let parse = digit_lang::parse(id, &text);
+    let (_, parse) = digit_lang::parse_source(&mut sources, file.display().to_string(), &bytes);
     match stage {
         Stage::Ast => print!("{}", digit_lang::dump::dump(&parse.module, true)),
     }

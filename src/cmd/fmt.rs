@@ -3,15 +3,15 @@
 //! replaced atomically.
 
 use crate::files::{dg_files, write_atomic};
-use crate::report::{self, fatal};
+use crate::report::{self, fatal_as};
 use crate::Format;
-use digit_lang::{FileId, SourceMap};
+use digit_lang::SourceMap;
 use std::path::PathBuf;
 
 pub fn run(paths: &[PathBuf], check: bool, format: Format) -> u8 {
     let files = match dg_files(paths) {
         Ok(files) => files,
-        Err(e) => return fatal(e),
+        Err(e) => return fatal_as(format, e),
     };
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
@@ -19,25 +19,21 @@ pub fn run(paths: &[PathBuf], check: bool, format: Format) -> u8 {
     for path in &files {
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
-            Err(e) => return fatal(format_args!("{}: {e}", path.display())),
+            Err(e) => return fatal_as(format, format_args!("{}: {e}", path.display())),
         };
-        let name = path.display().to_string();
-        let Ok(text) = String::from_utf8(bytes.clone()) else {
-            let (text, parse) = digit_lang::parse_bytes(FileId(0), &bytes);
-            let id = sources.add(name, text);
-            diagnostics.extend(parse.diagnostics.into_iter().map(|mut d| {
-                d.span.file = id;
-                d
-            }));
+        let (id, parse) =
+            digit_lang::parse_source(&mut sources, path.display().to_string(), &bytes);
+        if std::str::from_utf8(&bytes).is_err() {
+            diagnostics.extend(parse.diagnostics);
             continue;
-        };
-        let id = sources.add(name, text.as_str());
+        }
+        let text = sources.text(id).to_string();
         match digit_lang::format::format(id, &text) {
             Ok(out) if out == text => {}
             Ok(out) => {
                 if !check {
                     if let Err(e) = write_atomic(path, out.as_bytes()) {
-                        return fatal(format_args!("{}: {e}", path.display()));
+                        return fatal_as(format, format_args!("{}: {e}", path.display()));
                     }
                 }
                 changed.push(path);

@@ -184,7 +184,13 @@ impl<'a> Evaluator<'a> {
             "values" => Ok(K::List(Rc::new(self.obj_arg(&a[0])?.1))),
             "join" => {
                 let xs = strings(&a[0])?;
-                Ok(K::Str(xs.join(&*string(&a[1])?).into()))
+                let sep = string(&a[1])?;
+                let n = xs.iter().map(|x| x.len()).sum::<usize>()
+                    + sep.len().saturating_mul(xs.len().saturating_sub(1));
+                if !self.built(n, "bytes", span) {
+                    return Ok(K::Invalid);
+                }
+                Ok(K::Str(xs.join(&*sep).into()))
             }
             "split" => {
                 let (s, sep) = (string(&a[0])?, string(&a[1])?);
@@ -202,27 +208,32 @@ impl<'a> Evaluator<'a> {
                 if from.is_empty() {
                     return Err("the text to replace is empty".into());
                 }
-                Ok(K::Str(
-                    string(&a[0])?.replace(&*from, &string(&a[2])?).into(),
-                ))
+                let (text, to) = (string(&a[0])?, string(&a[2])?);
+                let hits = text.matches(&*from).count();
+                let n =
+                    (text.len() - hits * from.len()).saturating_add(hits.saturating_mul(to.len()));
+                if !self.built(n, "bytes", span) {
+                    return Ok(K::Invalid);
+                }
+                Ok(K::Str(text.replace(&*from, &to).into()))
             }
             "contains" => self.contains(&a[0], &a[1]),
             "starts_with" => Ok(K::Bool(string(&a[0])?.starts_with(&*string(&a[1])?))),
             "ends_with" => Ok(K::Bool(string(&a[0])?.ends_with(&*string(&a[1])?))),
             "range" => self.range(int(&a[0])?, int(&a[1])?, span),
             "sort" => self.sort(list(&a[0])?, span),
-            "unique" => {
-                let mut out: Vec<Value<'a>> = Vec::new();
-                for x in list(&a[0])?.iter() {
-                    if !out.iter().any(|y| self.equal(x, y)) {
-                        out.push(x.clone());
-                    }
-                }
-                Ok(K::List(Rc::new(out)))
-            }
+            "unique" => self.unique(list(&a[0])?, span),
             "flatten" => {
-                let mut out = Vec::new();
-                for x in list(&a[0])?.iter() {
+                let xss = list(&a[0])?;
+                let mut n = 0usize;
+                for x in xss.iter() {
+                    n += list(x)?.len();
+                }
+                if !self.built(n, "elements", span) {
+                    return Ok(K::Invalid);
+                }
+                let mut out = Vec::with_capacity(n);
+                for x in xss.iter() {
                     out.extend(list(x)?.iter().cloned());
                 }
                 Ok(K::List(Rc::new(out)))
@@ -340,6 +351,45 @@ impl<'a> Evaluator<'a> {
         Ok(ValueKind::List(Rc::new(out)))
     }
 
+    /// The distinct elements of `xs`, first occurrences in order. Elements
+    /// are bucketed by a hash of what equality looks at, so a list of
+    /// scalars costs linear time; records and lists share a bucket per
+    /// kind and length, and each comparison in a bucket spends a step.
+    fn unique(&self, xs: &Rc<Vec<Value<'a>>>, span: Span) -> R<'a> {
+        use std::hash::{Hash, Hasher};
+        if !self.spend(xs.len() as u64, span) {
+            return Ok(ValueKind::Invalid);
+        }
+        // SipHash, not the evaluator's Fx hasher: float bits of whole numbers
+        // share their low bits, which Fx would keep in one bucket.
+        let mut buckets: std::collections::HashMap<u64, Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut out: Vec<Value<'a>> = Vec::new();
+        for x in xs.iter() {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            match &x.kind {
+                ValueKind::None => 0u8.hash(&mut h),
+                ValueKind::Bool(b) => (1u8, b).hash(&mut h),
+                // Int and Float compare by value: 1 == 1.0.
+                ValueKind::Int(n) => (2u8, (*n as f64 + 0.0).to_bits()).hash(&mut h),
+                ValueKind::Float(f) => (2u8, (f + 0.0).to_bits()).hash(&mut h),
+                ValueKind::Str(s) => (3u8, &**s).hash(&mut h),
+                ValueKind::Quantity(q) => (4u8, &**q).hash(&mut h),
+                ValueKind::List(l) => (5u8, l.len()).hash(&mut h),
+                _ => 6u8.hash(&mut h),
+            }
+            let bucket = buckets.entry(h.finish()).or_default();
+            if !self.spend(bucket.len() as u64, span) {
+                return Ok(ValueKind::Invalid);
+            }
+            if !bucket.iter().any(|&i| self.equal(x, &out[i])) {
+                bucket.push(out.len());
+                out.push(x.clone());
+            }
+        }
+        Ok(ValueKind::List(Rc::new(out)))
+    }
+
     fn min_max(&self, max: bool, a: &[Value<'a>], span: Span) -> R<'a> {
         let xs: Vec<Value<'a>> = match a {
             [one] => list(one)?.iter().cloned().collect(),
@@ -389,6 +439,18 @@ impl<'a> Evaluator<'a> {
         };
         if !is_inside(root, &path) {
             return fail("the path leaves the project directory".into(), true);
+        }
+        // The text of the path stays inside; so must the file it names,
+        // once symbolic links are followed.
+        match (loader.canonical(root), loader.canonical(&path)) {
+            (Ok(root), Ok(real)) if is_inside(&root, &real) => {}
+            (Ok(_), Ok(_)) => {
+                return fail(
+                    "the path leads out of the project directory through a symbolic link".into(),
+                    true,
+                )
+            }
+            (_, Err(e)) | (Err(e), _) => return fail(e.to_string(), false),
         }
         match loader.read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {

@@ -115,8 +115,29 @@ pub enum EvalError {
         field: String,
         def: Option<Span>,
     },
+    /// More problems than one evaluation keeps.
+    TooManyProblems { span: Span, shown: usize, more: u64 },
+    /// A Float result that is infinite or not a number: `1e300 * 1e300`.
+    FloatOverflow { span: Span, op: String },
     /// A program that runs too long: `len(range(0, 100000000))`.
     OutOfFuel { span: Span },
+    /// Fields whose values need each other's, more than [`super::MAX_FIELD_DEPTH`]
+    /// deep: `f0 = f1`, `f1 = f2`, ... or a record amending itself inside
+    /// itself (`m = { a = x.a, x = m { } }`).
+    FieldsTooDeep {
+        span: Span,
+        path: String,
+        depth: usize,
+    },
+    /// A value built larger than any configuration needs: a list, string
+    /// or record doubled in a loop (`a1 = a0 + a0`, ...).
+    TooLarge {
+        span: Span,
+        path: String,
+        what: &'static str,
+        size: u64,
+        limit: u64,
+    },
     /// ```txt
     /// len(1, 2)
     /// ```
@@ -285,7 +306,7 @@ impl ToDiagnostic for EvalError {
             IndexOutOfRange { span, index, len } => Diagnostic::error("E0504", *span, format!("index {index} is out of range"))
                 .with_label(format!("the list has {len} element{}", if *len == 1 { "" } else { "s" }))
                 .with_help("indexes start at 0"),
-            Cycle { span, cycle } => Diagnostic::error("E0505", *span, format!("cycle: {}", cycle.join(" -> ")))
+            Cycle { span, cycle } => Diagnostic::error("E0505", *span, format!("cycle: {}", cycle.iter().map(|p| super::fields::short_path(p)).collect::<Vec<_>>().join(" -> ")))
                 .with_label("this field depends on itself")
                 .with_help("break the cycle by giving one of these fields a value that does not refer back"),
             TooDeep { span, path, depth } => Diagnostic::error("E0513", *span, format!("records nested more than {depth} deep at `{path}`"))
@@ -300,6 +321,18 @@ impl ToDiagnostic for EvalError {
                     None => d,
                 }
             }
+            TooManyProblems { span, shown, more } => Diagnostic::error("E0523", *span, format!("{more} more problems after the first {shown} were not kept"))
+                .with_label("the first problem not kept")
+                .with_help("fix the first problems: one mistake repeated by a generator or an amend often causes the rest"),
+            FloatOverflow { span, op } => Diagnostic::error("E0503", *span, format!("number overflow in `{op}`"))
+                .with_label("the result is not a finite Float")
+                .with_help("a Float result must be finite: no infinity and no NaN"),
+            FieldsTooDeep { span, path, depth } => Diagnostic::error("E0521", *span, format!("computing `{path}` needs fields more than {depth} deep"))
+                .with_label("each field here needs another, without end in sight")
+                .with_help("a chain of fields this long, or a record that amends itself inside itself (`m = { x = m { } }`), never ends well; refer to a value instead"),
+            TooLarge { span, path, what, size, limit } => Diagnostic::error("E0522", *span, format!("`{path}` grows too large: {size} {what} (the limit is {limit})"))
+                .with_label("this value grew past the limit")
+                .with_help("a value that doubles at each step (`a1 = a0 + a0`) grows exponentially; build it from a `range` or a list instead"),
             OutOfFuel { span } => Diagnostic::error("E0506", *span, "evaluation takes too long")
                 .with_label("stopped here after too many steps")
                 .with_help("a configuration should not need this much work; look for a huge `range` or nested loops"),

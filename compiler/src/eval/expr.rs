@@ -33,16 +33,18 @@ impl<'a> Evaluator<'a> {
             ExprKind::Bool(b) => v(ValueKind::Bool(*b)),
             ExprKind::Int(n) => v(ValueKind::Int(*n)),
             ExprKind::Float(x) => v(ValueKind::Float(*x)),
-            ExprKind::Quantity { number, suffix } => match Quantity::parse(number, suffix) {
-                Ok(q) => v(ValueKind::Quantity(Rc::new(q))),
-                Err(err) => {
-                    self.report(EvalError::BadQuantity {
-                        span,
-                        problem: err.to_string(),
-                    });
-                    Value::invalid(span)
+            ExprKind::Quantity { number, suffix } => {
+                match Quantity::parse_literal(number, suffix) {
+                    Ok(q) => v(ValueKind::Quantity(Rc::new(q))),
+                    Err(err) => {
+                        self.report(EvalError::BadQuantity {
+                            span,
+                            problem: err.to_string(),
+                        });
+                        Value::invalid(span)
+                    }
                 }
-            },
+            }
             ExprKind::Str(s) => self.eval_string(s, env, span),
             ExprKind::Name(id) => self.eval_name(id, env),
             ExprKind::List(items) => {
@@ -128,9 +130,15 @@ impl<'a> Evaluator<'a> {
                     });
                     return Value::invalid(id.span);
                 }
-                let names = self.names_in_scope(env);
-                let help = suggest::best(&id.name, names.iter().map(String::as_str))
-                    .map(|c| format!("did you mean `{c}`?"));
+                let help = if self.may_suggest(1) {
+                    let names = self.names_in_scope(env);
+                    self.may_suggest(names.len())
+                        .then(|| suggest::best(&id.name, names.iter().map(String::as_str)))
+                        .flatten()
+                        .map(|c| format!("did you mean `{c}`?"))
+                } else {
+                    None
+                };
                 self.report(EvalError::UndefinedName {
                     span: id.span,
                     name: id.name.to_string(),
@@ -154,7 +162,10 @@ impl<'a> Evaluator<'a> {
                 Some(v) => v,
                 None => {
                     let keys = self.keys(o);
-                    let help = suggest::best(key, keys.iter().map(|k| &**k))
+                    let help = self
+                        .may_suggest(keys.len())
+                        .then(|| suggest::best(key, keys.iter().map(|k| &**k)))
+                        .flatten()
                         .map(|c| format!("did you mean `{c}`?"));
                     let owner = if o.path().is_empty() {
                         o.describe()
@@ -288,6 +299,9 @@ impl<'a> Evaluator<'a> {
         });
         let mut out = Vec::new();
         self.comp_step(clauses, body, env.clone(), elem.as_ref(), &mut out);
+        if !self.built(out.len(), "elements", span) {
+            return Value::invalid(span);
+        }
         Value::new(ValueKind::List(Rc::new(out)), span)
     }
 
@@ -504,7 +518,9 @@ impl<'a> Evaluator<'a> {
                 StrPart::Text(t) => out.push_str(t),
                 StrPart::Interp(e) => {
                     let v = self.eval(e, env, None);
-                    if !self.interpolate(&v, e.span, &mut out) {
+                    if !self.interpolate(&v, e.span, &mut out)
+                        || !self.built(out.len(), "bytes", span)
+                    {
                         return Value::invalid(span);
                     }
                 }

@@ -460,6 +460,18 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+        if self.stack.borrow().len() >= super::MAX_FIELD_DEPTH {
+            if !self.halted() {
+                let path = obj.child_path(key).to_string();
+                self.report(EvalError::FieldsTooDeep {
+                    span: self.static_def_span(obj, key).unwrap_or(use_span),
+                    path: short_path(&path),
+                    depth: super::MAX_FIELD_DEPTH,
+                });
+            }
+            self.halt();
+            return Some(Value::invalid(use_span));
+        }
         let k = owned();
         obj.memo.borrow_mut().insert(k.clone(), Slot::InProgress);
         self.stack.borrow_mut().push((obj.clone(), k.clone()));
@@ -592,10 +604,15 @@ impl<'a> Evaluator<'a> {
 
     fn report_unknown_field(&self, obj: &Rc<Object<'a>>, key: &str, def: &Def<'a>) {
         let declared = self.declared_names(obj);
-        let help = suggest::help(
-            key,
-            &declared.iter().map(String::as_str).collect::<Vec<_>>(),
-        );
+        let help = self
+            .may_suggest(declared.len())
+            .then(|| {
+                suggest::help(
+                    key,
+                    &declared.iter().map(String::as_str).collect::<Vec<_>>(),
+                )
+            })
+            .flatten();
         let (owner, decl) = match &obj.kind {
             ObjKind::Schema(id, name) => (
                 name.to_string(),
@@ -977,4 +994,18 @@ pub(super) struct Place<'p, 'a> {
     pub path: &'p FieldPath<'a>,
     /// The map key the value is stored under, and where it was first written.
     pub key: Option<(&'p Rc<str>, Span)>,
+}
+
+/// The first few and the last segment of a long path, for messages.
+pub(crate) fn short_path(path: &str) -> String {
+    if path.len() <= 120 {
+        return path.to_string();
+    }
+    let mut head = 100;
+    while !path.is_char_boundary(head) {
+        head -= 1;
+    }
+    let tail = path.rfind('.').map_or("", |i| &path[i..]);
+    let tail = if tail.len() > 40 { "" } else { tail };
+    format!("{}...{tail}", &path[..head])
 }

@@ -90,6 +90,28 @@ impl std::hash::Hasher for FxHasher {
 /// Steps one evaluation may take before it is stopped.
 pub const DEFAULT_FUEL: u64 = 10_000_000;
 
+/// How many fields may be being computed at once (each needing the next).
+/// Real configurations stay below a hundred; each level costs stack and
+/// often a new object, so an endless chain is stopped here, early.
+pub const MAX_FIELD_DEPTH: usize = 2_000;
+
+/// The most elements a list, or bytes a string, may hold; and the most
+/// values one value may contain, counted through shared parts (what `eval`
+/// would print).
+pub const MAX_VALUE_SIZE: u64 = 4_000_000;
+
+/// The most problems one evaluation keeps; the rest are counted in one
+/// last diagnostic (E0523).
+pub const MAX_PROBLEMS: usize = 10_000;
+
+/// Candidates all the did-you-mean suggestions of one evaluation may
+/// compare, together.
+pub const SUGGEST_BUDGET: u64 = 200_000;
+
+/// The most records one evaluation may build, each counted with its layers
+/// (a generated platform of 1 500 services builds 21 070).
+pub const MAX_OBJECT_WEIGHT: u64 = 1_000_000;
+
 /// Evaluates the modules of one graph.
 pub struct Evaluator<'a> {
     pub graph: &'a ModuleGraph,
@@ -99,6 +121,16 @@ pub struct Evaluator<'a> {
     project_root: PathBuf,
     problems: RefCell<Problems>,
     fuel: Cell<u64>,
+    /// Problems not kept past [`MAX_PROBLEMS`], and the span of the first.
+    dropped: Cell<(u64, Option<Span>)>,
+    /// Candidates did-you-mean may still look at in this evaluation: every
+    /// suggestion spends the number it compares, and once this is spent,
+    /// errors come without one (10 000 undefined names in a scope of
+    /// 10 000 must not cost 10^8 comparisons).
+    suggest_left: Cell<u64>,
+    /// Records built so far, each counted with its layers: what bounds the
+    /// memory of values that amend themselves (`base = { r = base { } }`).
+    built_objects: Cell<u64>,
     out_of_fuel: Cell<bool>,
     indexes: RefCell<FastMap<(u8, usize, usize), Rc<BodyIndex<'a>>>>,
     gen_keys: RefCell<FastMap<usize, Rc<GenKeys>>>,
@@ -128,6 +160,9 @@ impl<'a> Evaluator<'a> {
             project_root,
             problems: RefCell::new(Problems::new()),
             fuel: Cell::new(DEFAULT_FUEL),
+            built_objects: Cell::new(0),
+            suggest_left: Cell::new(SUGGEST_BUDGET),
+            dropped: Cell::new((0, None)),
             out_of_fuel: Cell::new(false),
             indexes: RefCell::new(FastMap::default()),
             gen_keys: RefCell::new(FastMap::default()),
@@ -198,6 +233,18 @@ impl<'a> Evaluator<'a> {
         span: Span,
         closed: bool,
     ) -> Rc<Object<'a>> {
+        let weight = self.built_objects.get() + layers.len() as u64 + 1;
+        self.built_objects.set(weight);
+        if weight > MAX_OBJECT_WEIGHT && !self.halted() {
+            self.report(EvalError::TooLarge {
+                span,
+                path: fields::short_path(&self.current_path()),
+                what: "records and layers built",
+                size: weight,
+                limit: MAX_OBJECT_WEIGHT,
+            });
+            self.halt();
+        }
         Rc::new(Object::new(kind, layers, span, closed))
     }
 
@@ -219,14 +266,34 @@ impl<'a> Evaluator<'a> {
         n
     }
 
-    /// Reports a problem.
+    /// Reports a problem; nothing more once the evaluation was stopped
+    /// (what fails after the stop only fails because of it).
     pub fn report(&self, e: impl ToDiagnostic) {
-        self.problems.borrow_mut().push(e);
+        if self.halted() {
+            return;
+        }
+        let mut problems = self.problems.borrow_mut();
+        if problems.len() >= MAX_PROBLEMS {
+            // A cascade (one mistake in a generator repeated for every
+            // entry): keep the first ones and count the rest.
+            let d = e.to_diagnostic();
+            let last = self.dropped.get().1.unwrap_or(d.span);
+            self.dropped.set((self.dropped.get().0 + 1, Some(last)));
+            return;
+        }
+        problems.push(e);
     }
 
     /// Problems found so far, type resolution included.
     pub fn take_problems(&self) -> Problems {
         let mut p = std::mem::take(&mut *self.problems.borrow_mut());
+        if let (n @ 1.., Some(span)) = self.dropped.replace((0, None)) {
+            p.push(EvalError::TooManyProblems {
+                span,
+                shown: MAX_PROBLEMS,
+                more: n,
+            });
+        }
         p.extend(self.types.errors.borrow_mut().drain(..));
         p
     }
@@ -239,13 +306,70 @@ impl<'a> Evaluator<'a> {
     pub(crate) fn tick(&self, span: Span) -> bool {
         let left = self.fuel.get();
         if left == 0 {
-            if !self.out_of_fuel.replace(true) {
+            if !self.halted() {
                 self.report(EvalError::OutOfFuel { span });
+                self.out_of_fuel.set(true);
             }
             return false;
         }
         self.fuel.set(left - 1);
         true
+    }
+
+    /// Whether a did-you-mean over about `n` candidates is still affordable
+    /// (spending them if so).
+    pub(crate) fn may_suggest(&self, n: usize) -> bool {
+        let left = self.suggest_left.get();
+        let n = n as u64;
+        if n > left || left == 0 {
+            // Spent: no more suggestions (nor the work of listing names).
+            self.suggest_left.set(0);
+            return false;
+        }
+        self.suggest_left.set(left - n);
+        true
+    }
+
+    /// Stops the whole evaluation after a problem that makes going on
+    /// pointless (its diagnostic is already reported): every later step
+    /// fails quietly.
+    pub(crate) fn halt(&self) {
+        self.fuel.set(0);
+        self.out_of_fuel.set(true);
+    }
+
+    /// Whether the evaluation was stopped (budget spent or [`Self::halt`]).
+    pub fn halted(&self) -> bool {
+        self.out_of_fuel.get()
+    }
+
+    /// The path of the field being computed, for messages about values.
+    pub(crate) fn current_path(&self) -> String {
+        match self.stack.borrow().last() {
+            Some((o, k)) => o.child_path(k).to_string(),
+            None => "the value".to_string(),
+        }
+    }
+
+    /// Checks the size of a value just built (`what`: "elements", "bytes");
+    /// past [`MAX_VALUE_SIZE`], reports it, stops the evaluation and
+    /// returns false. The size is also spent from the budget.
+    pub(crate) fn built(&self, size: usize, what: &'static str, span: Span) -> bool {
+        let size = size as u64;
+        if size > MAX_VALUE_SIZE {
+            if !self.halted() {
+                self.report(EvalError::TooLarge {
+                    span,
+                    path: self.current_path(),
+                    what,
+                    size,
+                    limit: MAX_VALUE_SIZE,
+                });
+            }
+            self.halt();
+            return false;
+        }
+        self.spend(size / 8, span)
     }
 
     /// Spends `n` steps at once (for builtins doing bulk work).
@@ -328,6 +452,13 @@ impl Drop for Evaluator<'_> {
     /// Objects point at their scopes and scopes at objects: clear the memo
     /// tables so the reference cycles are broken and memory is freed.
     fn drop(&mut self) {
+        if std::env::var_os("DG_WEIGHT").is_some() {
+            eprintln!(
+                "weight {} fuel left {}",
+                self.built_objects.get(),
+                self.fuel.get()
+            );
+        }
         for w in self.objects.borrow().iter() {
             if let Some(o) = w.upgrade() {
                 o.clear();

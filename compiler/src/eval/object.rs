@@ -287,6 +287,12 @@ pub enum FieldPath<'a> {
 impl FieldPath<'_> {
     /// The path as the user would write it.
     pub fn text(&self) -> Rc<str> {
+        // Recursive through the objects' paths: as deep as the fields being
+        // computed (at most `MAX_FIELD_DEPTH`), so the stack may grow.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.text_inner())
+    }
+
+    fn text_inner(&self) -> Rc<str> {
         match self {
             FieldPath::Root => Rc::from(""),
             FieldPath::Top(k) => Rc::from(join_path("", k)),

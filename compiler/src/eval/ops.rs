@@ -48,7 +48,16 @@ impl<'a> Evaluator<'a> {
                     self.report(EvalError::DivisionByZero { span });
                     return Value::invalid(span);
                 }
-                float_op(op, as_f64(&l), as_f64(&r))
+                let out = float_op(op, as_f64(&l), as_f64(&r));
+                if matches!(out, Some(K::Float(x)) if !x.is_finite()) {
+                    // Like Int overflow: never a silent `inf` or `NaN`.
+                    self.report(EvalError::FloatOverflow {
+                        span,
+                        op: op.as_str().into(),
+                    });
+                    return Value::invalid(span);
+                }
+                out
             }
             (K::Quantity(a), K::Quantity(b)) if matches!(op, BinaryOp::Add | BinaryOp::Sub) => {
                 let r = if op == BinaryOp::Add {
@@ -61,10 +70,20 @@ impl<'a> Evaluator<'a> {
             (K::Quantity(a), K::Int(n)) | (K::Int(n), K::Quantity(a)) if op == BinaryOp::Mul => {
                 self.quantity_result(a.checked_mul(*n), op, span)
             }
-            (K::Str(a), K::Str(b)) if op == BinaryOp::Add => Some(K::Str(format!("{a}{b}").into())),
-            (K::List(a), K::List(b)) if op == BinaryOp::Add => Some(K::List(Rc::new(
-                a.iter().chain(b.iter()).cloned().collect(),
-            ))),
+            (K::Str(a), K::Str(b)) if op == BinaryOp::Add => {
+                if !self.built(a.len() + b.len(), "bytes", span) {
+                    return Value::invalid(span);
+                }
+                Some(K::Str(format!("{a}{b}").into()))
+            }
+            (K::List(a), K::List(b)) if op == BinaryOp::Add => {
+                if !self.built(a.len() + b.len(), "elements", span) {
+                    return Value::invalid(span);
+                }
+                Some(K::List(Rc::new(
+                    a.iter().chain(b.iter()).cloned().collect(),
+                )))
+            }
             _ => {
                 self.report(EvalError::BadOperands {
                     span,
@@ -191,11 +210,16 @@ impl<'a> Evaluator<'a> {
         use ValueKind as K;
         match (&below.kind, &rhs.kind) {
             (K::Invalid, _) | (_, K::Invalid) => Value::invalid(span),
-            (K::List(a), K::List(b)) => Value::new(
-                K::List(Rc::new(a.iter().chain(b.iter()).cloned().collect())),
-                rhs.span,
-            ),
-            (K::Str(a), K::Str(b)) => Value::str(format!("{a}{b}"), rhs.span),
+            (K::List(a), K::List(b)) if self.built(a.len() + b.len(), "elements", span) => {
+                Value::new(
+                    K::List(Rc::new(a.iter().chain(b.iter()).cloned().collect())),
+                    rhs.span,
+                )
+            }
+            (K::Str(a), K::Str(b)) if self.built(a.len() + b.len(), "bytes", span) => {
+                Value::str(format!("{a}{b}"), rhs.span)
+            }
+            (K::List(_), K::List(_)) | (K::Str(_), K::Str(_)) => Value::invalid(span),
             (K::Object(a), K::Object(b)) if !matches!(a.kind, ObjKind::Module(_)) => {
                 let mut layers = a.layers.clone();
                 layers.extend(b.layers.iter().cloned());

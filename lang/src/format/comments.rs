@@ -57,12 +57,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// A comment as printed: verbatim, trailing blanks of `//` comments
-    /// dropped (doc comments are left alone: their text is in the tree).
+    /// dropped (doc comments are left alone: their text is in the tree,
+    /// but for the `\r` of a CRLF line end, which the printer writes).
     pub(super) fn comment_text(&self, c: &Comment) -> &'a str {
         let t = self.text(c.span);
         match c.kind {
             CommentKind::Line => t.trim_end(),
-            CommentKind::Block | CommentKind::Doc => t,
+            CommentKind::Doc => t.strip_suffix('\r').unwrap_or(t),
+            CommentKind::Block => t,
         }
     }
 

@@ -27,6 +27,10 @@ pub(super) struct Printer<'a> {
     overflow: bool,
     /// Measuring the first line: it has ended, the rest is not printed.
     done: bool,
+    /// The line break the printer writes: `\r\n` when the source's first
+    /// line ends so. Text copied from the source (strings, comments) keeps
+    /// its own line breaks, byte for byte.
+    line_break: &'static str,
 }
 
 /// What a printer is for.
@@ -54,15 +58,28 @@ impl<'a> Printer<'a> {
             reserve: 0,
             overflow: false,
             done: false,
+            line_break: if cx
+                .src
+                .find('\n')
+                .is_some_and(|i| cx.src[..i].ends_with('\r'))
+            {
+                "\r\n"
+            } else {
+                "\n"
+            },
         }
     }
 
     pub(super) fn finish(mut self) -> String {
-        while self.buf.ends_with('\n') {
-            self.buf.pop();
+        while let Some(rest) = self
+            .buf
+            .strip_suffix(self.line_break)
+            .or_else(|| self.buf.strip_suffix('\n'))
+        {
+            self.buf.truncate(rest.len());
         }
         if !self.buf.is_empty() {
-            self.buf.push('\n');
+            self.buf.push_str(self.line_break);
         }
         self.buf
     }
@@ -133,9 +150,9 @@ impl<'a> Printer<'a> {
         if self.buf.is_empty() {
             return;
         }
-        self.buf.push('\n');
+        self.buf.push_str(self.line_break);
         if blank {
-            self.buf.push('\n');
+            self.buf.push_str(self.line_break);
         }
         self.line_start = self.buf.len();
         self.at_line_start = true;
@@ -183,6 +200,7 @@ impl<'a> Printer<'a> {
             reserve: 0,
             overflow: false,
             done: false,
+            line_break: self.line_break,
         };
         f(&mut p);
         !p.overflow
