@@ -80,13 +80,16 @@ pub fn run(args: &Args) -> u8 {
     };
     let (analysis, lowered) = build_file(&FsLoader, &args.file, options);
     if missing.get() {
-        return fatal_as(args.format, format_args!(
-            "{}; or build with --redact-secrets (Secret objects without data)",
-            passcode::missing(&format!(
-                "building {}, whose environment has secrets,",
-                args.file.display()
-            ))
-        ));
+        return fatal_as(
+            args.format,
+            format_args!(
+                "{}; or build with --redact-secrets (Secret objects without data)",
+                passcode::missing(&format!(
+                    "building {}, whose environment has secrets,",
+                    args.file.display()
+                ))
+            ),
+        );
     }
     let failed = failed.into_inner();
     if !failed.is_empty() {
