@@ -141,7 +141,7 @@ impl<'src> Driver<'src> {
             self.out.docs.push(DocBlock {
                 doc,
                 next_token: start as u32,
-                blank_line_after: gap.matches('\n').count() > 1,
+                blank_line_after: crate::source::line_breaks(gap) > 1,
             });
         }
         let span = self.span(start, end);
@@ -177,7 +177,7 @@ impl<'src> Driver<'src> {
                 undo,
             }) = self.modes.last().copied()
             {
-                if self.src[last_end..range.start].contains('\n') {
+                if crate::source::has_line_break(&self.src[last_end..range.start]) {
                     self.close_interp_at_line_end(last_end, start, undo);
                     // Re-scan this token in the enclosing mode.
                     let back = range.start;
@@ -385,7 +385,7 @@ impl<'src> Driver<'src> {
         let line = raw.strip_prefix(' ').unwrap_or(raw).trim_end_matches('\r');
         if let Some((doc, end)) = &mut self.pending_doc {
             let gap = &self.src[*end as usize..range.start];
-            if gap.matches('\n').count() <= 1 {
+            if crate::source::line_breaks(gap) <= 1 {
                 doc.text.push('\n');
                 doc.text.push_str(line);
                 doc.span = doc.span.to(Span::from_range(self.file, range.clone()));
@@ -405,7 +405,7 @@ impl<'src> Driver<'src> {
     /// as meant: `'text'` as a string, `# ...` as a comment, `&` as `&&`.
     fn stray(&mut self, range: std::ops::Range<usize>, lexer: &mut logos::Lexer<'src, Raw>) {
         let line_end = self.src[range.start..]
-            .find('\n')
+            .find(['\n', '\r'])
             .map_or(self.src.len(), |i| range.start + i);
         let line = &self.src[range.start..line_end];
         let habit = if let Some(after) = line.strip_prefix('\'') {

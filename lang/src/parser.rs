@@ -303,7 +303,7 @@ fn line_starts(text: &str, tokens: &[(Token<'_>, Span)]) -> Vec<u32> {
     for (i, (_, span)) in tokens.iter().enumerate() {
         let start = span.start as usize;
         let gap = text.get(prev_end..start).unwrap_or_default();
-        if i == 0 || gap.contains('\n') {
+        if i == 0 || crate::source::has_line_break(gap) {
             out.push(span.start);
         }
         prev_end = span.end as usize;

@@ -7,6 +7,26 @@
 use crate::span::{FileId, Span};
 use std::sync::{Arc, OnceLock};
 
+/// Whether `text` holds a line break: `\n`, `\r\n` or a lone `\r`. The one
+/// definition of a line (DESIGN §2), for the lexer and the parsers as for
+/// positions.
+pub fn has_line_break(text: &str) -> bool {
+    text.bytes().any(|b| b == b'\n' || b == b'\r')
+}
+
+/// How many line breaks `text` holds (`\r\n` counts once).
+pub fn line_breaks(text: &str) -> usize {
+    let b = text.as_bytes();
+    (0..b.len())
+        .filter(|&i| b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
+/// The offset where the line holding `offset` starts.
+pub fn line_start_before(text: &str, offset: usize) -> usize {
+    text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+}
+
 /// One file: the name shown to users and its text.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
@@ -238,6 +258,14 @@ mod tests {
         let (l, c) = idx.line_col_utf16(text, off);
         assert_eq!((l, c), (0, 9));
         assert_eq!(idx.offset_utf16(text, l, c), off);
+    }
+
+    #[test]
+    fn line_breaks_count_crlf_once() {
+        assert_eq!(super::line_breaks("a\nb\r\nc\rd"), 3);
+        assert_eq!(super::line_breaks("a\u{2028}b"), 0);
+        assert!(super::has_line_break("a\rb") && !super::has_line_break("a\u{0b}b"));
+        assert_eq!(super::line_start_before("ab\rcd", 4), 3);
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub(crate) fn scan(src: &str, pos: usize, multiline: bool) -> Scan {
                 break Stop::Close(3)
             }
             b'$' if bytes.get(i + 1) == Some(&b'{') => break Stop::Interp,
-            b'\n' if !multiline => break Stop::LineEnd,
+            b'\n' | b'\r' if !multiline => break Stop::LineEnd,
             _ => i += 1,
         }
     };

@@ -9,10 +9,10 @@ use std::fmt;
 #[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
 #[logos(skip r"[ \t\r\n\f]+")]
 pub(crate) enum Raw {
-    #[regex(r"//[^\n]*", allow_greedy = true)]
+    #[regex(r"//[^\n\r]*", allow_greedy = true)]
     LineComment,
     /// `///` but not `////` (a row of slashes is an ordinary comment).
-    #[regex(r"///([^/\n][^\n]*)?", allow_greedy = true)]
+    #[regex(r"///([^/\n\r][^\n\r]*)?", allow_greedy = true)]
     DocComment,
     #[token("/*")]
     BlockCommentStart,

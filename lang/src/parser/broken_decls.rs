@@ -43,7 +43,7 @@ impl Cx<'_> {
         let i = self.errors.partition_point(|d| d.span.start < end);
         let d = self.errors[i..].iter().find(|d| d.is_error())?;
         let gap = self.text.get(end as usize..d.span.start as usize)?;
-        (!gap.contains('\n')).then_some(d.span)
+        (!crate::source::has_line_break(gap)).then_some(d.span)
     }
 
     fn body(&self, body: &mut Body) {

@@ -124,7 +124,7 @@ pub(crate) fn check<'src>(tokens: &[(Token<'src>, Span)], eof: Span, text: &str)
                             && closed_at.is_none_or(|c| {
                                 let end = tokens.get(c).map_or(span.end, |t| t.1.start);
                                 text.get(span.end as usize..end as usize)
-                                    .is_none_or(|between| between.contains('\n'))
+                                    .is_none_or(crate::source::has_line_break)
                             })
                     });
                     match top {
@@ -171,7 +171,7 @@ pub(crate) fn check<'src>(tokens: &[(Token<'src>, Span)], eof: Span, text: &str)
 /// Indentation (in bytes) of the line holding `offset`.
 fn indent_at(text: &str, offset: u32) -> usize {
     let offset = (offset as usize).min(text.len());
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = crate::source::line_start_before(text, offset);
     text[line_start..]
         .bytes()
         .take_while(|b| *b == b' ' || *b == b'\t')
@@ -199,7 +199,8 @@ fn repair<'src>(
     let mut out = Vec::with_capacity(tokens.len() + 8);
     let mut prev_end = 0u32;
     for (i, (tok, span)) in tokens.iter().enumerate() {
-        let at_line_start = i == 0 || text[prev_end as usize..span.start as usize].contains('\n');
+        let at_line_start =
+            i == 0 || crate::source::has_line_break(&text[prev_end as usize..span.start as usize]);
         let closing = is_closer(tok);
         if at_line_start && !closing {
             let indent = indent_at(text, span.start);

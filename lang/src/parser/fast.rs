@@ -473,7 +473,7 @@ impl<'src> P<'_, 'src> {
         let start = self.toks.get(i).map_or(prev.1.end, |(_, s)| s.start);
         self.text
             .get(prev.1.end as usize..start as usize)
-            .is_some_and(|gap| gap.contains('\n'))
+            .is_some_and(crate::source::has_line_break)
     }
 
     /// Whether keys separated by `.` and then `=`, `+=` or `:` start at `i`.
