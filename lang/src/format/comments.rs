@@ -127,7 +127,7 @@ pub(super) fn layout<'n, T>(
     let mut cursor = open;
     let mut ci = 0;
     let place = |out: &mut Vec<Placed<'n, T>>, piece, cursor: u32, start: u32| {
-        let newlines = cx.slice(cursor, start.max(cursor)).matches('\n').count();
+        let newlines = crate::source::line_breaks(cx.slice(cursor, start.max(cursor)));
         out.push(Placed {
             piece,
             same_line: newlines == 0,

@@ -127,7 +127,7 @@ impl Printer<'_> {
     /// the precondition for printing a list, comprehension or record on
     /// one line.
     pub(super) fn written_flat(&self, span: Span) -> bool {
-        self.cx.count_span(span) == 0 && !self.cx.text(span).contains('\n')
+        self.cx.count_span(span) == 0 && !crate::source::has_line_break(self.cx.text(span))
     }
 
     /// `[for x in xs if p: e]` when it was written on one line and fits;
@@ -300,7 +300,7 @@ impl Printer<'_> {
     fn written_broken(&self, e: &Expr) -> bool {
         match &e.kind {
             ExprKind::Binary { lhs, rhs, .. } => {
-                self.cx.slice(lhs.span.end, rhs.span.start).contains('\n')
+                crate::source::has_line_break(self.cx.slice(lhs.span.end, rhs.span.start))
                     || self.written_broken(lhs)
                     || self.written_broken(rhs)
             }
@@ -313,12 +313,10 @@ impl Printer<'_> {
     /// one indent in.
     fn if_expr(&mut self, cond: &Expr, then_branch: &Expr, else_branch: &Expr) {
         let cx = self.cx;
-        let broken = cx
-            .slice(cond.span.end, then_branch.span.start)
-            .contains('\n')
-            || cx
-                .slice(then_branch.span.end, else_branch.span.start)
-                .contains('\n');
+        let broken = crate::source::has_line_break(cx.slice(cond.span.end, then_branch.span.start))
+            || crate::source::has_line_break(
+                cx.slice(then_branch.span.end, else_branch.span.start),
+            );
         if broken && self.is_flat() {
             self.fail();
             return;
