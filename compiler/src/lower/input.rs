@@ -14,7 +14,7 @@ use crate::value::{path_segment, Value, ValueKind};
 use digit_lang::Span;
 use serde_json::{Map, Number, Value as Json};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, DefaultHasher, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 /// A Secret found in the environment.
@@ -78,13 +78,36 @@ impl EnvInput {
     }
 }
 
-/// The key of `path` in [`EnvInput::spans`]: SipHash-1-3 (fixed keys) of
-/// its text. The hasher is streaming, so the walk hashes a child's path by
-/// writing its segment into a copy of the parent's state, spelling no path.
+/// The key of `path` in [`EnvInput::spans`]: 64-bit FNV-1a of its text.
+/// The hash is streaming (byte by byte), so the walk hashes a child's path
+/// by writing its segment into a copy of the parent's state, spelling no
+/// path; SipHash was a twentieth of a large build.
 fn path_hash(path: &str) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = PathHasher::default();
     h.write(path.as_bytes());
     h.finish()
+}
+
+/// 64-bit FNV-1a.
+#[derive(Clone, Copy)]
+struct PathHasher(u64);
+
+impl Default for PathHasher {
+    fn default() -> Self {
+        PathHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for PathHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 /// The hasher of a map whose keys are already hashes.
@@ -115,7 +138,7 @@ pub fn read<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> EnvInput {
         input: EnvInput::default(),
         seen: HashMap::new(),
     };
-    walk.input.json = walk.value(v, &DefaultHasher::new(), true);
+    walk.input.json = walk.value(v, &PathHasher::default(), true);
     walk.input
 }
 
@@ -130,7 +153,7 @@ struct Walk<'e, 'a> {
 impl<'a> Walk<'_, 'a> {
     /// `path` is the hasher state after writing the value's path; `root`
     /// is true for the empty path.
-    fn value(&mut self, v: &Value<'a>, path: &DefaultHasher, root: bool) -> Json {
+    fn value(&mut self, v: &Value<'a>, path: &PathHasher, root: bool) -> Json {
         self.input.spans.insert(path.finish(), v.span);
         match &v.kind {
             ValueKind::None | ValueKind::Invalid => Json::Null,
@@ -176,7 +199,7 @@ impl<'a> Walk<'_, 'a> {
         }
     }
 
-    fn object(&mut self, o: &Rc<Object<'a>>, path: &DefaultHasher, root: bool) -> Json {
+    fn object(&mut self, o: &Rc<Object<'a>>, path: &PathHasher, root: bool) -> Json {
         if self.open.len() >= crate::validate::MAX_DEPTH || self.open.contains(&Rc::as_ptr(o)) {
             return Json::Null;
         }
@@ -215,7 +238,7 @@ fn is_identifier(key: &str) -> bool {
 }
 
 /// Writes `[i]` into a path's hasher.
-fn write_index(h: &mut DefaultHasher, i: usize) {
+fn write_index(h: &mut PathHasher, i: usize) {
     let mut digits = [0u8; 20];
     let mut n = i;
     let mut at = digits.len();
@@ -234,14 +257,15 @@ fn write_index(h: &mut DefaultHasher, i: usize) {
 
 #[cfg(test)]
 mod tests {
+    use super::PathHasher;
     use super::{path_hash, write_index};
-    use std::hash::{DefaultHasher, Hasher};
+    use std::hash::Hasher;
 
     /// The walk hashes a path segment by segment; a lookup hashes it whole.
     /// Both must agree.
     #[test]
     fn path_hashes_are_streaming() {
-        let mut h = DefaultHasher::new();
+        let mut h = PathHasher::default();
         for seg in [
             &b"services"[..],
             b".",
@@ -254,12 +278,12 @@ mod tests {
             h.write(seg);
         }
         assert_eq!(h.finish(), path_hash("services.\"egov-user\".env.A"));
-        let mut h = DefaultHasher::new();
+        let mut h = PathHasher::default();
         h.write(b"kafka.topics");
         write_index(&mut h, 1234);
         h.write(b".name");
         assert_eq!(h.finish(), path_hash("kafka.topics[1234].name"));
-        let mut h = DefaultHasher::new();
+        let mut h = PathHasher::default();
         write_index(&mut h, 0);
         assert_eq!(h.finish(), path_hash("[0]"));
     }
