@@ -514,14 +514,22 @@ fn no_command_leaks_the_plaintext() {
     );
     assert!(!rot.read("env.dg").contains(CANARY));
     // The build: the plaintext only ever base64-encoded inside the `data`
-    // of Secret objects. (Lowering does not emit Secret objects yet on this
-    // branch; then the plaintext appears nowhere, which this also accepts.)
+    // of Secret objects (and there, since egov-user reads it).
     let out = with_pass(&s.0, &["build", "env.dg"], b"");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(!stderr(&out).contains(CANARY) && !stderr(&out).contains(&b64));
     let built = stdout(&out);
     assert!(!built.contains(CANARY), "raw plaintext in build output");
     let list: serde_json::Value = serde_json::from_str(&built).unwrap();
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "Secret"
+                && i["data"]["password"] == serde_json::Value::String(b64.clone())),
+        "the Secret `db` holds the value, base64-encoded"
+    );
     for item in list["items"].as_array().unwrap() {
         let mut item = item.clone();
         if item["kind"] == "Secret" {
