@@ -186,7 +186,7 @@ impl<'a> Walk<'_, 'a> {
                     .iter()
                     .enumerate()
                     .map(|(i, x)| {
-                        let mut child = path.clone();
+                        let mut child = *path;
                         write_index(&mut child, i);
                         self.value(x, &child, false)
                     })
@@ -211,7 +211,7 @@ impl<'a> Walk<'_, 'a> {
                 .ev
                 .field_rc(o, k, o.span)
                 .unwrap_or_else(|| Value::invalid(o.span));
-            let mut child = path.clone();
+            let mut child = *path;
             if !root {
                 child.write(b".");
             }
