@@ -634,3 +634,26 @@ fn the_bundled_example_builds_with_the_demo_passcode() {
     let pass = std::fs::read_to_string(root().join("examples/.demo-passcode")).unwrap();
     assert_eq!(pass, "digit-demo-passcode-NOT-FOR-PRODUCTION\n");
 }
+
+/// A wrong passcode is one error per secret of the environment (every one
+/// is opened, used or not), at its `secret(...)`, and nothing is built.
+#[test]
+fn a_wrong_passcode_is_one_error_per_secret() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = run(
+        root,
+        &["build", "examples/env/qa.dg"],
+        &[("DIGIT_SECRET_PASSCODE", "not-the-demo-passcode")],
+        b"",
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    let secrets = std::fs::read_to_string(root.join("examples/env/qa.dg"))
+        .unwrap()
+        .matches("secret(\"dg1:")
+        .count();
+    assert!(secrets > 10, "the QA example holds its secrets");
+    assert_eq!(err.matches("[E0802]").count(), secrets, "{err}");
+    assert!(!err.contains("demo-qa"), "no plaintext in messages");
+}

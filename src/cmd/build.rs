@@ -58,6 +58,11 @@ pub fn run(args: &Args) -> u8 {
     let failed: RefCell<Vec<Diagnostic>> = RefCell::new(Vec::new());
     let watched = |s: &SecretInput| match &open {
         Some(Some(open)) => open(s).inspect_err(|e| {
+            // The pipeline opens every secret once, and lowering opens those
+            // it uses again: one error per secret.
+            if failed.borrow().iter().any(|d| d.span == s.span) {
+                return;
+            }
             failed.borrow_mut().push(
                 Diagnostic::error("E0802", s.span, e.clone())
                     .with_label("does not decrypt with this passcode")
