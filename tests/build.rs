@@ -403,3 +403,19 @@ fn every_build_code_is_explained() {
         assert_eq!(code(&out), 0, "{c}");
     }
 }
+
+/// A module whose amends chain does not reach `digit:environment` (a
+/// services module imported by a base) cannot be built: one error saying
+/// so, exit 1.
+#[test]
+fn a_module_that_is_not_an_environment_is_refused() {
+    let out = digitc(&["build", "--redact-secrets", "examples/services/core.dg"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.contains("[E0701]") && err.contains("does not reach `digit:environment`"),
+        "{err}"
+    );
+    assert_eq!(err.matches("Error:").count(), 1, "{err}");
+}

@@ -304,7 +304,22 @@ pub fn build_file(
     let evaluated = !diags.iter().any(Diagnostic::is_error);
     problems.extend(diags);
     let loaded = !reaches(&b.graph, entry, &broken_files(&b.problems));
-    if evaluated && loaded && is_environment(&b.graph, entry) {
+    let environment = is_environment(&b.graph, entry);
+    if !environment {
+        problems.push(
+            Diagnostic::error(
+                "E0701",
+                span,
+                "this module is not an environment that can be built",
+            )
+            .with_label("its amends chain does not reach `digit:environment`")
+            .with_help(
+                "build an environment file (`env/qa.dg`, which amends a base that amends \
+                 `digit:environment`), not a base's import or a services module",
+            ),
+        );
+    }
+    if evaluated && loaded && environment {
         problems.extend(crate::lower::rules::check(&input, &b.sources, span));
     }
     let mut a = finish(b, problems, vec![entry]);
