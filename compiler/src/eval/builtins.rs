@@ -324,7 +324,20 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        let obj = self.new_object(super::object::ObjKind::Record, Vec::new(), span, false);
+        let obj = self.computed_object(super::object::ObjKind::Record, keys.into(), vals, span);
+        Ok(ValueKind::Object(obj))
+    }
+
+    /// An object made of values already computed (no layers): `merge`'s
+    /// result, and that result taking a map type (see `conform`).
+    pub(crate) fn computed_object(
+        &self,
+        kind: super::object::ObjKind,
+        keys: Rc<[Rc<str>]>,
+        vals: Vec<Value<'a>>,
+        span: Span,
+    ) -> Rc<super::object::Object<'a>> {
+        let obj = self.new_object(kind, Vec::new(), span, false);
         obj.computed.set(true);
         {
             let mut memo = obj.memo.borrow_mut();
@@ -332,13 +345,16 @@ impl<'a> Evaluator<'a> {
                 memo.insert(k.clone(), super::object::Slot::Done(v));
             }
         }
-        *obj.keys.borrow_mut() = Some(keys.into());
-        Ok(ValueKind::Object(obj))
+        *obj.keys.borrow_mut() = Some(keys);
+        obj
     }
 
     /// The keys and values of a record or map, key by key (a field that
     /// has no value drops its key too).
-    fn obj_pairs(&self, v: &Value<'a>) -> Result<(Vec<Rc<str>>, Vec<Value<'a>>), String> {
+    pub(crate) fn obj_pairs(
+        &self,
+        v: &Value<'a>,
+    ) -> Result<(Vec<Rc<str>>, Vec<Value<'a>>), String> {
         let ValueKind::Object(o) = &v.kind else {
             return Err(format!("expected a record or map, found {}", v.describe()));
         };
