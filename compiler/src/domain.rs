@@ -595,6 +595,9 @@ pub fn check_image(s: &str) -> Result<(), DomainError> {
         check_digest(digest, shown)?;
     }
     let last_slash = name_tag.rfind('/').map_or(0, |i| i + 1);
+    if let Some(err) = several_tags(name_tag, last_slash, digest, shown) {
+        return Err(err);
+    }
     let (name, tag) = match name_tag.get(last_slash..).and_then(|t| t.rfind(':')) {
         Some(i) => {
             let colon = last_slash + i;
@@ -691,6 +694,47 @@ pub fn check_image(s: &str) -> Result<(), DomainError> {
         return Err(path_error(first, None));
     }
     Ok(())
+}
+
+/// An image whose last path component has more than one `:`
+/// (`egov-indexer:v2.9.0:latest`): it names several tags. The suggestion
+/// keeps the first tag that is not `latest` (a pinned version is what a
+/// deployment means), checked without recursing further: it has one tag.
+fn several_tags(
+    name_tag: &str,
+    last_slash: usize,
+    digest: Option<&str>,
+    shown: impl std::fmt::Display,
+) -> Option<DomainError> {
+    let last = name_tag.get(last_slash..)?;
+    let mut parts = last.split(':');
+    let repo = parts.next()?;
+    let tags: Vec<&str> = parts.collect();
+    if tags.len() < 2 {
+        return None;
+    }
+    let listed = tags
+        .iter()
+        .map(|t| format!("`{t}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let count = match tags.len() {
+        2 => "two".to_string(),
+        n => n.to_string(),
+    };
+    let error = DomainError::new(format!(
+        "image `{shown}` has {count} tags ({listed}); an image has at most one `:tag`"
+    ));
+    let keep = tags
+        .iter()
+        .find(|t| !t.is_empty() && **t != "latest")
+        .or_else(|| tags.iter().find(|t| !t.is_empty()))?;
+    let mut candidate = format!("{}{repo}:{keep}", name_tag.get(..last_slash).unwrap_or(""));
+    if let Some(d) = digest {
+        candidate = format!("{candidate}@{d}");
+    }
+    let help = check_image(&candidate).is_ok().then_some(candidate);
+    Some(error.maybe_help(did_you_mean(help)))
 }
 
 // ---------------------------------------------------------------------------
@@ -1382,6 +1426,16 @@ mod tests {
                     "/nginx",
                     "image `/nginx` has an empty path component (`//`, or `/` at an end)",
                     None,
+                ),
+                (
+                    "egovio/egov-indexer:v2.9.0:latest",
+                    "image `egovio/egov-indexer:v2.9.0:latest` has two tags (`v2.9.0`, `latest`); an image has at most one `:tag`",
+                    Some("did you mean `egovio/egov-indexer:v2.9.0`?"),
+                ),
+                (
+                    "localhost:5000/a:latest:v1:",
+                    "image `localhost:5000/a:latest:v1:` has 3 tags (`latest`, `v1`, ``); an image has at most one `:tag`",
+                    Some("did you mean `localhost:5000/a:v1`?"),
                 ),
                 (
                     "egovio/-user:1",

@@ -26,6 +26,24 @@ pub const BUILTINS: &[(&str, usize, usize, &str)] = &[
     ("values", 1, 1, "values(x: record or map) -> [V]"),
     ("join", 2, 2, "join(xs: [String], sep: String) -> String"),
     ("split", 2, 2, "split(s: String, sep: String) -> [String]"),
+    (
+        "int",
+        1,
+        1,
+        "int(s: String) -> Int  (decimal digits, optional sign)",
+    ),
+    (
+        "trim",
+        1,
+        1,
+        "trim(s: String) -> String  (whitespace removed at both ends)",
+    ),
+    (
+        "merge",
+        2,
+        2,
+        "merge(a: record or map, b: record or map) -> map  (entries of b win)",
+    ),
     ("upper", 1, 1, "upper(s: String) -> String"),
     ("lower", 1, 1, "lower(s: String) -> String"),
     (
@@ -101,7 +119,9 @@ impl<'a> Evaluator<'a> {
         span: Span,
     ) -> Value<'a> {
         let Some(&(name, min, max, sig)) = BUILTINS.iter().find(|b| b.0 == func.name) else {
-            let help = suggest::best(&func.name, BUILTINS.iter().map(|b| b.0))
+            let help = alias(&func.name)
+                .map(str::to_string)
+                .or_else(|| suggest::best(&func.name, BUILTINS.iter().map(|b| b.0)))
                 .map(|c| format!("did you mean `{c}`?"));
             self.report(EvalError::UnknownFunction {
                 span: func.span,
@@ -201,6 +221,9 @@ impl<'a> Evaluator<'a> {
                     s.split(&*sep).map(|p| Value::str(p, span)).collect(),
                 )))
             }
+            "int" => parse_int(&string(&a[0])?).map(K::Int),
+            "trim" => Ok(K::Str(string(&a[0])?.trim().into())),
+            "merge" => self.merge(&a[0], &a[1], span),
             "upper" => Ok(K::Str(string(&a[0])?.to_uppercase().into())),
             "lower" => Ok(K::Str(string(&a[0])?.to_lowercase().into())),
             "replace" => {
@@ -273,6 +296,78 @@ impl<'a> Evaluator<'a> {
             "secret" => make_secret(&a[0]),
             _ => Err("unknown builtin".into()),
         }
+    }
+
+    /// `merge(a, b)`: the entries of `a` then the new ones of `b`; a key
+    /// of both takes `b`'s value at `a`'s place. The result is a map.
+    fn merge(&self, a: &Value<'a>, b: &Value<'a>, span: Span) -> R<'a> {
+        let (ka, va) = self
+            .obj_pairs(a)
+            .map_err(|e| format!("the first argument: {e}"))?;
+        let (kb, vb) = self
+            .obj_pairs(b)
+            .map_err(|e| format!("the second argument: {e}"))?;
+        if !self.built(ka.len() + kb.len(), "elements", span) {
+            return Ok(ValueKind::Invalid);
+        }
+        let mut index: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(ka.len() + kb.len());
+        let mut keys: Vec<Rc<str>> = Vec::with_capacity(ka.len() + kb.len());
+        let mut vals: Vec<Value<'a>> = Vec::with_capacity(ka.len() + kb.len());
+        for (k, v) in ka.iter().zip(va).chain(kb.iter().zip(vb)) {
+            match index.get(&**k) {
+                Some(&i) => vals[i] = v,
+                None => {
+                    index.insert(k, keys.len());
+                    keys.push(k.clone());
+                    vals.push(v);
+                }
+            }
+        }
+        let obj = self.computed_object(super::object::ObjKind::Record, keys.into(), vals, span);
+        Ok(ValueKind::Object(obj))
+    }
+
+    /// An object made of values already computed (no layers): `merge`'s
+    /// result, and that result taking a map type (see `conform`).
+    pub(crate) fn computed_object(
+        &self,
+        kind: super::object::ObjKind,
+        keys: Rc<[Rc<str>]>,
+        vals: Vec<Value<'a>>,
+        span: Span,
+    ) -> Rc<super::object::Object<'a>> {
+        let obj = self.new_object(kind, Vec::new(), span, false);
+        obj.computed.set(true);
+        {
+            let mut memo = obj.memo.borrow_mut();
+            for (k, v) in keys.iter().zip(vals) {
+                memo.insert(k.clone(), super::object::Slot::Done(v));
+            }
+        }
+        *obj.keys.borrow_mut() = Some(keys);
+        obj
+    }
+
+    /// The keys and values of a record or map, key by key (a field that
+    /// has no value drops its key too).
+    pub(crate) fn obj_pairs(
+        &self,
+        v: &Value<'a>,
+    ) -> Result<(Vec<Rc<str>>, Vec<Value<'a>>), String> {
+        let ValueKind::Object(o) = &v.kind else {
+            return Err(format!("expected a record or map, found {}", v.describe()));
+        };
+        let keys = self.keys(o);
+        let mut ks = Vec::with_capacity(keys.len());
+        let mut vs = Vec::with_capacity(keys.len());
+        for k in keys.iter() {
+            if let Some(x) = self.field_rc(o, k, v.span) {
+                ks.push(k.clone());
+                vs.push(x);
+            }
+        }
+        Ok((ks, vs))
     }
 
     fn obj_arg(&self, v: &Value<'a>) -> Result<Entries<'a>, String> {
@@ -460,6 +555,48 @@ impl<'a> Evaluator<'a> {
             Err(e) => fail(e.to_string(), false),
         }
     }
+}
+
+/// The builtin a name from another language means (`length` is `len`),
+/// for the did-you-mean of an unknown function.
+fn alias(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "length" | "size" | "count" => "len",
+        "strip" | "trim_space" | "trimspace" => "trim",
+        "to_int" | "parse_int" | "parseInt" | "toInt" | "atoi" | "number" => "int",
+        "concat" | "combine" | "update" | "union" => "merge",
+        "to_upper" | "toUpperCase" | "uppercase" => "upper",
+        "to_lower" | "toLowerCase" | "lowercase" => "lower",
+        "has" | "includes" | "has_key" => "contains",
+        "startswith" | "startsWith" | "has_prefix" => "starts_with",
+        "endswith" | "endsWith" | "has_suffix" => "ends_with",
+        "distinct" | "uniq" => "unique",
+        "tojson" | "json" | "json_encode" => "to_json",
+        "base64encode" | "b64encode" => "base64",
+        "file" => "read_file",
+        _ => return None,
+    })
+}
+
+/// `int(s)`: decimal digits with an optional sign, nothing else (no
+/// spaces, no `_`, no `0x`); the error names the text.
+fn parse_int(s: &str) -> Result<i64, String> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        let shown: String = s.chars().take(60).collect();
+        let more = if shown.len() < s.len() { "..." } else { "" };
+        let hint = if s.trim() != s {
+            "; trim(...) it first"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "`{}{more}` is not a whole number (decimal digits with an optional sign){hint}",
+            shown.escape_debug()
+        ));
+    }
+    s.parse::<i64>()
+        .map_err(|_| format!("`{s}` does not fit in an Int (64 bits)"))
 }
 
 fn make_secret<'a>(v: &Value<'a>) -> R<'a> {

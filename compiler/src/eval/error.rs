@@ -346,6 +346,9 @@ impl ToDiagnostic for EvalError {
                     None => d.with_help("there are no user-defined functions; see `docs/language.md` for the builtins"),
                 }
             }
+            NotAmendable { span, found } if found.contains("`merge`") => Diagnostic::error("E0508", *span, format!("cannot amend {found}"))
+                .with_label("a merged map is made of computed values, with no body to amend")
+                .with_help("merge the extra entries in: `merge(merge(a, b), { ... })`"),
             NotAmendable { span, found } => Diagnostic::error("E0508", *span, format!("cannot amend {found}"))
                 .with_label("only records, maps and schema instances can be amended with `{ ... }`")
                 .with_help("use `=` to replace the value"),

@@ -467,6 +467,28 @@ impl<'a> Evaluator<'a> {
         let ValueKind::Object(o) = &v.kind else {
             return v;
         };
+        if o.computed.get() {
+            // A `merge` result has values, not layers: a map type takes
+            // them over; anything else is left to validation.
+            return match object_type(ty) {
+                Some(Ty::Map(k, val)) => match self.obj_pairs(&v) {
+                    Ok((keys, vals)) => {
+                        let vals = vals
+                            .into_iter()
+                            .map(|x| self.check_value_at(x, val, None, None, Some(v.span)))
+                            .collect();
+                        let kind = ObjKind::Map {
+                            key: k.clone(),
+                            value: val.clone(),
+                        };
+                        let n = self.computed_object(kind, keys.into(), vals, o.span);
+                        Value::new(ValueKind::Object(n), v.span)
+                    }
+                    Err(_) => v,
+                },
+                _ => v,
+            };
+        }
         match (object_type(ty), &o.kind) {
             (Some(Ty::Schema(id, name)), ObjKind::Record) => {
                 let out = self.schema_instance(*id, name.clone(), o.layers.clone(), o.span);

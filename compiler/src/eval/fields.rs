@@ -748,6 +748,15 @@ impl<'a> Evaluator<'a> {
     /// An object held only here (made for this amend, and no field of it
     /// asked for) takes the layer itself instead of being copied.
     pub(crate) fn amend(&self, mut below: Value<'a>, layer: Layer<'a>, span: Span) -> Value<'a> {
+        if let ValueKind::Object(o) = &below.kind {
+            if o.computed.get() {
+                self.report(EvalError::NotAmendable {
+                    span,
+                    found: "the result of `merge`".into(),
+                });
+                return Value::invalid(span);
+            }
+        }
         if let ValueKind::Object(o) = &mut below.kind {
             if let Some(fresh) = Rc::get_mut(o) {
                 fresh.restart(layer, span);

@@ -112,6 +112,8 @@ pub struct Object<'a> {
     pub(super) listing: Cell<bool>,
     pub(super) expanding: RefCell<Vec<usize>>,
     pub(crate) checked: Cell<bool>,
+    /// Made from values already computed (`merge`): no layers to amend.
+    pub(crate) computed: Cell<bool>,
     /// The scope each layer's members are evaluated in (the layer's scope
     /// with this object's frame, and the layer's `let`s), made once.
     pub(super) envs: RefCell<Option<Rc<LayerEnvs<'a>>>>,
@@ -136,6 +138,7 @@ impl<'a> Object<'a> {
             listing: Cell::new(false),
             expanding: RefCell::new(Vec::new()),
             checked: Cell::new(false),
+            computed: Cell::new(false),
             envs: RefCell::new(None),
             path: OnceCell::new(),
             path_text: OnceCell::new(),
