@@ -57,7 +57,7 @@ Builtin types are Bool, Int, Float, String, Quantity, Secret, Json, Name, Port, 
       replcias = 2
     }
 
-Fix the name (the help line suggests the closest field):
+Fix the name (the help line suggests the closest field, or, when none is close, lists the fields that can be set there):
 
     \"egov-user\" {
       replicas = 2
