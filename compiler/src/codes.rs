@@ -57,7 +57,7 @@ Builtin types are Bool, Int, Float, String, Quantity, Secret, Json, Name, Port, 
       replcias = 2
     }
 
-Fix the name (the help line suggests the closest field):
+Fix the name (the help line suggests the closest field, or, when none is close, lists the fields that can be set there):
 
     \"egov-user\" {
       replicas = 2
@@ -118,7 +118,7 @@ Iterate over a list or map: `for name, s in services { ... }`."),
 
     port = services.\"egov-usr\".port
 
-Fix the key (the help line suggests the closest one), or give a default for entries that may be missing: `services.\"x\".port ?? 8080` only works when the left side is `none`, so prefer `if contains(services, \"x\") then ... else ...`."),
+Fix the key (the help line suggests the closest one), or give a default for map entries that may be missing: `??` absorbs an entry missing from a map, so `services.\"x\".port ?? 8080` is 8080 when the map `services` has no `\"x\"` (and when `port` is `none`). A field missing from a schema or record is a misspelling, and stays an error under `??`."),
     code!("E0502", "division by zero", "A division or remainder has a divisor of zero.
 
     per_replica = total / replicas     // replicas = 0

@@ -297,7 +297,7 @@ impl ToDiagnostic for EvalError {
                 let d = Diagnostic::error("E0501", *span, format!("{owner} has no `{key}`")).with_label("no such field or entry");
                 match help {
                     Some(h) => d.with_help(h.clone()),
-                    None => d.with_help("use `x ?? default` for entries that may be missing"),
+                    None => d.with_help("for a map entry that may be missing, give a default: `m.key ?? default`"),
                 }
             }
             DivisionByZero { span } => Diagnostic::error("E0502", *span, "division by zero").with_label("the divisor is 0"),

@@ -196,6 +196,51 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The left side of `??`: `Ok(())` when it reads an entry missing from a
+    /// map (`m.b ?? 5`, `m["b"] ?? 5`), which `??` absorbs; otherwise its
+    /// value. A missing field of a schema or record stays an error.
+    fn missing_map_entry(
+        &self,
+        lhs: &'a Expr,
+        env: &Scope<'a>,
+        expected: Option<&Rc<Ty>>,
+    ) -> Result<(), Value<'a>> {
+        let (target, key, key_span) = match &lhs.kind {
+            ExprKind::Field { target, name } => {
+                let t = self.eval(target, env, None);
+                let key = match name.as_static() {
+                    Some(k) => Some(k.to_string()),
+                    None => self.eval_key_expr(name, env).map(|k| k.to_string()),
+                };
+                match key {
+                    Some(k) => (t, k, name.span()),
+                    None => return Err(Value::invalid(lhs.span)),
+                }
+            }
+            ExprKind::Index { target, index } => {
+                let t = self.eval(target, env, None);
+                let i = self.eval(index, env, None);
+                match (&t.kind, &i.kind) {
+                    (ValueKind::Object(_), ValueKind::Str(k)) => {
+                        let k = k.to_string();
+                        (t, k, index.span)
+                    }
+                    _ => return Err(self.eval(lhs, env, expected)),
+                }
+            }
+            _ => return Err(self.eval(lhs, env, expected)),
+        };
+        if let ValueKind::Object(o) = &target.kind {
+            if matches!(o.kind, ObjKind::Map { .. }) {
+                return match self.field(o, &key, lhs.span) {
+                    Some(v) => Err(v),
+                    None => Ok(()),
+                };
+            }
+        }
+        Err(self.get_member(&target, &key, key_span, lhs.span))
+    }
+
     fn eval_index(
         &self,
         target: &'a Expr,
@@ -643,7 +688,10 @@ impl<'a> Evaluator<'a> {
                 }
             }
             BinaryOp::Coalesce => {
-                let l = self.eval(lhs, env, expected);
+                let l = match self.missing_map_entry(lhs, env, expected) {
+                    Ok(()) => return self.eval(rhs, env, expected),
+                    Err(l) => l,
+                };
                 match l.kind {
                     ValueKind::None => self.eval(rhs, env, expected),
                     _ => l,

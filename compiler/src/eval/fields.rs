@@ -636,6 +636,8 @@ impl<'a> Evaluator<'a> {
             }
             _ => ("this record".to_string(), None),
         };
+        let help = help
+            .or_else(|| (!declared.is_empty()).then(|| settable_fields_help(&declared, &obj.kind)));
         self.report(EvalError::UnknownField {
             span: def.key_span(),
             name: key.to_string(),
@@ -1017,4 +1019,28 @@ pub(crate) fn short_path(path: &str) -> String {
     let tail = path.rfind('.').map_or("", |i| &path[i..]);
     let tail = if tail.len() > 40 { "" } else { tail };
     format!("{}...{tail}", &path[..head])
+}
+
+/// The help of an unknown field with no close match: the fields that can be
+/// set there (the first few), and how to declare one of your own.
+fn settable_fields_help(declared: &[String], kind: &ObjKind) -> String {
+    const SHOWN: usize = 12;
+    let mut names: Vec<&str> = declared.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut list = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        list.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    let declare = match kind {
+        ObjKind::Schema(_, name) => format!("only the fields declared in `schema {name}` exist"),
+        _ => "to add a setting of your own, declare it in your module: `name: Type = default`"
+            .to_string(),
+    };
+    format!("the fields that can be set here are {list}; {declare}")
 }
