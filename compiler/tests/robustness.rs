@@ -250,34 +250,12 @@ fn a_long_url_like_image_is_checked_in_linear_time() {
     assert!(started.elapsed().as_secs() < 10);
 }
 
+#[path = "../../lang/tests/common/seeds.rs"]
+mod seeds_of;
+
 /// Every `.dg` file of the repository, the seeds of the mutants.
 fn seeds() -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut out = Vec::new();
-    let mut dirs = vec![root];
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            let name = p
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            if name.starts_with('.') || name == "target" {
-                continue;
-            }
-            if p.is_dir() {
-                dirs.push(p);
-            } else if name.ends_with(".dg") {
-                out.push(std::fs::read_to_string(&p).unwrap_or_default());
-            }
-        }
-    }
-    out.sort();
-    out
+    seeds_of::repository_dg_files(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A mutant of `seed`: byte ranges deleted, duplicated or replaced by a

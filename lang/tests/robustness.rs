@@ -106,37 +106,13 @@ fn many_members_parse() {
     assert_eq!(parse_on_small_stack(text), 0);
 }
 
+#[path = "common/seeds.rs"]
+mod seeds_of;
+
 /// Every `.dg` file of the repository, the seeds of the mutants.
 fn seeds() -> &'static [String] {
     static SEEDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    SEEDS.get_or_init(|| {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut out = Vec::new();
-        let mut dirs = vec![root];
-        while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for e in entries.flatten() {
-                let p = e.path();
-                let name = p
-                    .file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned();
-                if name.starts_with('.') || name == "target" {
-                    continue;
-                }
-                if p.is_dir() {
-                    dirs.push(p);
-                } else if name.ends_with(".dg") {
-                    out.push(std::fs::read_to_string(&p).unwrap_or_default());
-                }
-            }
-        }
-        out.sort();
-        out
-    })
+    SEEDS.get_or_init(|| seeds_of::repository_dg_files(env!("CARGO_MANIFEST_DIR")))
 }
 
 /// Bytes that stress positions: line ends of every kind, a BOM, wide and
