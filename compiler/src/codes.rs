@@ -138,7 +138,7 @@ Check `len(xs)` first."),
     memory_limit = memory
 
 The message names the whole cycle. Give one of the fields a value that does not refer back."),
-    code!("E0506", "evaluation too long", "Evaluation stopped after too many steps. A configuration never needs this much work; look for a huge `range` or nested comprehensions.
+    code!("E0506", "evaluation too long", "Evaluation stopped after too many steps. A configuration never needs this much work; the help names the field being computed when the steps ran out: look there for a loop that runs far more often than intended, such as comprehensions nested over large lists.
 
     xs = [for i in range(0, 1000000) for j in range(0, 1000000): i * j]"),
     code!("E0507", "wrong arguments", "A builtin is called with the wrong number or types of arguments. The help line shows its signature.

@@ -120,7 +120,11 @@ pub enum EvalError {
     /// A Float result that is infinite or not a number: `1e300 * 1e300`.
     FloatOverflow { span: Span, op: String },
     /// A program that runs too long: `len(range(0, 100000000))`.
-    OutOfFuel { span: Span },
+    OutOfFuel {
+        span: Span,
+        /// The field being computed when the budget ran out.
+        field: Option<String>,
+    },
     /// Fields whose values need each other's, more than [`super::MAX_FIELD_DEPTH`]
     /// deep: `f0 = f1`, `f1 = f2`, ... or a record amending itself inside
     /// itself (`m = { a = x.a, x = m { } }`).
@@ -333,9 +337,12 @@ impl ToDiagnostic for EvalError {
             TooLarge { span, path, what, size, limit } => Diagnostic::error("E0522", *span, format!("`{path}` grows too large: {size} {what} (the limit is {limit})"))
                 .with_label("this value grew past the limit")
                 .with_help("a value that doubles at each step (`a1 = a0 + a0`) grows exponentially; build it from a `range` or a list instead"),
-            OutOfFuel { span } => Diagnostic::error("E0506", *span, "evaluation takes too long")
+            OutOfFuel { span, field } => Diagnostic::error("E0506", *span, "evaluation takes too long")
                 .with_label("stopped here after too many steps")
-                .with_help("a configuration should not need this much work; look for a huge `range` or nested loops"),
+                .with_help(match field {
+                    Some(f) => format!("a configuration should not need this much work; the steps ran out while computing `{f}`: look there for a loop that runs far more often than intended"),
+                    None => "a configuration should not need this much work: look for a loop that runs far more often than intended".to_string(),
+                }),
             BadCall { span, func, signature, problem } => Diagnostic::error("E0507", *span, format!("wrong arguments to `{func}`: {problem}"))
                 .with_label(problem.clone())
                 .with_help(format!("the signature is `{signature}`")),

@@ -455,7 +455,7 @@ impl<'a> Evaluator<'a> {
                     }
                     cur = parent;
                 }
-                ScopeNode::Lets { src, parent } => {
+                ScopeNode::Lets { src, parent, .. } => {
                     if self.body_index(*src).lets.contains_key(name) {
                         return Some(true);
                     }

@@ -121,6 +121,8 @@ pub struct Evaluator<'a> {
     project_root: PathBuf,
     problems: RefCell<Problems>,
     fuel: Cell<u64>,
+    /// The budget [`Self::fuel`] started from.
+    initial_fuel: Cell<u64>,
     /// Problems not kept past [`MAX_PROBLEMS`], and the span of the first.
     dropped: Cell<(u64, Option<Span>)>,
     /// Candidates did-you-mean may still look at in this evaluation: every
@@ -141,7 +143,8 @@ pub struct Evaluator<'a> {
     /// Computed keys being evaluated to find the definitions of a field:
     /// the object (by address), the field, and the key expression's span.
     key_stack: RefCell<Vec<(usize, Rc<str>, Span)>>,
-    lets_active: RefCell<Vec<(usize, usize)>>,
+    /// `let` scopes whose memo holds values (see [`Self::register_lets`]).
+    let_scopes: RefCell<Vec<Weak<ScopeNode<'a>>>>,
     /// Objects whose frames were made (see [`Self::register`]).
     objects: RefCell<Vec<Weak<Object<'a>>>>,
     /// Emptied vectors for the definitions of fields being computed.
@@ -160,6 +163,7 @@ impl<'a> Evaluator<'a> {
             project_root,
             problems: RefCell::new(Problems::new()),
             fuel: Cell::new(DEFAULT_FUEL),
+            initial_fuel: Cell::new(DEFAULT_FUEL),
             built_objects: Cell::new(0),
             suggest_left: Cell::new(SUGGEST_BUDGET),
             dropped: Cell::new((0, None)),
@@ -170,7 +174,7 @@ impl<'a> Evaluator<'a> {
             root: RefCell::new(None),
             stack: RefCell::new(Vec::new()),
             key_stack: RefCell::new(Vec::new()),
-            lets_active: RefCell::new(Vec::new()),
+            let_scopes: RefCell::new(Vec::new()),
             objects: RefCell::new(Vec::new()),
             spare_defs: RefCell::new(Vec::new()),
             names: RefCell::new(FastMap::default()),
@@ -180,6 +184,13 @@ impl<'a> Evaluator<'a> {
     /// Sets the step budget (tests use small ones).
     pub fn set_fuel(&self, fuel: u64) {
         self.fuel.set(fuel);
+        self.initial_fuel.set(fuel);
+    }
+
+    /// Steps taken so far (of the budget set at the start): what the
+    /// tests of linear costs count.
+    pub fn steps_taken(&self) -> u64 {
+        self.initial_fuel.get().saturating_sub(self.fuel.get())
     }
 
     /// The value of module `id`, which becomes `root`.
@@ -256,6 +267,13 @@ impl<'a> Evaluator<'a> {
         self.objects.borrow_mut().push(Rc::downgrade(obj));
     }
 
+    /// Remembers the `let` scope `lets` so that dropping the evaluator
+    /// clears its memo: a `let`'s value may be an object whose layers hold
+    /// this scope.
+    pub(crate) fn register_lets(&self, lets: &Scope<'a>) {
+        self.let_scopes.borrow_mut().push(Rc::downgrade(lets));
+    }
+
     /// `name` as a shared string, made once per evaluator.
     pub(crate) fn intern(&self, name: &'a str) -> Rc<str> {
         if let Some(n) = self.names.borrow().get(name) {
@@ -307,7 +325,12 @@ impl<'a> Evaluator<'a> {
         let left = self.fuel.get();
         if left == 0 {
             if !self.halted() {
-                self.report(EvalError::OutOfFuel { span });
+                let field = self
+                    .stack
+                    .borrow()
+                    .last()
+                    .map(|(o, k)| fields::short_path(&o.child_path(k)));
+                self.report(EvalError::OutOfFuel { span, field });
                 self.out_of_fuel.set(true);
             }
             return false;
@@ -462,6 +485,13 @@ impl Drop for Evaluator<'_> {
         for w in self.objects.borrow().iter() {
             if let Some(o) = w.upgrade() {
                 o.clear();
+            }
+        }
+        for w in self.let_scopes.borrow().iter() {
+            if let Some(s) = w.upgrade() {
+                if let ScopeNode::Lets { memo, .. } = &*s {
+                    memo.borrow_mut().clear();
+                }
             }
         }
     }

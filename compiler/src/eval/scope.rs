@@ -13,6 +13,7 @@ use crate::modules::ModuleId;
 use crate::value::{Value, ValueKind};
 use digit_lang::ast::{self, MemberKind};
 use digit_lang::Span;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 pub type Scope<'a> = Rc<ScopeNode<'a>>;
@@ -25,8 +26,13 @@ pub enum ScopeNode<'a> {
         obj: Rc<Object<'a>>,
         parent: Scope<'a>,
     },
-    /// The `let`s of a member list.
-    Lets { src: Src<'a>, parent: Scope<'a> },
+    /// The `let`s of a member list, each computed at most once in this
+    /// scope (see [`LetSlot`]).
+    Lets {
+        src: Src<'a>,
+        parent: Scope<'a>,
+        memo: RefCell<FastMap<&'a str, LetSlot<'a>>>,
+    },
     /// A loop variable.
     Var {
         name: &'a str,
@@ -38,6 +44,15 @@ pub enum ScopeNode<'a> {
 impl<'a> ScopeNode<'a> {
     pub fn root(module: ModuleId) -> Scope<'a> {
         Rc::new(ScopeNode::Root { module })
+    }
+
+    /// The scope of the `let`s of `src` inside `parent`.
+    pub fn lets(src: Src<'a>, parent: Scope<'a>) -> Scope<'a> {
+        Rc::new(ScopeNode::Lets {
+            src,
+            parent,
+            memo: RefCell::new(FastMap::default()),
+        })
     }
 
     pub fn var(name: &'a str, value: Value<'a>, parent: Scope<'a>) -> Scope<'a> {
@@ -60,6 +75,12 @@ impl<'a> ScopeNode<'a> {
             }
         }
     }
+}
+
+/// A `let` of one scope: being computed (a use now is a cycle), or its value.
+pub enum LetSlot<'a> {
+    InProgress,
+    Done(Value<'a>),
 }
 
 /// What a name means.
@@ -86,7 +107,7 @@ impl<'a> Evaluator<'a> {
         let env = if ix.lets.is_empty() {
             frame
         } else {
-            Rc::new(ScopeNode::Lets { src, parent: frame })
+            ScopeNode::lets(src, frame)
         };
         LayerEnv { env, ix: Some(ix) }
     }
@@ -127,7 +148,7 @@ impl<'a> Evaluator<'a> {
         if self.body_index(src).lets.is_empty() {
             return outer;
         }
-        Rc::new(ScopeNode::Lets { src, parent: outer })
+        ScopeNode::lets(src, outer)
     }
 
     pub(crate) fn resolve_name(&self, env: &Scope<'a>, name: &str, span: Span) -> Resolved<'a> {
@@ -144,9 +165,9 @@ impl<'a> Evaluator<'a> {
                     }
                     cur = parent;
                 }
-                ScopeNode::Lets { src, parent } => {
-                    if let Some(expr) = self.body_index(*src).lets.get(name).copied() {
-                        return Resolved::Value(self.eval_let(expr, cur, name, span));
+                ScopeNode::Lets { src, parent, .. } => {
+                    if let Some((&n, &expr)) = self.body_index(*src).lets.get_key_value(name) {
+                        return Resolved::Value(self.eval_let(expr, cur, n, span));
                     }
                     cur = parent;
                 }
@@ -163,24 +184,38 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The value of `let name = expr` of the scope `env` (a `Lets` node),
+    /// computed the first time it is used there and then remembered: a
+    /// `let` costs one evaluation per scope instance, however often it is
+    /// read (`let a1 = a0 + a0`, `let a2 = a1 + a1`, ... stays linear).
     fn eval_let(
         &self,
-        expr: &'a digit_lang::ast::Expr,
+        expr: &'a ast::Expr,
         env: &Scope<'a>,
-        name: &str,
+        name: &'a str,
         span: Span,
     ) -> Value<'a> {
-        let id = (expr as *const _ as usize, Rc::as_ptr(env) as usize);
-        if self.lets_active.borrow().contains(&id) {
-            self.report(EvalError::Cycle {
-                span: expr.span,
-                cycle: vec![name.to_string(), name.to_string()],
-            });
-            return Value::invalid(span);
+        let ScopeNode::Lets { memo, .. } = &**env else {
+            return self.eval(expr, env, None);
+        };
+        match memo.borrow().get(name) {
+            Some(LetSlot::Done(v)) => return v.clone(),
+            Some(LetSlot::InProgress) => {
+                self.report(EvalError::Cycle {
+                    span: expr.span,
+                    cycle: vec![name.to_string(), name.to_string()],
+                });
+                return Value::invalid(span);
+            }
+            None => {}
         }
-        self.lets_active.borrow_mut().push(id);
+        if memo.borrow().is_empty() {
+            // Its values may hold objects whose scopes lead back here.
+            self.register_lets(env);
+        }
+        memo.borrow_mut().insert(name, LetSlot::InProgress);
         let v = self.eval(expr, env, None);
-        self.lets_active.borrow_mut().retain(|x| *x != id);
+        memo.borrow_mut().insert(name, LetSlot::Done(v.clone()));
         v
     }
 
@@ -243,7 +278,7 @@ impl<'a> Evaluator<'a> {
                     out.push(name.to_string());
                     cur = parent;
                 }
-                ScopeNode::Lets { src, parent } => {
+                ScopeNode::Lets { src, parent, .. } => {
                     out.extend(self.body_index(*src).lets.keys().map(|k| k.to_string()));
                     cur = parent;
                 }
