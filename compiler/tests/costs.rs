@@ -70,3 +70,22 @@ fn lets_in_a_record_are_computed_once_per_record() {
         s
     });
 }
+
+/// `m { for i in range(0, n) { "k${i}" = i } }`: every key computed.
+pub fn generated_keys(n: usize) -> String {
+    format!("m {{\n  for i in range(0, {n}) {{ \"k${{i}}\" = i }}\n}}\nfirst = m.k0\n")
+}
+
+#[test]
+fn a_generator_is_expanded_once_per_object() {
+    assert_linear("generated keys", 1000, generated_keys);
+}
+
+#[test]
+fn nested_generators_are_expanded_once_per_object() {
+    assert_linear("nested generators", 500, |n| {
+        format!(
+            "m {{\n  for i in range(0, {n}) {{\n    \"a${{i}}\" = i\n    if i % 2 == 0 {{ for j in [1, 2] {{ \"b${{i}}_${{j}}\" = j }} }}\n  }}\n}}\n"
+        )
+    });
+}

@@ -5,7 +5,10 @@
 //! with nothing below, the declared type's defaults). Generators are
 //! expanded only when their bodies could produce the key asked for.
 
-use super::object::{BodyIndex, FieldPath, Layer, LayerEnv, ObjKind, Object, Slot, Src};
+use super::object::{
+    BodyIndex, Expansion, FieldPath, GenBody, GenCache, GenState, Layer, LayerEnv, ObjKind, Object,
+    Slot, Src,
+};
 use super::scope::{Scope, ScopeNode};
 use super::{EvalError, Evaluator};
 use crate::modules::ModuleId;
@@ -14,6 +17,7 @@ use crate::types::Ty;
 use crate::value::{Value, ValueKind};
 use digit_lang::ast::{self, Member, MemberKind};
 use digit_lang::Span;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// One definition of a field.
@@ -178,16 +182,12 @@ impl<'a> Evaluator<'a> {
             match &m.kind {
                 MemberKind::For { .. } | MemberKind::If { .. } => {
                     if self.gen_keys(m).may_produce(key) {
-                        for (body, benv) in self.expand(obj, m, env) {
-                            let s = Src::Members(body);
-                            let benv = self.lets_env(s, benv);
-                            let at = Lookup {
-                                src: s,
-                                ix: None,
-                                env: &benv,
-                                module,
-                            };
-                            self.collect(obj, at, key, out);
+                        let exp = at
+                            .gens
+                            .and_then(|g| self.expansion(obj, g, pos, m, env, Some(key)));
+                        match exp {
+                            Some(exp) => self.collect_expansion(obj, &exp, key, module, out),
+                            None => self.collect_expanding(obj, m, env, key, module, out),
                         }
                     }
                 }
@@ -205,6 +205,142 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+    }
+
+    /// The definitions of `key` among the bodies of generator `m`,
+    /// expanded again (while its cached expansion is being made).
+    fn collect_expanding(
+        &self,
+        obj: &Rc<Object<'a>>,
+        m: &'a Member,
+        env: &Scope<'a>,
+        key: &str,
+        module: ModuleId,
+        out: &mut Vec<Def<'a>>,
+    ) {
+        for (body, benv) in self.expand(obj, m, env) {
+            let s = Src::Members(body);
+            let benv = self.lets_env(s, benv);
+            let at = Lookup {
+                src: s,
+                ix: None,
+                env: &benv,
+                module,
+                gens: None,
+            };
+            self.collect(obj, at, key, out);
+        }
+    }
+
+    /// The definitions of `key` in a generator's expansion, in order.
+    fn collect_expansion(
+        &self,
+        obj: &Rc<Object<'a>>,
+        exp: &Expansion<'a>,
+        key: &str,
+        module: ModuleId,
+        out: &mut Vec<Def<'a>>,
+    ) {
+        let fixed = exp.keyed.get(key).map_or(&[][..], Vec::as_slice);
+        let nested = exp.nested.as_slice();
+        // Both in (body, position) order: merged, the members are searched
+        // in the order they were written and produced.
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let ((b, p), generator) = match (fixed.get(i), nested.get(j)) {
+                (Some(&a), Some(&n)) if a < n => {
+                    i += 1;
+                    (a, false)
+                }
+                (_, Some(&n)) => {
+                    j += 1;
+                    (n, true)
+                }
+                (Some(&a), None) => {
+                    i += 1;
+                    (a, false)
+                }
+                (None, None) => break,
+            };
+            let Some(body) = exp.bodies.get(b as usize) else {
+                continue;
+            };
+            let Some(m) = body.members.get(p as usize) else {
+                continue;
+            };
+            if !generator {
+                out.push(Def {
+                    member: m,
+                    off: 0,
+                    env: body.env.clone(),
+                    module,
+                });
+            } else if self.gen_keys(m).may_produce(key) {
+                match self.expansion(obj, &body.gens, p, m, &body.env, Some(key)) {
+                    Some(inner) => self.collect_expansion(obj, &inner, key, module, out),
+                    None => self.collect_expanding(obj, m, &body.env, key, module, out),
+                }
+            }
+        }
+    }
+
+    /// The expansion of generator `m`, at position `pos` of a member list
+    /// whose generators `cache` holds, in `env`: made the first time it is
+    /// asked for in this object (evaluating the loop and every computed
+    /// key of its bodies once, while looking for `key` if given), then
+    /// shared by every lookup and the key listing. `None` while it is
+    /// being made.
+    fn expansion(
+        &self,
+        obj: &Rc<Object<'a>>,
+        cache: &GenCache<'a>,
+        pos: u32,
+        m: &'a Member,
+        env: &Scope<'a>,
+        key: Option<&str>,
+    ) -> Option<Rc<Expansion<'a>>> {
+        match cache.borrow().get(&pos) {
+            Some(GenState::Done(exp)) => return Some(exp.clone()),
+            Some(GenState::Building) => return None,
+            None => {}
+        }
+        cache.borrow_mut().insert(pos, GenState::Building);
+        let mut exp = Expansion::default();
+        for (b, (members, benv)) in self.expand(obj, m, env).into_iter().enumerate() {
+            let s = Src::Members(members);
+            let benv = self.lets_env(s, benv);
+            let mut keys = Vec::with_capacity(members.len());
+            for (p, member) in members.iter().enumerate() {
+                let at = (b as u32, p as u32);
+                let k = match &member.kind {
+                    MemberKind::For { .. } | MemberKind::If { .. } => {
+                        exp.nested.push(at);
+                        None
+                    }
+                    _ => match key {
+                        Some(k) => self.member_key_for(obj, k, member, 0, &benv),
+                        None => self.member_key(member, 0, &benv),
+                    }
+                    .map(|k| match k {
+                        KeyText::Static(k) => self.intern(k),
+                        KeyText::Computed(k) => k,
+                    }),
+                };
+                if let Some(k) = &k {
+                    exp.keyed.entry(k.clone()).or_default().push(at);
+                }
+                keys.push(k);
+            }
+            exp.bodies.push(GenBody {
+                members,
+                env: benv,
+                keys,
+                gens: RefCell::default(),
+            });
+        }
+        let exp = Rc::new(exp);
+        cache.borrow_mut().insert(pos, GenState::Done(exp.clone()));
+        Some(exp)
     }
 
     /// [`Self::member_key`] while looking for the definitions of `key`:
@@ -861,7 +997,7 @@ impl<'a> Evaluator<'a> {
                 let members = obj.layers.iter().map(|l| l.src.len()).sum();
                 let mut set = KeySet::with_capacity_and_hasher(members, Default::default());
                 for (layer, le) in obj.layers.iter().zip(envs.iter()) {
-                    self.list_keys(obj, layer.src, &le.env, &mut set);
+                    self.list_keys(obj, layer.src, &le.env, Some(&le.gens), &mut set);
                 }
                 set.into_iter().collect()
             }
@@ -917,16 +1053,23 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn list_keys(&self, obj: &Rc<Object<'a>>, src: Src<'a>, env: &Scope<'a>, set: &mut KeySet) {
+    fn list_keys(
+        &self,
+        obj: &Rc<Object<'a>>,
+        src: Src<'a>,
+        env: &Scope<'a>,
+        gens: Option<&GenCache<'a>>,
+        set: &mut KeySet,
+    ) {
         let off = src.offset();
         for i in 0..src.len() {
             let Some(m) = src.member(i) else { continue };
             match &m.kind {
                 MemberKind::For { .. } | MemberKind::If { .. } => {
-                    for (body, benv) in self.expand(obj, m, env) {
-                        let s = Src::Members(body);
-                        let benv = self.lets_env(s, benv);
-                        self.list_keys(obj, s, &benv, set);
+                    let exp = gens.and_then(|g| self.expansion(obj, g, i as u32, m, env, None));
+                    match exp {
+                        Some(exp) => self.list_expansion(obj, &exp, set),
+                        None => self.list_expanding(obj, m, env, set),
                     }
                 }
                 _ => match self.member_key(m, off, env) {
@@ -938,6 +1081,42 @@ impl<'a> Evaluator<'a> {
                     }
                     None => {}
                 },
+            }
+        }
+    }
+
+    /// The keys generator `m` produces, expanded again (while its cached
+    /// expansion is being made).
+    fn list_expanding(
+        &self,
+        obj: &Rc<Object<'a>>,
+        m: &'a Member,
+        env: &Scope<'a>,
+        set: &mut KeySet,
+    ) {
+        for (body, benv) in self.expand(obj, m, env) {
+            let s = Src::Members(body);
+            let benv = self.lets_env(s, benv);
+            self.list_keys(obj, s, &benv, None, set);
+        }
+    }
+
+    /// The keys of a generator's expansion, in order.
+    fn list_expansion(&self, obj: &Rc<Object<'a>>, exp: &Expansion<'a>, set: &mut KeySet) {
+        for body in &exp.bodies {
+            for (p, (m, k)) in body.members.iter().zip(&body.keys).enumerate() {
+                match (&m.kind, k) {
+                    (_, Some(k)) => {
+                        set.insert(k.clone());
+                    }
+                    (MemberKind::For { .. } | MemberKind::If { .. }, None) => {
+                        match self.expansion(obj, &body.gens, p as u32, m, &body.env, None) {
+                            Some(inner) => self.list_expansion(obj, &inner, set),
+                            None => self.list_expanding(obj, m, &body.env, set),
+                        }
+                    }
+                    _ => {}
+                }
             }
         }
     }
@@ -965,6 +1144,8 @@ struct Lookup<'l, 'a> {
     ix: Option<&'l Rc<BodyIndex<'a>>>,
     env: &'l Scope<'a>,
     module: ModuleId,
+    /// Where the list's generators are expanded once, when it has a place.
+    gens: Option<&'l GenCache<'a>>,
 }
 
 impl<'l, 'a> Lookup<'l, 'a> {
@@ -975,6 +1156,7 @@ impl<'l, 'a> Lookup<'l, 'a> {
             ix: le.ix.as_ref(),
             env: &le.env,
             module: layer.module,
+            gens: Some(&le.gens),
         }
     }
 }

@@ -248,6 +248,44 @@ impl<'a> Object<'a> {
 pub struct LayerEnv<'a> {
     pub env: Scope<'a>,
     pub ix: Option<Rc<BodyIndex<'a>>>,
+    /// The layer's generators, each expanded once (by member position).
+    pub gens: GenCache<'a>,
+}
+
+/// Generators of one member list in one scope, by member position, each
+/// expanded at most once: an object's key lookups and its key listing
+/// share one expansion instead of re-running the loop for every key.
+pub type GenCache<'a> = RefCell<FastMap<u32, GenState<'a>>>;
+
+/// A generator's expansion: being made (a lookup made meanwhile, by a
+/// computed key that reads another field, takes the slow path), or made.
+pub enum GenState<'a> {
+    Building,
+    Done(Rc<Expansion<'a>>),
+}
+
+/// What a generator (`for`, `if` member) produced in one object: its
+/// bodies with their scopes, and the keys their members define.
+#[derive(Default)]
+pub struct Expansion<'a> {
+    pub bodies: Vec<GenBody<'a>>,
+    /// The (body, member position) of the members defining each key, in
+    /// order.
+    pub keyed: FastMap<Rc<str>, Vec<(u32, u32)>>,
+    /// The (body, member position) of the generators inside the bodies.
+    pub nested: Vec<(u32, u32)>,
+}
+
+/// One body a generator produced.
+pub struct GenBody<'a> {
+    pub members: &'a [Member],
+    /// The scope its members are evaluated in (loop variables, `let`s).
+    pub env: Scope<'a>,
+    /// The key each member defines (`None` for generators, `let`s and keys
+    /// that did not evaluate to a string).
+    pub keys: Vec<Option<Rc<str>>>,
+    /// Its own generators, expanded once.
+    pub gens: GenCache<'a>,
 }
 
 /// The [`LayerEnv`] of every layer of an object, and which layers may

@@ -101,6 +101,7 @@ impl<'a> Evaluator<'a> {
             return LayerEnv {
                 env: frame,
                 ix: None,
+                gens: RefCell::default(),
             };
         }
         let ix = self.body_index(src);
@@ -109,7 +110,11 @@ impl<'a> Evaluator<'a> {
         } else {
             ScopeNode::lets(src, frame)
         };
-        LayerEnv { env, ix: Some(ix) }
+        LayerEnv {
+            env,
+            ix: Some(ix),
+            gens: RefCell::default(),
+        }
     }
 
     /// [`Self::layer_env`] of every layer of `obj`, in layer order; made
