@@ -9,7 +9,7 @@
 
 use crate::eval::expr::format_float;
 use crate::eval::Evaluator;
-use crate::eval::Object;
+use crate::eval::{ObjId, Object};
 use crate::value::{Value, ValueKind};
 use serde_json::{Map, Number, Value as Json};
 use std::rc::Rc;
@@ -30,7 +30,7 @@ pub fn to_json_finite<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> Option<Json> {
 /// A walk that prints a value, remembering the objects it is inside of.
 struct JsonWalk<'e, 'a> {
     ev: &'e Evaluator<'a>,
-    open: Vec<*const Object<'a>>,
+    open: Vec<ObjId>,
     /// An object recurred inside itself (or nesting passed the limit).
     recurred: bool,
 }
@@ -79,11 +79,11 @@ impl<'e, 'a> JsonWalk<'e, 'a> {
     }
 
     fn object(&mut self, o: &Rc<Object<'a>>) -> Json {
-        if self.open.len() >= crate::validate::MAX_DEPTH || self.open.contains(&Rc::as_ptr(o)) {
+        if self.open.len() >= crate::validate::MAX_DEPTH || self.open.contains(&o.id) {
             self.recurred = true;
             return Json::Null;
         }
-        self.open.push(Rc::as_ptr(o));
+        self.open.push(o.id);
         let keys = self.ev.keys(o);
         let mut m = Map::with_capacity(keys.len());
         for k in keys.iter() {
@@ -118,7 +118,7 @@ pub fn to_json_pretty<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> String {
 struct PrettyWalk<'e, 'a> {
     ev: &'e Evaluator<'a>,
     /// The objects being written, outermost first.
-    open: Vec<*const Object<'a>>,
+    open: Vec<ObjId>,
     /// How deep the value being written is nested (objects and lists).
     depth: usize,
     out: Vec<u8>,
@@ -211,11 +211,11 @@ impl<'a> PrettyWalk<'_, 'a> {
     }
 
     fn object(&mut self, o: &Rc<Object<'a>>, depth: usize) {
-        if self.open.len() >= crate::validate::MAX_DEPTH || self.open.contains(&Rc::as_ptr(o)) {
+        if self.open.len() >= crate::validate::MAX_DEPTH || self.open.contains(&o.id) {
             self.out.extend_from_slice(b"null");
             return;
         }
-        self.open.push(Rc::as_ptr(o));
+        self.open.push(o.id);
         let keys = self.ev.keys(o);
         if keys.is_empty() {
             self.open.pop();
@@ -249,7 +249,7 @@ pub fn contains_secret<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> bool {
     secret_in(ev, v, &mut Vec::new())
 }
 
-fn secret_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, open: &mut Vec<*const Object<'a>>) -> bool {
+fn secret_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, open: &mut Vec<ObjId>) -> bool {
     if !ev.tick(v.span) {
         return false;
     }
@@ -257,10 +257,10 @@ fn secret_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, open: &mut Vec<*const Object
         ValueKind::Secret(_) => true,
         ValueKind::List(xs) => xs.iter().any(|x| secret_in(ev, x, open)),
         ValueKind::Object(o) => {
-            if open.len() >= crate::validate::MAX_DEPTH || open.contains(&Rc::as_ptr(o)) {
+            if open.len() >= crate::validate::MAX_DEPTH || open.contains(&o.id) {
                 return false;
             }
-            open.push(Rc::as_ptr(o));
+            open.push(o.id);
             let found = ev.keys(o).iter().any(|k| {
                 ev.field_rc(o, k, o.span)
                     .is_some_and(|fv| secret_in(ev, &fv, open))

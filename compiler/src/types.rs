@@ -119,13 +119,18 @@ pub const BUILTIN_TYPES: &[&str] = &[
     "Cron", "EnvName",
 ];
 
+/// Where a written type is: its span and its kind.
+type TypeSite = (digit_lang::Span, std::mem::Discriminant<ast::TypeKind>);
+
 /// Type names in scope per module, and a cache of resolved types.
 pub struct TypeEnv<'a> {
     graph: &'a ModuleGraph,
     pub schemas: Vec<SchemaInfo<'a>>,
     own: Vec<FastMap<&'a str, TypeDef<'a>>>,
-    cache: RefCell<FastMap<(usize, ModuleId), Rc<Ty>>>,
-    resolving: RefCell<Vec<usize>>,
+    /// Resolved types by where they are written (span and kind, never an
+    /// address) and the module they are resolved in.
+    cache: RefCell<FastMap<(TypeSite, ModuleId), Rc<Ty>>>,
+    resolving: RefCell<Vec<TypeSite>>,
     pub errors: RefCell<Vec<Diagnostic>>,
 }
 
@@ -200,7 +205,7 @@ impl<'a> TypeEnv<'a> {
 
     /// Resolves a written type in the scope of `module`.
     pub fn resolve(&self, ty: &ast::Type, module: ModuleId) -> Rc<Ty> {
-        let key = (ty as *const ast::Type as usize, module);
+        let key = ((ty.span, std::mem::discriminant(&ty.kind)), module);
         if let Some(t) = self.cache.borrow().get(&key) {
             return t.clone();
         }

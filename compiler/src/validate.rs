@@ -6,7 +6,7 @@
 //! `check` is evaluated with the instance as its frame, and map keys are
 //! checked against the map's key type. Each object is walked once.
 
-use crate::eval::{EvalError, Evaluator, FastMap, ObjKind, Object, MAX_VALUE_SIZE};
+use crate::eval::{EvalError, Evaluator, FastMap, ObjId, ObjKind, Object, MAX_VALUE_SIZE};
 use crate::types::Ty;
 use crate::value::{Value, ValueKind};
 use digit_lang::ast::MemberKind;
@@ -34,13 +34,17 @@ pub const MAX_DEPTH: usize = 256;
 /// The objects the walk is inside of, innermost last.
 #[derive(Default)]
 struct Walk<'a> {
-    open: Vec<*const Object<'a>>,
+    open: Vec<ObjId>,
     /// [`EvalError::TooDeep`] is reported once per walk.
     too_deep: bool,
-    /// The size of each list and object walked (by address): how many
+    /// The size of each list walked (by address: every list walked is
+    /// held by the value being walked, so no address is reused): how many
     /// values it holds, shared parts counted each time they appear (as
     /// `digitc eval` prints them). A shared list is walked once.
     sizes: FastMap<usize, u64>,
+    /// The size of each object walked, by id.
+    object_sizes: FastMap<ObjId, u64>,
+    _values: std::marker::PhantomData<Value<'a>>,
 }
 
 /// The field a value being forced is stored at: its object and key.
@@ -72,12 +76,11 @@ fn force_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, walk: &mut Walk<'a>, at: Plac
             n
         }
         ValueKind::Object(o) => {
-            let id = Rc::as_ptr(o) as usize;
-            if let Some(n) = walk.sizes.get(&id) {
+            if let Some(n) = walk.object_sizes.get(&o.id) {
                 return *n;
             }
             let n = stacker::maybe_grow(64 * 1024, 1024 * 1024, || force_object(ev, o, walk, at));
-            walk.sizes.insert(id, n);
+            walk.object_sizes.insert(o.id, n);
             n
         }
         // A `secret(...)` that never reached a field typed Secret (a `Json`
@@ -107,7 +110,7 @@ fn force_object<'a>(
     walk: &mut Walk<'a>,
     at: Place<'_, 'a>,
 ) -> u64 {
-    if walk.open.contains(&Rc::as_ptr(o)) {
+    if walk.open.contains(&o.id) {
         let span = place_span(ev, o, at);
         let inner = at.map_or_else(
             || "a value inside it".to_string(),
@@ -145,7 +148,7 @@ fn force_object<'a>(
     if o.checked.replace(true) {
         return 1;
     }
-    walk.open.push(Rc::as_ptr(o));
+    walk.open.push(o.id);
     let keys = ev.keys(o);
     o.reserve_fields(keys.len());
     let mut size = 1u64;

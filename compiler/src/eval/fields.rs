@@ -7,7 +7,7 @@
 
 use super::object::{
     BodyIndex, Expansion, FieldPath, GenBody, GenCache, GenState, Layer, LayerEnv, ObjKind, Object,
-    Slot, Src,
+    Slot, Src, SyntaxId,
 };
 use super::scope::{Scope, ScopeNode};
 use super::{EvalError, Evaluator};
@@ -365,7 +365,7 @@ impl<'a> Evaluator<'a> {
         let Some(span) = computed else {
             return self.member_key(m, off, env);
         };
-        let entry = (Rc::as_ptr(obj) as usize, Rc::from(key), span);
+        let entry = (obj.id, Rc::from(key), span);
         self.key_stack.borrow_mut().push(entry);
         let k = self.member_key(m, off, env);
         self.key_stack.borrow_mut().pop();
@@ -374,12 +374,11 @@ impl<'a> Evaluator<'a> {
 
     /// The computed key being evaluated to find `key` of `obj`, if any.
     fn computed_key_of(&self, obj: &Rc<Object<'a>>, key: &str) -> Option<Span> {
-        let addr = Rc::as_ptr(obj) as usize;
         self.key_stack
             .borrow()
             .iter()
             .rev()
-            .find(|(o, k, _)| *o == addr && &**k == key)
+            .find(|(o, k, _)| *o == obj.id && &**k == key)
             .map(|(_, _, span)| *span)
     }
 
@@ -419,7 +418,7 @@ impl<'a> Evaluator<'a> {
         m: &'a Member,
         env: &Scope<'a>,
     ) -> Vec<(&'a [Member], Scope<'a>)> {
-        let id = m as *const Member as usize;
+        let id = SyntaxId::member(m);
         if obj.expanding.borrow().contains(&id) {
             self.report(EvalError::Cycle {
                 span: m.span,
@@ -635,7 +634,7 @@ impl<'a> Evaluator<'a> {
         let stack = self.stack.borrow();
         let pos = stack
             .iter()
-            .position(|(o, k)| Rc::ptr_eq(o, obj) && &**k == key)
+            .position(|(o, k)| o.id == obj.id && &**k == key)
             .unwrap_or(0);
         let mut cycle: Vec<String> = stack[pos..]
             .iter()

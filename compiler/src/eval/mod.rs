@@ -18,14 +18,14 @@ pub mod ops;
 pub mod scope;
 
 pub use error::EvalError;
-pub use object::{FieldPath, Layer, ObjKind, Object, Src};
+pub use object::{FieldPath, Layer, ObjId, ObjKind, Object, Src};
 
 use crate::loader::Loader;
 use crate::modules::{ModuleGraph, ModuleId};
 use crate::types::{Ty, TypeEnv};
 use crate::value::Value;
 use digit_lang::{Diagnostic, Problems, Span, ToDiagnostic};
-use object::{BodyIndex, GenKeys};
+use object::{BodyIndex, GenKeys, SyntaxId};
 use scope::{Scope, ScopeNode};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -33,8 +33,7 @@ use std::path::PathBuf;
 use std::rc::{Rc, Weak};
 
 /// A hash map with a fast, non-cryptographic hasher, for the evaluator's
-/// memo tables and caches (keys are field names and syntax tree addresses,
-/// never iterated). SipHash was a tenth of the time of `check`.
+/// memo tables and caches (keys are field names and ids, never iterated). SipHash was a tenth of the time of `check`.
 pub type FastMap<K, V> = HashMap<K, V, FastHash>;
 
 /// A set with the hasher of [`FastMap`].
@@ -133,16 +132,18 @@ pub struct Evaluator<'a> {
     /// Records built so far, each counted with its layers: what bounds the
     /// memory of values that amend themselves (`base = { r = base { } }`).
     built_objects: Cell<u64>,
+    /// The id of the next object made.
+    next_object: Cell<u32>,
     out_of_fuel: Cell<bool>,
-    indexes: RefCell<FastMap<(u8, usize, usize), Rc<BodyIndex<'a>>>>,
-    gen_keys: RefCell<FastMap<usize, Rc<GenKeys>>>,
+    indexes: RefCell<FastMap<SyntaxId, Rc<BodyIndex<'a>>>>,
+    gen_keys: RefCell<FastMap<SyntaxId, Rc<GenKeys>>>,
     modules: RefCell<FastMap<ModuleId, Rc<Object<'a>>>>,
     root: RefCell<Option<Rc<Object<'a>>>>,
     /// Fields being computed, for cycle messages.
     stack: RefCell<Vec<(Rc<Object<'a>>, Rc<str>)>>,
     /// Computed keys being evaluated to find the definitions of a field:
-    /// the object (by address), the field, and the key expression's span.
-    key_stack: RefCell<Vec<(usize, Rc<str>, Span)>>,
+    /// the object, the field, and the key expression's span.
+    key_stack: RefCell<Vec<(object::ObjId, Rc<str>, Span)>>,
     /// `let` scopes whose memo holds values (see [`Self::register_lets`]).
     let_scopes: RefCell<Vec<Weak<ScopeNode<'a>>>>,
     /// Objects whose frames were made (see [`Self::register`]).
@@ -165,6 +166,7 @@ impl<'a> Evaluator<'a> {
             fuel: Cell::new(DEFAULT_FUEL),
             initial_fuel: Cell::new(DEFAULT_FUEL),
             built_objects: Cell::new(0),
+            next_object: Cell::new(0),
             suggest_left: Cell::new(SUGGEST_BUDGET),
             dropped: Cell::new((0, None)),
             out_of_fuel: Cell::new(false),
@@ -256,7 +258,9 @@ impl<'a> Evaluator<'a> {
             });
             self.halt();
         }
-        Rc::new(Object::new(kind, layers, span, closed))
+        let id = object::ObjId(self.next_object.get());
+        self.next_object.set(id.0.wrapping_add(1));
+        Rc::new(Object::new(id, kind, layers, span, closed))
     }
 
     /// Remembers `obj` so that dropping the evaluator clears its memo
@@ -417,7 +421,7 @@ impl<'a> Evaluator<'a> {
     }
 
     pub(crate) fn gen_keys(&self, member: &'a digit_lang::ast::Member) -> Rc<GenKeys> {
-        let id = member as *const _ as usize;
+        let id = SyntaxId::member(member);
         if let Some(g) = self.gen_keys.borrow().get(&id) {
             return g.clone();
         }

@@ -13,7 +13,7 @@ use crate::modules::ModuleId;
 use crate::types::{SchemaId, Ty};
 use crate::value::{join_path, Value};
 use digit_lang::ast::{self, Member, MemberKind};
-use digit_lang::Span;
+use digit_lang::{FileId, Span};
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::hash_map::Entry;
@@ -44,12 +44,35 @@ pub enum Src<'a> {
 }
 
 impl<'a> Src<'a> {
-    /// Identity of the member list, for caches.
-    pub fn id(&self) -> (u8, usize, usize) {
+    /// Identity of the member list, for caches: where it is written (its
+    /// file, the first byte of its first member and the last of its last,
+    /// and how many members it has), never where it is in memory. Two
+    /// empty lists share one identity, and one (empty) index.
+    pub fn id(&self) -> SyntaxId {
+        let of = |kind: u8, first: Option<Span>, last: Option<Span>, len: usize| {
+            let (first, last) = (first.unwrap_or_default(), last.unwrap_or_default());
+            SyntaxId {
+                kind,
+                file: first.file,
+                start: first.start,
+                end: last.end,
+                n: len as u32,
+            }
+        };
         match self {
-            Src::Items(s) => (0, s.as_ptr() as usize, s.len()),
-            Src::Members(s) => (1, s.as_ptr() as usize, s.len()),
-            Src::Nested(m, off) => (2, *m as *const Member as usize, *off),
+            Src::Items(s) => of(
+                0,
+                s.first().map(item_span),
+                s.last().map(item_span),
+                s.len(),
+            ),
+            Src::Members(s) => of(
+                1,
+                s.first().map(|m| m.span),
+                s.last().map(|m| m.span),
+                s.len(),
+            ),
+            Src::Nested(m, off) => of(2, Some(m.span), Some(m.span), *off),
         }
     }
 
@@ -84,6 +107,40 @@ impl<'a> Src<'a> {
     }
 }
 
+/// Where a piece of the syntax tree is written: a stable identity for the
+/// evaluator's caches (the same after the tree is moved or parsed again).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct SyntaxId {
+    kind: u8,
+    file: FileId,
+    start: u32,
+    end: u32,
+    /// Members of a list; the path offset of a nested path.
+    n: u32,
+}
+
+impl SyntaxId {
+    /// The identity of member `m` (a generator, say).
+    pub fn member(m: &Member) -> Self {
+        SyntaxId {
+            kind: 3,
+            file: m.span.file,
+            start: m.span.start,
+            end: m.span.end,
+            n: 0,
+        }
+    }
+}
+
+/// The span of a module item.
+fn item_span(item: &ast::Item) -> Span {
+    match item {
+        ast::Item::Member(m) => m.span,
+        ast::Item::Schema(s) => s.body.span,
+        ast::Item::TypeAlias(t) => t.span,
+    }
+}
+
 /// One layer of an object.
 #[derive(Clone)]
 pub struct Layer<'a> {
@@ -98,8 +155,14 @@ pub(super) enum Slot<'a> {
     Done(Value<'a>),
 }
 
+/// The identity of an object in one evaluation: the order it was made in.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct ObjId(pub u32);
+
 /// A record, map, schema instance or module.
 pub struct Object<'a> {
+    /// Its identity, given by [`super::Evaluator::new_object`].
+    pub id: ObjId,
     pub kind: ObjKind,
     pub layers: Vec<Layer<'a>>,
     /// Where the object was made: the literal, the amend, the instance.
@@ -110,7 +173,7 @@ pub struct Object<'a> {
     pub(super) memo: RefCell<super::FastMap<Rc<str>, Slot<'a>>>,
     pub(super) keys: RefCell<Option<Rc<[Rc<str>]>>>,
     pub(super) listing: Cell<bool>,
-    pub(super) expanding: RefCell<Vec<usize>>,
+    pub(super) expanding: RefCell<Vec<SyntaxId>>,
     pub(crate) checked: Cell<bool>,
     /// Made from values already computed (`merge`): no layers to amend.
     pub(crate) computed: Cell<bool>,
@@ -127,8 +190,9 @@ pub struct Object<'a> {
 }
 
 impl<'a> Object<'a> {
-    pub fn new(kind: ObjKind, layers: Vec<Layer<'a>>, span: Span, closed: bool) -> Self {
+    pub fn new(id: ObjId, kind: ObjKind, layers: Vec<Layer<'a>>, span: Span, closed: bool) -> Self {
         Object {
+            id,
             kind,
             layers,
             span,

@@ -9,7 +9,7 @@
 //! evaluator. A Secret's JSON form is the marker `{"$secret": "group.key"}`;
 //! its ciphertext is only in [`EnvInput::secrets`].
 
-use crate::eval::{Evaluator, Object};
+use crate::eval::{Evaluator, ObjId, Object};
 use crate::value::{path_segment, Value, ValueKind};
 use digit_lang::Span;
 use serde_json::{Map, Number, Value as Json};
@@ -144,7 +144,7 @@ pub fn read<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> EnvInput {
 
 struct Walk<'e, 'a> {
     ev: &'e Evaluator<'a>,
-    open: Vec<*const Object<'a>>,
+    open: Vec<ObjId>,
     input: EnvInput,
     /// Secret path -> index in `input.secrets`.
     seen: HashMap<String, usize>,
@@ -200,10 +200,10 @@ impl<'a> Walk<'_, 'a> {
     }
 
     fn object(&mut self, o: &Rc<Object<'a>>, path: &PathHasher, root: bool) -> Json {
-        if self.open.len() >= crate::validate::MAX_DEPTH || self.open.contains(&Rc::as_ptr(o)) {
+        if self.open.len() >= crate::validate::MAX_DEPTH || self.open.contains(&o.id) {
             return Json::Null;
         }
-        self.open.push(Rc::as_ptr(o));
+        self.open.push(o.id);
         let keys = self.ev.keys(o);
         let mut m = Map::with_capacity(keys.len());
         for k in keys.iter() {
