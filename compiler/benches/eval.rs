@@ -115,12 +115,35 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("eval_text");
     group.sample_size(10);
-    for n in [150usize, 1500] {
+    for n in [150usize, 1000, 1500] {
         let loader = platform(n);
         let (a, text) = eval_file_pretty_at(&loader, Path::new("env/qa.dg"), &[]);
         assert!(!a.has_errors() && matches!(text, Ok(Some(_))));
         group.bench_with_input(BenchmarkId::from_parameter(n), &loader, |b, l| {
             b.iter(|| eval_file_pretty_at(l, Path::new("env/qa.dg"), &[]))
+        });
+    }
+    group.finish();
+
+    // The floor `eval_text` is measured against (issue 11): serde_json alone
+    // writing the same JSON text from values built beforehand.
+    let mut group = c.benchmark_group("json_floor");
+    group.sample_size(10);
+    for n in [1000usize, 1500] {
+        let loader = platform(n);
+        let (_, text) = eval_file_pretty_at(&loader, Path::new("env/qa.dg"), &[]);
+        let Ok(Some(text)) = text else {
+            panic!("the generated platform evaluates")
+        };
+        let value: serde_json::Value = serde_json::from_str(&text).expect("eval prints JSON");
+        let again = serde_json::to_string_pretty(&value).expect("JSON values print");
+        assert_eq!(again.trim_end(), text.trim_end(), "the floor writes the same text");
+        group.bench_with_input(BenchmarkId::from_parameter(n), &value, |b, v| {
+            b.iter(|| {
+                let mut out = Vec::with_capacity(text.len());
+                serde_json::to_writer_pretty(&mut out, v).expect("JSON values print");
+                out
+            })
         });
     }
     group.finish();
