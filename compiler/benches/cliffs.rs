@@ -33,7 +33,10 @@ fn run(c: &mut Criterion, name: &str, sizes: [usize; 2], program: fn(usize) -> S
     for n in sizes {
         let loader = MemLoader::new().with("main.dg", program(n));
         let (a, text) = eval_file_pretty_at(&loader, Path::new("main.dg"), &[]);
-        assert!(!a.has_errors() && matches!(text, Ok(Some(_))), "{name} {n} evaluates");
+        assert!(
+            !a.has_errors() && matches!(text, Ok(Some(_))),
+            "{name} {n} evaluates"
+        );
         group.bench_with_input(BenchmarkId::from_parameter(n), &loader, |b, l| {
             b.iter(|| eval_file_pretty_at(l, Path::new("main.dg"), &[]))
         });

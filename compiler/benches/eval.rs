@@ -6,9 +6,9 @@
 //! `digitc eval`'s work (check, then the JSON text it prints).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use digit_compiler::lower::Options;
 use digit_compiler::modules::GraphBuilder;
 use digit_compiler::value::{Value, ValueKind};
-use digit_compiler::lower::Options;
 use digit_compiler::{
     build_file, check_file, eval_file, eval_file_pretty_at, with_root, MemLoader,
 };
@@ -142,7 +142,11 @@ fn bench(c: &mut Criterion) {
         };
         let env: serde_json::Value = serde_json::from_str(&text).expect("eval prints JSON");
         let again = serde_json::to_string_pretty(&env).expect("JSON values print");
-        assert_eq!(again.trim_end(), text.trim_end(), "the floor writes the same text");
+        assert_eq!(
+            again.trim_end(),
+            text.trim_end(),
+            "the floor writes the same text"
+        );
         let (_, lowered) = build_file(&loader, Path::new("env/qa.dg"), Options { decrypt: None });
         let lowered = lowered.expect("the generated platform builds");
         let items: Vec<&serde_json::Value> = lowered
@@ -151,7 +155,10 @@ fn bench(c: &mut Criterion) {
             .filter(|o| o.kind == "Deployment" || o.kind == "Service")
             .map(|o| &o.json)
             .collect();
-        assert!(items.len() >= 2 * n, "a Deployment and a Service per service");
+        assert!(
+            items.len() >= 2 * n,
+            "a Deployment and a Service per service"
+        );
         let k8s = serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": items });
         for (what, value) in [("env", &env), ("k8s", &k8s)] {
             let len = serde_json::to_string_pretty(value).map_or(0, |t| t.len());
