@@ -36,7 +36,22 @@ enum Op<'a> {
     Nested,
 }
 
+/// Where a definition found in a member list comes from: the member's
+/// position, the generator's iteration, whether its key is static.
+type Origin = (u32, usize, bool);
+
 impl<'a> Def<'a> {
+    /// The key member `m` names after `off` segments.
+    fn key_of(m: &'a Member, off: usize) -> Option<&'a ast::Key> {
+        match &m.kind {
+            MemberKind::Decl { name, .. } => Some(name),
+            MemberKind::Assign { path, .. }
+            | MemberKind::Append { path, .. }
+            | MemberKind::Amend { path, .. } => path.get(off),
+            _ => None,
+        }
+    }
+
     fn op(&self) -> Op<'a> {
         let last = |path: &ast::Path| self.off + 1 >= path.len();
         match &self.member.kind {
@@ -171,6 +186,10 @@ impl<'a> Evaluator<'a> {
         // Without computed keys and generators, every candidate is a member
         // whose static key is `key`.
         let all_static = ix.dynamic.is_empty();
+        // Where each definition found in this list comes from, when some
+        // are only known by running: member, iteration, known statically.
+        let base = out.len();
+        let mut origins: Vec<Origin> = Vec::new();
         for &pos in ix.candidates(key).iter() {
             let Some(m) = src.member(pos as usize) else {
                 continue;
@@ -178,7 +197,7 @@ impl<'a> Evaluator<'a> {
             match &m.kind {
                 MemberKind::For { .. } | MemberKind::If { .. } => {
                     if self.gen_keys(m).may_produce(key) {
-                        for (body, benv) in self.expand(obj, m, env) {
+                        for (i, (body, benv)) in self.expand(obj, m, env).into_iter().enumerate() {
                             let s = Src::Members(body);
                             let benv = self.lets_env(s, benv);
                             let at = Lookup {
@@ -188,6 +207,7 @@ impl<'a> Evaluator<'a> {
                                 module,
                             };
                             self.collect(obj, at, key, out);
+                            origins.resize(out.len() - base, (pos, i, false));
                         }
                     }
                 }
@@ -201,9 +221,46 @@ impl<'a> Evaluator<'a> {
                             env: env.clone(),
                             module,
                         });
+                        if !all_static {
+                            let fixed =
+                                Def::key_of(m, off).is_some_and(|k| k.as_static().is_some());
+                            origins.resize(out.len() - base, (pos, 0, fixed));
+                        }
                     }
                 }
             }
+        }
+        if !all_static {
+            self.defined_twice_by_running(&out[base..], &origins, key);
+        }
+    }
+
+    /// Reports the first field of one member list set twice with `=`
+    /// where one of the two is only known by running: made by a
+    /// generator, or under a computed key. (Two members with static keys
+    /// are reported without running, by [`crate::duplicates`].)
+    fn defined_twice_by_running(&self, defs: &[Def<'a>], origins: &[Origin], key: &str) {
+        let sets = || {
+            defs.iter()
+                .zip(origins)
+                .filter(|(d, _)| matches!(d.op(), Op::Set(_)))
+        };
+        let Some((first, &(fpos, fiter, ffixed))) = sets().next() else {
+            return;
+        };
+        for (d, &(pos, iter, fixed)) in sets().skip(1) {
+            if (fixed && ffixed) || (pos == fpos && iter == fiter) {
+                continue;
+            }
+            let (span, first) = (d.key_span(), first.key_span());
+            if self.reported_twice.borrow_mut().insert((span, first)) {
+                self.report(crate::duplicates::DuplicateError::Generated {
+                    span,
+                    first: (span != first).then_some(first),
+                    key: key.to_string(),
+                });
+            }
+            return;
         }
     }
 
