@@ -9,8 +9,8 @@ use crate::loader::{normalize, Loader};
 use crate::modules::{GraphBuilder, ModuleGraph, ModuleId, ModuleKey};
 use crate::output;
 use crate::value::{Value, ValueKind};
-use digit_lang::{Diagnostic, Problems, SourceMap};
-use std::collections::HashSet;
+use digit_lang::{Diagnostic, FileId, Problems, SourceMap};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -182,13 +182,56 @@ pub fn check_file(loader: &dyn Loader, path: &Path) -> Analysis {
 pub fn check_files(loader: &dyn Loader, paths: &[PathBuf]) -> Analysis {
     let (b, ids) = load(loader, paths);
     let entries = entries(&b.graph, &ids.into_iter().flatten().collect::<Vec<_>>());
-    let mut problems = Problems::new();
+    let mut found = Vec::new();
     let broken = broken_files(&b.problems);
     for &e in &entries {
         let rules = !reaches(&b.graph, e, &broken);
-        problems.extend(check_entry(&b.graph, &b.sources, loader, e, rules));
+        let file = b.graph.get(e).map(|m| m.file);
+        add_found(
+            &mut found,
+            check_entry(&b.graph, &b.sources, loader, e, rules),
+            file,
+        );
     }
+    let mut problems = Problems::new();
+    problems.extend(found);
     finish(b, problems, entries)
+}
+
+/// Adds what checking the entry in `file` found to `all`: a problem in
+/// another file (a base, an import) is marked with the entry, and one
+/// already found through another entry gets this entry added to its list
+/// instead of being repeated.
+fn add_found(all: &mut Vec<Diagnostic>, found: Vec<Diagnostic>, file: Option<FileId>) {
+    let mut by_place: HashMap<(FileId, u32, u32, &'static str), Vec<usize>> = HashMap::new();
+    for (i, d) in all.iter().enumerate() {
+        by_place
+            .entry((d.span.file, d.span.start, d.span.end, d.code))
+            .or_default()
+            .push(i);
+    }
+    for mut d in found {
+        if let Some(f) = file.filter(|&f| f != d.span.file) {
+            d = d.with_entry(f);
+        }
+        let place = (d.span.file, d.span.start, d.span.end, d.code);
+        let same = by_place
+            .get(&place)
+            .and_then(|ix| ix.iter().copied().find(|&i| all[i].same_problem(&d)));
+        match same {
+            Some(i) => {
+                for f in d.entries {
+                    if !all[i].entries.contains(&f) {
+                        all[i].entries.push(f);
+                    }
+                }
+            }
+            None => {
+                by_place.entry(place).or_default().push(all.len());
+                all.push(d);
+            }
+        }
+    }
 }
 
 /// The modules [`check_files`] evaluates for the `given` ones.
