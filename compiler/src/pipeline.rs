@@ -160,6 +160,19 @@ fn reaches(graph: &ModuleGraph, entry: ModuleId, files: &HashSet<digit_lang::Fil
     false
 }
 
+/// True when a module of `id`'s amends chain names a parent that did not
+/// load (a misspelt path, an unknown `digit:` module, an unreadable file,
+/// a cycle), which is reported. Such a module is not evaluated: without
+/// its parent it has no schema to be checked against, and every field the
+/// parent would declare would be reported as a false error.
+fn parent_missing(graph: &ModuleGraph, id: ModuleId) -> bool {
+    graph.amends_chain(id).iter().any(|&m| {
+        graph
+            .get(m)
+            .is_some_and(|m| m.ast.amends.is_some() && m.amends.is_none())
+    })
+}
+
 /// True when `id`'s amends chain reaches `digit:environment`.
 fn is_environment(graph: &ModuleGraph, id: ModuleId) -> bool {
     let env = ModuleKey::Std("environment".to_string());
@@ -184,7 +197,7 @@ pub fn check_files(loader: &dyn Loader, paths: &[PathBuf]) -> Analysis {
     let entries = entries(&b.graph, &ids.into_iter().flatten().collect::<Vec<_>>());
     let mut found = Vec::new();
     let broken = broken_files(&b.problems);
-    for &e in &entries {
+    for &e in entries.iter().filter(|&&e| !parent_missing(&b.graph, e)) {
         let rules = !reaches(&b.graph, e, &broken);
         let file = b.graph.get(e).map(|m| m.file);
         add_found(
@@ -301,6 +314,9 @@ fn eval_file_with<T>(
     let Some(entry) = ids.into_iter().flatten().next() else {
         return (finish(b, Problems::new(), Vec::new()), Ok(None));
     };
+    if parent_missing(&b.graph, entry) {
+        return (finish(b, Problems::new(), vec![entry]), Ok(None));
+    }
     let (json, diags) = with_root(&b.graph, loader, entry, |ev, root| {
         let v = Value::new(ValueKind::Object(root.clone()), root.span);
         ev.force(&v);
@@ -337,6 +353,9 @@ pub fn build_file(
     let Some(entry) = ids.into_iter().flatten().next() else {
         return (finish(b, Problems::new(), Vec::new()), None);
     };
+    if parent_missing(&b.graph, entry) {
+        return (finish(b, Problems::new(), vec![entry]), None);
+    }
     let (input, span, diags) = with_root(&b.graph, loader, entry, |ev, root| {
         let v = Value::new(ValueKind::Object(root.clone()), root.span);
         ev.force(&v);
