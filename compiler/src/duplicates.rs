@@ -23,7 +23,8 @@
 use crate::value::path_segment;
 use digit_lang::ast::{self, ExprKind, Item, Key, Member, MemberKind, StrPart};
 use digit_lang::{Diagnostic, Span, ToDiagnostic};
-use std::collections::HashMap;
+use crate::eval::FastMap;
+use std::borrow::Borrow;
 
 /// Checks every body of `module`.
 pub fn check(module: &ast::Module) -> Vec<Diagnostic> {
@@ -39,8 +40,7 @@ pub fn check(module: &ast::Module) -> Vec<Diagnostic> {
     cx.body(&members, None);
     for item in &module.items {
         if let Item::Schema(s) = item {
-            let members: Vec<&Member> = s.body.members.iter().collect();
-            cx.body(&members, Some(&s.name.name));
+            cx.body(&s.body.members, Some(&s.name.name));
         }
     }
     cx.out
@@ -70,28 +70,60 @@ struct Def<'t> {
 #[derive(Default)]
 struct Checker {
     out: Vec<Diagnostic>,
+    /// Expressions being walked, one inside the other.
+    depth: usize,
 }
 
 impl Checker {
     /// Checks one body, then every body nested in its members.
-    fn body(&mut self, members: &[&Member], schema: Option<&str>) {
+    fn body<M: Borrow<Member>>(&mut self, members: &[M], schema: Option<&str>) {
         self.lets(members);
+        // Two members can only conflict when their paths start with the
+        // same key: only those are taken apart (most keys of a body are
+        // written once, and a large body is then checked in one pass).
+        // Small bodies (most) compare their few keys without a table.
+        const SMALL: usize = 16;
+        let mut small = [None; SMALL];
+        let mut firsts: FastMap<&str, u32> = FastMap::default();
+        for (i, m) in members.iter().enumerate() {
+            let k = first_key(m.borrow());
+            match small.get_mut(i) {
+                Some(slot) if members.len() <= SMALL => *slot = k,
+                _ => {
+                    if let Some(k) = k {
+                        *firsts.entry(k).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let repeated = |i: usize| {
+            if members.len() <= SMALL {
+                let k = small[i];
+                k.is_some() && (0..members.len()).any(|j| j != i && small[j] == k)
+            } else {
+                first_key(members[i].borrow()).is_some_and(|k| firsts.get(k).is_some_and(|&n| n > 1))
+            }
+        };
         let mut defs = Vec::new();
         for (i, m) in members.iter().enumerate() {
-            let mut prefix = Vec::new();
-            flatten(m, &mut prefix, i, &mut defs);
+            if repeated(i) {
+                let mut prefix = Vec::new();
+                flatten(m.borrow(), &mut prefix, i, &mut defs);
+            }
         }
-        self.conflicts(&defs, schema);
+        if !defs.is_empty() {
+            self.conflicts(&defs, schema);
+        }
         for m in members {
-            self.member(m);
+            self.member(m.borrow());
         }
     }
 
     /// `let x` twice in one body.
-    fn lets(&mut self, members: &[&Member]) {
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+    fn lets<M: Borrow<Member>>(&mut self, members: &[M]) {
+        let mut seen: FastMap<&str, Span> = FastMap::default();
         for m in members {
-            let MemberKind::Let { name, .. } = &m.kind else {
+            let MemberKind::Let { name, .. } = &m.borrow().kind else {
                 continue;
             };
             match seen.get(name.name.as_str()) {
@@ -115,13 +147,13 @@ impl Checker {
     fn conflicts(&mut self, defs: &[Def<'_>], schema: Option<&str>) {
         // The first definition by path: declarations; `=` and `+=`; and
         // `=` and `+=` strictly below a path.
-        let mut declared: HashMap<&[&str], usize> = HashMap::new();
-        let mut valued: HashMap<&[&str], usize> = HashMap::new();
-        let mut below: HashMap<&[&str], usize> = HashMap::new();
+        let mut declared: FastMap<&[&str], usize> = FastMap::default();
+        let mut valued: FastMap<&[&str], usize> = FastMap::default();
+        let mut below: FastMap<&[&str], usize> = FastMap::default();
         let mut reported = None;
         for (d, def) in defs.iter().enumerate() {
             let path = def.path.as_slice();
-            let earlier = |map: &HashMap<&[&str], usize>| {
+            let earlier = |map: &FastMap<&[&str], usize>| {
                 map.get(path)
                     .copied()
                     .filter(|&e| defs[e].member != def.member)
@@ -213,8 +245,7 @@ impl Checker {
     }
 
     fn members(&mut self, body: &ast::Body) {
-        let members: Vec<&Member> = body.members.iter().collect();
-        self.body(&members, None);
+        self.body(&body.members, None);
     }
 
     fn key(&mut self, k: &Key) {
@@ -223,9 +254,16 @@ impl Checker {
         }
     }
 
-    /// The bodies nested in an expression (deep expressions grow the stack).
+    /// The bodies nested in an expression (deep expressions grow the
+    /// stack, checked every few levels).
     fn expr(&mut self, e: &ast::Expr) {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e));
+        self.depth += 1;
+        if self.depth % 16 == 0 {
+            stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e));
+        } else {
+            self.expr_inner(e);
+        }
+        self.depth -= 1;
     }
 
     fn expr_inner(&mut self, e: &ast::Expr) {
@@ -284,6 +322,17 @@ impl Checker {
             | ExprKind::Name(_)
             | ExprKind::Error => {}
         }
+    }
+}
+
+/// The static key a member's path starts with.
+fn first_key(m: &Member) -> Option<&str> {
+    match &m.kind {
+        MemberKind::Decl { name, .. } => name.as_static(),
+        MemberKind::Assign { path, .. }
+        | MemberKind::Append { path, .. }
+        | MemberKind::Amend { path, .. } => path.first().and_then(Key::as_static),
+        _ => None,
     }
 }
 
