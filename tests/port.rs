@@ -107,14 +107,27 @@ fn each_mistake_is_reported_once_at_its_place() {
         let s = Scratch::new(&name, Some(&case));
         let mut text = String::new();
         for rel in files(&case) {
-            let old = std::fs::read_to_string(root().join("platform").join(&rel)).unwrap_or_default();
+            let old =
+                std::fs::read_to_string(root().join("platform").join(&rel)).unwrap_or_default();
             let new = std::fs::read_to_string(case.join(&rel)).unwrap();
-            let _ = write!(text, "----- CHANGED {}\n{}", rel.display(), diff(&old, &new));
+            let _ = write!(
+                text,
+                "----- CHANGED {}\n{}",
+                rel.display(),
+                diff(&old, &new)
+            );
         }
         for args in CHECKS {
             let out = digitc(args, &s.0);
-            assert!(out.stdout.is_empty(), "{name}: `check` prints nothing on stdout");
-            assert_eq!(out.status.code(), Some(1), "{name}: a mistake fails the check");
+            assert!(
+                out.stdout.is_empty(),
+                "{name}: `check` prints nothing on stdout"
+            );
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{name}: a mistake fails the check"
+            );
             let err = String::from_utf8_lossy(&out.stderr);
             let _ = write!(text, "----- digitc {} (exit 1)\n{err}", args.join(" "));
         }

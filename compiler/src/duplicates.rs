@@ -20,10 +20,10 @@
 //! `if` generate are compared by the evaluator (E0533), which knows them.
 //! Each body is checked once, however many objects are made from it.
 
+use crate::eval::FastMap;
 use crate::value::path_segment;
 use digit_lang::ast::{self, ExprKind, Item, Key, Member, MemberKind, StrPart};
 use digit_lang::{Diagnostic, Span, ToDiagnostic};
-use crate::eval::FastMap;
 use std::borrow::Borrow;
 
 /// Checks every body of `module`.
@@ -101,7 +101,8 @@ impl Checker {
                 let k = small[i];
                 k.is_some() && (0..members.len()).any(|j| j != i && small[j] == k)
             } else {
-                first_key(members[i].borrow()).is_some_and(|k| firsts.get(k).is_some_and(|&n| n > 1))
+                first_key(members[i].borrow())
+                    .is_some_and(|k| firsts.get(k).is_some_and(|&n| n > 1))
             }
         };
         let mut defs = Vec::new();
@@ -376,7 +377,12 @@ fn flatten<'t>(m: &'t Member, prefix: &mut Vec<&'t str>, member: usize, out: &mu
 
 /// The definitions inside a value written as a body (`{ ... }`,
 /// `Service { ... }`, `base { ... }`), stored at `prefix`.
-fn literal<'t>(value: &'t ast::Expr, prefix: &mut Vec<&'t str>, member: usize, out: &mut Vec<Def<'t>>) {
+fn literal<'t>(
+    value: &'t ast::Expr,
+    prefix: &mut Vec<&'t str>,
+    member: usize,
+    out: &mut Vec<Def<'t>>,
+) {
     match &value.kind {
         ExprKind::Record(body) | ExprKind::Amend { body, .. } => {
             for inner in &body.members {
@@ -473,7 +479,11 @@ pub enum DuplicateError {
     /// let tag = "v2"
     ///     ^^^ defined again here
     /// ```
-    Let { span: Span, first: Span, name: String },
+    Let {
+        span: Span,
+        first: Span,
+        name: String,
+    },
     /// ```txt
     /// LOG_LEVEL = "INFO"
     /// if debug { LOG_LEVEL = "DEBUG" }

@@ -223,7 +223,8 @@ impl<'l> GraphBuilder<'l> {
         // A body recovered after a syntax error may hold members that are
         // not the user's: only a file that parsed is checked for duplicates.
         if parse.diagnostics.iter().all(|d| !d.is_error()) {
-            self.problems.extend(crate::duplicates::check(&parse.module));
+            self.problems
+                .extend(crate::duplicates::check(&parse.module));
         }
         self.problems.extend(parse.diagnostics);
         let id = self.graph.modules.len();

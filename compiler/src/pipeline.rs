@@ -250,12 +250,59 @@ fn add_found(all: &mut Vec<Diagnostic>, found: Vec<Diagnostic>, file: Option<Fil
 /// The modules [`check_files`] evaluates for the `given` ones.
 fn entries(graph: &ModuleGraph, given: &[ModuleId]) -> Vec<ModuleId> {
     let given: HashSet<ModuleId> = given.iter().copied().collect();
-    let amended: HashSet<ModuleId> = graph.modules.iter().filter_map(|m| m.amends).collect();
+    let mut amended: HashSet<ModuleId> = graph.modules.iter().filter_map(|m| m.amends).collect();
+    amended.extend(meant(graph));
     (0..graph.modules.len())
         .filter(|id| !amended.contains(id))
         .filter(|&id| matches!(graph.get(id).map(|m| &m.key), Some(ModuleKey::File(_))))
         .filter(|&id| graph.amends_chain(id).iter().any(|m| given.contains(m)))
         .collect()
+}
+
+/// The modules a broken `amends` most likely meant: the one it names (a
+/// cycle), or the loaded file of the closest name in the directory it
+/// names (`"../bas.dg"` for `base.dg`). Such a base is not checked on its
+/// own when its environment could not be checked through it: it would
+/// lack what the environment sets (`name`), and report that falsely.
+fn meant(graph: &ModuleGraph) -> Vec<ModuleId> {
+    let mut out = Vec::new();
+    for m in &graph.modules {
+        let (ModuleKey::File(from), Some(a), None) = (&m.key, &m.ast.amends, m.amends) else {
+            continue;
+        };
+        if a.path.starts_with("digit:") {
+            continue;
+        }
+        let target = crate::loader::resolve_relative(from, &a.path);
+        if let Some(id) = graph.by_path(&target) {
+            out.push(id);
+            continue;
+        }
+        let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+            continue;
+        };
+        let siblings: Vec<(ModuleId, String)> = graph
+            .modules
+            .iter()
+            .enumerate()
+            .filter_map(|(id, s)| match &s.key {
+                ModuleKey::File(p) if p.parent() == Some(dir) => {
+                    Some((id, p.file_name()?.to_string_lossy().into_owned()))
+                }
+                _ => None,
+            })
+            .collect();
+        let name = name.to_string_lossy();
+        if let Some(best) = crate::suggest::best(&name, siblings.iter().map(|(_, n)| n.as_str())) {
+            out.extend(
+                siblings
+                    .iter()
+                    .filter(|(_, n)| *n == best)
+                    .map(|(id, _)| *id),
+            );
+        }
+    }
+    out
 }
 
 /// Evaluates one file to JSON (after validation). The JSON is `None` when
