@@ -60,7 +60,7 @@ impl Scratch {
         let dir = std::env::temp_dir().join(format!("digitc-port-{case}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let platform = root().join("platform");
-        let mut copy = |from: &Path, rel: &Path| {
+        let copy = |from: &Path, rel: &Path| {
             let to = dir.join(rel);
             std::fs::create_dir_all(to.parent().unwrap()).unwrap();
             std::fs::copy(from.join(rel), to).unwrap();

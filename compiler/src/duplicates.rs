@@ -259,7 +259,7 @@ impl Checker {
     /// stack, checked every few levels).
     fn expr(&mut self, e: &ast::Expr) {
         self.depth += 1;
-        if self.depth % 16 == 0 {
+        if self.depth.is_multiple_of(16) {
             stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e));
         } else {
             self.expr_inner(e);
@@ -352,22 +352,25 @@ fn flatten<'t>(m: &'t Member, prefix: &mut Vec<&'t str>, member: usize, out: &mu
                 literal(value, prefix, member, out);
             }
         }
-        MemberKind::Assign { path, value } => {
-            if push_path(path, prefix) {
-                out.push(def(prefix, How::Set, path_span(path), member));
-                literal(value, prefix, member, out);
+        MemberKind::Assign { path, .. }
+        | MemberKind::Append { path, .. }
+        | MemberKind::Amend { path, .. } => {
+            if !push_path(path, prefix) {
+                return;
             }
-        }
-        MemberKind::Append { path, .. } => {
-            if push_path(path, prefix) {
-                out.push(def(prefix, How::Append, path_span(path), member));
-            }
-        }
-        MemberKind::Amend { path, body } => {
-            if push_path(path, prefix) {
-                for inner in &body.members {
-                    flatten(inner, prefix, member, out);
+            let span = path_span(path);
+            match &m.kind {
+                MemberKind::Assign { value, .. } => {
+                    out.push(def(prefix, How::Set, span, member));
+                    literal(value, prefix, member, out);
                 }
+                MemberKind::Append { .. } => out.push(def(prefix, How::Append, span, member)),
+                MemberKind::Amend { body, .. } => {
+                    for inner in &body.members {
+                        flatten(inner, prefix, member, out);
+                    }
+                }
+                _ => {}
             }
         }
         _ => {}
