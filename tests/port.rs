@@ -10,9 +10,11 @@
 //! one mistake, one diagnostic, at its place. Adding a case is adding a
 //! directory.
 
+mod support;
+
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use support::{digitc, files, Scratch};
 
 /// The command lines each case is checked with.
 const CHECKS: &[&[&str]] = &[
@@ -24,68 +26,22 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/port")
 }
 
-fn digitc(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_digitc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the digitc binary runs")
-}
-
-/// Files below `dir`, by path relative to it, sorted.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                out.push(p.strip_prefix(root).unwrap().to_path_buf());
-            }
+/// A copy of the platform with the files of the case in `overlay`
+/// written over it.
+fn platform_with(case: &str, overlay: Option<&Path>) -> Scratch {
+    let s = Scratch::empty(&format!("port-{case}"));
+    let platform = root().join("platform");
+    for dir in std::iter::once(platform.as_path()).chain(overlay) {
+        for rel in files(dir) {
+            s.write(&rel, &std::fs::read(dir.join(&rel)).unwrap());
         }
     }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
-}
-
-/// A copy of the platform with a case's files written over it, removed
-/// when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(case: &str, overlay: Option<&Path>) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("digitc-port-{case}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let platform = root().join("platform");
-        let copy = |from: &Path, rel: &Path| {
-            let to = dir.join(rel);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(from.join(rel), to).unwrap();
-        };
-        for rel in files(&platform) {
-            copy(&platform, &rel);
-        }
-        if let Some(case) = overlay {
-            for rel in files(case) {
-                copy(case, &rel);
-            }
-        }
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    s
 }
 
 #[test]
 fn the_platform_checks_clean() {
-    let s = Scratch::new("platform", None);
+    let s = platform_with("platform", None);
     for args in CHECKS {
         let out = digitc(args, &s.0);
         let err = String::from_utf8_lossy(&out.stderr);
@@ -104,7 +60,7 @@ fn each_mistake_is_reported_once_at_its_place() {
     assert!(!names.is_empty());
     for name in names {
         let case = cases.join(&name);
-        let s = Scratch::new(&name, Some(&case));
+        let s = platform_with(&name, Some(&case));
         let mut text = String::new();
         for rel in files(&case) {
             let old =
