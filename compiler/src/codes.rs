@@ -215,7 +215,7 @@ Declare each field once, with its type and default together. A module that amend
     let tag = \"v2\"        // error
 
 Remove one, or rename it. A `let` in a nested body (`{ ... }`, a `for` or `if` body) may reuse a name from an enclosing one."),
-    code!("E0533", "generated twice in one body", "A `for` or `if` member generates a field that the same body already defines, or a `for` generates one key twice. The keys a generator makes are known only when it runs, so this is reported while the configuration is evaluated (for each environment that makes the duplicate).
+    code!("E0533", "generated twice in one body", "A `for` or `if` member generates a field that the same body already defines, a `for` generates one key twice, or a computed key (`\"${e}\" = v`) lands on a key the body writes. Such keys are known only when the configuration runs, so this is reported while it is evaluated (for each environment that makes the duplicate), once per body however many objects are made from it.
 
     env {
       LOG_LEVEL = \"INFO\"
