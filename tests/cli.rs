@@ -1,16 +1,15 @@
 //! End-to-end tests of the `digitc` binary: exit codes, what is printed and
 //! what is (not) written, as a user at a terminal or in CI sees them.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn digitc(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_digitc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the digitc binary runs")
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use support::{digitc, Scratch};
+
+/// A scratch directory holding `files` (text).
+fn scratch(name: &str, files: &[(&str, &str)]) -> Scratch {
+    Scratch::new(name, files)
 }
 
 fn root() -> PathBuf {
@@ -23,28 +22,6 @@ fn stderr(o: &Output) -> String {
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// A scratch directory holding `files`, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str, files: &[(&str, &str)]) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("digitc-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        for (path, text) in files {
-            let p = dir.join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 #[test]
@@ -104,7 +81,7 @@ fn eval_path_selects_one_value() {
 
 #[test]
 fn a_type_error_in_an_environment_fails_with_code_and_line() {
-    let s = Scratch::new(
+    let s = scratch(
         "typeerr",
         &[
             (
@@ -133,7 +110,7 @@ fn a_type_error_in_an_environment_fails_with_code_and_line() {
 
 #[test]
 fn eval_with_errors_prints_nothing_on_stdout() {
-    let s = Scratch::new("evalerr", &[("a.dg", "x = 1 / 0\n")]);
+    let s = scratch("evalerr", &[("a.dg", "x = 1 / 0\n")]);
     let out = digitc(&["eval", "a.dg"], &s.0);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
@@ -142,7 +119,7 @@ fn eval_with_errors_prints_nothing_on_stdout() {
 
 #[test]
 fn every_syntax_error_of_a_file_is_reported_in_one_run() {
-    let s = Scratch::new(
+    let s = scratch(
         "syntax",
         &[("bad.dg", "a = \nb = [1, 2\nc = 3\nd = \"unterminated\n")],
     );
@@ -155,7 +132,7 @@ fn every_syntax_error_of_a_file_is_reported_in_one_run() {
 #[test]
 fn fmt_check_lists_files_and_changes_nothing() {
     let messy = "x   =   1\n\n\n\ny={a=1;b=2}\n";
-    let s = Scratch::new("fmtcheck", &[("a.dg", messy), ("b.dg", "z = 1\n")]);
+    let s = scratch("fmtcheck", &[("a.dg", messy), ("b.dg", "z = 1\n")]);
     let out = digitc(&["fmt", "--check"], &s.0);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out).trim(), "a.dg");
@@ -175,7 +152,7 @@ fn fmt_check_lists_files_and_changes_nothing() {
 #[test]
 fn fmt_leaves_a_broken_file_untouched() {
     let broken = "x = = 1\n";
-    let s = Scratch::new("fmtbroken", &[("a.dg", broken)]);
+    let s = scratch("fmtbroken", &[("a.dg", broken)]);
     let out = digitc(&["fmt"], &s.0);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read_to_string(s.0.join("a.dg")).unwrap(), broken);
@@ -183,7 +160,7 @@ fn fmt_leaves_a_broken_file_untouched() {
 
 #[test]
 fn fmt_check_names_every_file_that_would_change() {
-    let s = Scratch::new(
+    let s = scratch(
         "fmtchecknames",
         &[
             ("a.dg", "x=1\n"),
@@ -205,7 +182,7 @@ fn fmt_check_names_every_file_that_would_change() {
 #[test]
 fn fmt_rewrites_files_in_place_in_the_canonical_style() {
     let messy = "amends   \"digit:environment\"\nname=\"qa\" \n\n\n\ndb { host = \"db\"; name = \"egov\" }\nkafka.topics += [ { name = \"t\", partitions = 1 } ]\n";
-    let s = Scratch::new("fmtinplace", &[("env/qa.dg", messy)]);
+    let s = scratch("fmtinplace", &[("env/qa.dg", messy)]);
     let out = digitc(&["fmt", "env"], &s.0);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "");
@@ -227,7 +204,7 @@ fn fmt_rewrites_files_in_place_in_the_canonical_style() {
 
 #[test]
 fn fmt_does_not_touch_a_file_already_formatted() {
-    let s = Scratch::new("fmtuntouched", &[("a.dg", "x = 1\n"), ("b.dg", "y=2\n")]);
+    let s = scratch("fmtuntouched", &[("a.dg", "x = 1\n"), ("b.dg", "y=2\n")]);
     let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
     let f = std::fs::File::options()
         .write(true)
@@ -253,7 +230,7 @@ fn fmt_does_not_touch_a_file_already_formatted() {
 #[test]
 fn fmt_reports_a_broken_file_and_still_formats_the_others() {
     let broken = "x = = 1\ny   =   2\n";
-    let s = Scratch::new(
+    let s = scratch(
         "fmtbrokenothers",
         &[("a.dg", broken), ("b.dg", "z   =   3\n")],
     );
@@ -296,7 +273,7 @@ fn a_missing_file_is_an_io_error() {
 
 #[test]
 fn invalid_utf8_is_a_diagnostic_not_a_crash() {
-    let s = Scratch::new("utf8", &[]);
+    let s = scratch("utf8", &[]);
     std::fs::create_dir_all(&s.0).unwrap();
     std::fs::write(s.0.join("a.dg"), b"x = \"\xff\xfe\"\n").unwrap();
     let out = digitc(&["check", "a.dg"], &s.0);
@@ -316,7 +293,7 @@ fn json_lines(o: &Output) -> Vec<serde_json::Value> {
 
 #[test]
 fn check_reports_the_errors_of_every_file_in_one_run() {
-    let s = Scratch::new(
+    let s = scratch(
         "manyfiles",
         &[
             ("base.dg", BASE),
@@ -369,7 +346,7 @@ fn check_reports_the_errors_of_every_file_in_one_run() {
 
 #[test]
 fn a_plaintext_secret_is_refused_before_it_is_committed() {
-    let s = Scratch::new(
+    let s = scratch(
         "plaintext",
         &[
             ("base.dg", BASE),
@@ -389,7 +366,7 @@ fn a_plaintext_secret_is_refused_before_it_is_committed() {
 
 #[test]
 fn an_import_cycle_is_named_whole() {
-    let s = Scratch::new(
+    let s = scratch(
         "cycle",
         &[
             ("a.dg", "import \"./b.dg\" as b\nx = b.y\n"),
@@ -418,7 +395,7 @@ fn a_bad_eval_path_is_a_usage_error_with_a_suggestion() {
 
 #[test]
 fn eval_path_takes_list_indexes() {
-    let dir = Scratch::new(
+    let dir = scratch(
         "path-index",
         &[(
             "a.dg",
@@ -443,7 +420,7 @@ fn eval_path_takes_list_indexes() {
 
 #[test]
 fn check_reports_what_only_the_lowering_finds() {
-    let dir = Scratch::new(
+    let dir = scratch(
         "check-lowering",
         &[(
             "env.dg",
@@ -516,7 +493,7 @@ zookeeper.replicas = 2
 
 #[test]
 fn check_holds_environments_to_the_platform_rules() {
-    let s = Scratch::new("rules-warn", &[("env.dg", RULES_ENV)]);
+    let s = scratch("rules-warn", &[("env.dg", RULES_ENV)]);
     // An even ensemble is a warning: reported, but the check passes.
     let out = digitc(&["check", "env.dg"], &s.0);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -535,7 +512,7 @@ fn check_holds_environments_to_the_platform_rules() {
 
     // A rule error fails without the flag; a base amended by the
     // environment is checked through it, once.
-    let s = Scratch::new(
+    let s = scratch(
         "rules-error",
         &[
             (

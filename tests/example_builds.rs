@@ -6,54 +6,22 @@
 //! snapshots; the decrypting build is checked for the same tree shape and
 //! for Secret data that decodes to the demo values' files only.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+use support::Scratch;
 
+/// Runs the binary at the repository's root, without a passcode from the
+/// environment.
 fn digitc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_digitc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env_remove("DIGIT_SECRET_PASSCODE")
-        .env_remove("EGOV_SECRET_PASSCODE")
-        .output()
-        .expect("the digitc binary runs")
-}
-
-/// A fresh scratch directory, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("digitc-example-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    support::digitc(args, Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
 /// Every file below `dir` (relative, sorted), the manifest aside.
 fn files(dir: &Path) -> Vec<PathBuf> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                out.push(path.strip_prefix(root).unwrap().to_path_buf());
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
+    let mut out = support::files(dir);
     out.retain(|p| p != Path::new(".digitc-manifest"));
-    out.sort();
     out
 }
 
@@ -74,7 +42,7 @@ fn build_tree(env: &str, dir: &Path, extra: &[&str]) -> Vec<PathBuf> {
 }
 
 fn snapshot_env(env: &str) {
-    let dir = Scratch::new(&format!("{env}-redacted"));
+    let dir = Scratch::empty(&format!("example-{env}-redacted"));
     let tree = build_tree(
         env,
         &dir.0,
@@ -89,7 +57,7 @@ fn snapshot_env(env: &str) {
 
     // The decrypting build writes the same files; only Secret files hold
     // data, and they are private to their owner.
-    let real = Scratch::new(&format!("{env}-real"));
+    let real = Scratch::empty(&format!("example-{env}-real"));
     let real_tree = build_tree(
         env,
         &real.0,

@@ -2,43 +2,18 @@
 //! diagnostic and exit 1 (or a clear exit-2 message), never a panic, and
 //! positions are the same in both output formats.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn digitc(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_digitc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the digitc binary runs")
+use std::process::{Command, Output};
+use support::{digitc, Scratch};
+
+/// A scratch directory holding `files` (raw bytes).
+fn scratch(name: &str, files: &[(&str, &[u8])]) -> Scratch {
+    Scratch::new(name, files)
 }
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A scratch directory holding `files`, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str, files: &[(&str, &[u8])]) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("digitc-robust-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        for (path, bytes) in files {
-            let p = dir.join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, bytes).unwrap();
-        }
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// The `(line, column)` pairs of every `--format json` diagnostic.
@@ -67,7 +42,7 @@ fn human_positions(o: &Output) -> Vec<String> {
 /// Issue 13.1: a label in another file with non-ASCII text before it.
 #[test]
 fn labels_in_other_files_with_non_ascii_text() {
-    let s = Scratch::new(
+    let s = scratch(
         "labels",
         &[
             (
@@ -103,7 +78,7 @@ fn one_definition_of_a_line_in_both_formats() {
         .enumerate()
     {
         let text = format!("/* c{sep}d */ a: Int = \"x\"\r\rb: Int = \"y\"\r\n");
-        let s = Scratch::new(&format!("lines{i}"), &[("a.dg", text.as_bytes())]);
+        let s = scratch(&format!("lines{i}"), &[("a.dg", text.as_bytes())]);
         let json = digitc(&["check", "--format", "json", "a.dg"], &s.0);
         assert_eq!(
             json_positions(&json),
@@ -124,7 +99,7 @@ fn one_definition_of_a_line_in_both_formats() {
 /// Issue 13.11: a UTF-8 byte-order mark is accepted and is not a column.
 #[test]
 fn a_byte_order_mark_is_accepted() {
-    let s = Scratch::new(
+    let s = scratch(
         "bom",
         &[
             ("a.dg", b"\xef\xbb\xbfa: Int = 1\n"),
@@ -142,7 +117,7 @@ fn a_byte_order_mark_is_accepted() {
 /// Issue 13.16: with `--format json`, exit-2 messages are JSON objects too.
 #[test]
 fn exit_2_messages_are_json_under_format_json() {
-    let s = Scratch::new("fatal", &[]);
+    let s = scratch("fatal", &[]);
     for args in [
         &["check", "--format", "json", "missing.dg"][..],
         &["eval", "--format", "json", "missing.dg"],
@@ -163,7 +138,7 @@ fn exit_2_messages_are_json_under_format_json() {
 /// Issue 13.18: the labels of a file's diagnostics are drawn in that file.
 #[test]
 fn fmt_labels_stay_in_their_own_file() {
-    let s = Scratch::new(
+    let s = scratch(
         "fmtutf8",
         &[
             ("a.dg", b"a = 1\n"),
@@ -185,7 +160,7 @@ fn many_diagnostics_on_one_long_line_are_cheap() {
     let text: String = (0..20_000)
         .map(|i| format!("f{i} = \"x\" + {i}; "))
         .collect();
-    let s = Scratch::new("oneline", &[("a.dg", text.as_bytes())]);
+    let s = scratch("oneline", &[("a.dg", text.as_bytes())]);
     let started = std::time::Instant::now();
     let human = digitc(&["check", "a.dg"], &s.0);
     let err = stderr(&human);
@@ -206,7 +181,7 @@ fn many_diagnostics_on_one_long_line_are_cheap() {
 #[cfg(unix)]
 #[test]
 fn special_files_and_symlinks_are_refused() {
-    let s = Scratch::new(
+    let s = scratch(
         "special",
         &[
             ("fifo-import.dg", b"import \"./fifo\" as f\nx = 1\n"),

@@ -189,6 +189,43 @@ Evaluation stops at the first such value, so that it cannot exhaust memory; the 
     code!("E0523", "too many problems", "One evaluation keeps its first 10 000 problems; this diagnostic counts the rest and points at the first one left out. So many problems almost always come from one mistake repeated: a generator (`for`) or an amended record making the same error for every entry.
 
 Fix the first problems reported and check again."),
+    code!("E0530", "defined twice in one body", "One body (a module, a schema, or a `{ ... }`) defines the same field twice. Without this error the last definition would silently win, and the first is nearly always a forgotten line or a copy-and-paste.
+
+    services.\"egov-user\" {
+      replicas = 1
+      image = \"egovio/egov-user:v1\"
+      replicas = 2          // error: `replicas` is defined twice in one body
+    }
+
+What counts is the field a member finally sets: `a.b = 1`, `a { b = 1 }` and `a = { b = 1 }` all define `a.b`, so any two of them in one body are an error, and so is `a = { ... }` written after `a.b = 1` (the `=` replaces all of `a`, losing `a.b`). Different fields of one record are fine (`a.b = 1` and `a.c = 2`, or `a { b = 1 }` and `a { c = 2 }`); so are `+=` after `=` (it appends) and `a { ... }` after `a = ...` (it amends). Map entries count the same way: `\"k\" = 1` twice is an error.
+
+Define the field once. To override a value on purpose, do it in a later layer, which is what amending is for: a module that amends this one (`amends \"../base.dg\"`, then `services.\"egov-user\".replicas = 2`), or an amend of a value made in another body (`base_service { replicas = 2 }`)."),
+    code!("E0531", "declared twice", "A body declares the same field twice (`name: Type`), typically a schema:
+
+    schema Topic {
+      name: String
+      partitions: Int = 1
+      name: Name            // error: declared again
+    }
+
+Declare each field once, with its type and default together. A module that amends this one changes a default by setting the field (`partitions = 3`), without declaring it again."),
+    code!("E0532", "`let` defined twice", "A body defines two `let`s with the same name, so the first could never be used after the second.
+
+    let tag = \"v1\"
+    let tag = \"v2\"        // error
+
+Remove one, or rename it. A `let` in a nested body (`{ ... }`, a `for` or `if` body) may reuse a name from an enclosing one."),
+    code!("E0533", "generated twice in one body", "A `for` or `if` member generates a field that the same body already defines, a `for` generates one key twice, or a computed key (`\"${e}\" = v`) lands on a key the body writes. Such keys are known only when the configuration runs, so this is reported while it is evaluated (for each environment that makes the duplicate), once per body however many objects are made from it.
+
+    env {
+      LOG_LEVEL = \"INFO\"
+      if debug { LOG_LEVEL = \"DEBUG\" }      // error when `debug` is true
+    }
+    topics {
+      for t in [\"a\", \"b\", \"a\"] { \"${t}\" = 1 }   // error: `a` twice
+    }
+
+Say it once: `LOG_LEVEL = if debug then \"DEBUG\" else \"INFO\"`, or keep the list free of repeats (`unique(xs)`). A generator may amend what the body defines (`\"${t}\" { ... }`), and overriding belongs in a later layer (a module that amends this one)."),
     code!("E0601", "out of range", "An Int is outside the range its type allows (bounds are inclusive).
 
     // replicas: Int(0..)

@@ -10,6 +10,7 @@
 
 pub mod codes;
 pub mod domain;
+pub mod duplicates;
 pub mod eval;
 pub mod loader;
 pub mod lower;

@@ -220,6 +220,12 @@ impl<'l> GraphBuilder<'l> {
 
     fn add_module(&mut self, key: ModuleKey, bytes: Vec<u8>, is_stdlib: bool) -> ModuleId {
         let (file, parse) = digit_lang::parse_source(&mut self.sources, key.display(), &bytes);
+        // A body recovered after a syntax error may hold members that are
+        // not the user's: only a file that parsed is checked for duplicates.
+        if parse.diagnostics.iter().all(|d| !d.is_error()) {
+            self.problems
+                .extend(crate::duplicates::check(&parse.module));
+        }
         self.problems.extend(parse.diagnostics);
         let id = self.graph.modules.len();
         self.graph.index.insert(key.clone(), id);

@@ -9,8 +9,8 @@ use crate::loader::{normalize, Loader};
 use crate::modules::{GraphBuilder, ModuleGraph, ModuleId, ModuleKey};
 use crate::output;
 use crate::value::{Value, ValueKind};
-use digit_lang::{Diagnostic, Problems, SourceMap};
-use std::collections::HashSet;
+use digit_lang::{Diagnostic, FileId, Problems, SourceMap};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -160,6 +160,19 @@ fn reaches(graph: &ModuleGraph, entry: ModuleId, files: &HashSet<digit_lang::Fil
     false
 }
 
+/// True when a module of `id`'s amends chain names a parent that did not
+/// load (a misspelt path, an unknown `digit:` module, an unreadable file,
+/// a cycle), which is reported. Such a module is not evaluated: without
+/// its parent it has no schema to be checked against, and every field the
+/// parent would declare would be reported as a false error.
+fn parent_missing(graph: &ModuleGraph, id: ModuleId) -> bool {
+    graph.amends_chain(id).iter().any(|&m| {
+        graph
+            .get(m)
+            .is_some_and(|m| m.ast.amends.is_some() && m.amends.is_none())
+    })
+}
+
 /// True when `id`'s amends chain reaches `digit:environment`.
 fn is_environment(graph: &ModuleGraph, id: ModuleId) -> bool {
     let env = ModuleKey::Std("environment".to_string());
@@ -182,24 +195,114 @@ pub fn check_file(loader: &dyn Loader, path: &Path) -> Analysis {
 pub fn check_files(loader: &dyn Loader, paths: &[PathBuf]) -> Analysis {
     let (b, ids) = load(loader, paths);
     let entries = entries(&b.graph, &ids.into_iter().flatten().collect::<Vec<_>>());
-    let mut problems = Problems::new();
+    let mut found = Vec::new();
     let broken = broken_files(&b.problems);
-    for &e in &entries {
+    for &e in entries.iter().filter(|&&e| !parent_missing(&b.graph, e)) {
         let rules = !reaches(&b.graph, e, &broken);
-        problems.extend(check_entry(&b.graph, &b.sources, loader, e, rules));
+        let file = b.graph.get(e).map(|m| m.file);
+        add_found(
+            &mut found,
+            check_entry(&b.graph, &b.sources, loader, e, rules),
+            file,
+        );
     }
+    let mut problems = Problems::new();
+    problems.extend(found);
     finish(b, problems, entries)
+}
+
+/// Adds what checking the entry in `file` found to `all`: a problem in
+/// another file (a base, an import) is marked with the entry, and one
+/// already found through another entry gets this entry added to its list
+/// instead of being repeated.
+fn add_found(all: &mut Vec<Diagnostic>, found: Vec<Diagnostic>, file: Option<FileId>) {
+    let mut by_place: HashMap<(FileId, u32, u32, &'static str), Vec<usize>> = HashMap::new();
+    for (i, d) in all.iter().enumerate() {
+        by_place
+            .entry((d.span.file, d.span.start, d.span.end, d.code))
+            .or_default()
+            .push(i);
+    }
+    for mut d in found {
+        if let Some(f) = file.filter(|&f| f != d.span.file) {
+            d = d.with_entry(f);
+        }
+        let place = (d.span.file, d.span.start, d.span.end, d.code);
+        let same = by_place
+            .get(&place)
+            .and_then(|ix| ix.iter().copied().find(|&i| all[i].same_problem(&d)));
+        match same {
+            Some(i) => {
+                for f in d.entries {
+                    if !all[i].entries.contains(&f) {
+                        all[i].entries.push(f);
+                    }
+                }
+            }
+            None => {
+                by_place.entry(place).or_default().push(all.len());
+                all.push(d);
+            }
+        }
+    }
 }
 
 /// The modules [`check_files`] evaluates for the `given` ones.
 fn entries(graph: &ModuleGraph, given: &[ModuleId]) -> Vec<ModuleId> {
     let given: HashSet<ModuleId> = given.iter().copied().collect();
-    let amended: HashSet<ModuleId> = graph.modules.iter().filter_map(|m| m.amends).collect();
+    let mut amended: HashSet<ModuleId> = graph.modules.iter().filter_map(|m| m.amends).collect();
+    amended.extend(meant(graph));
     (0..graph.modules.len())
         .filter(|id| !amended.contains(id))
         .filter(|&id| matches!(graph.get(id).map(|m| &m.key), Some(ModuleKey::File(_))))
         .filter(|&id| graph.amends_chain(id).iter().any(|m| given.contains(m)))
         .collect()
+}
+
+/// The modules a broken `amends` most likely meant: the one it names (a
+/// cycle), or the loaded file of the closest name in the directory it
+/// names (`"../bas.dg"` for `base.dg`). Such a base is not checked on its
+/// own when its environment could not be checked through it: it would
+/// lack what the environment sets (`name`), and report that falsely.
+fn meant(graph: &ModuleGraph) -> Vec<ModuleId> {
+    let mut out = Vec::new();
+    for m in &graph.modules {
+        let (ModuleKey::File(from), Some(a), None) = (&m.key, &m.ast.amends, m.amends) else {
+            continue;
+        };
+        if a.path.starts_with("digit:") {
+            continue;
+        }
+        let target = crate::loader::resolve_relative(from, &a.path);
+        if let Some(id) = graph.by_path(&target) {
+            out.push(id);
+            continue;
+        }
+        let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+            continue;
+        };
+        let siblings: Vec<(ModuleId, String)> = graph
+            .modules
+            .iter()
+            .enumerate()
+            .filter_map(|(id, s)| match &s.key {
+                ModuleKey::File(p) if p.parent() == Some(dir) => {
+                    Some((id, p.file_name()?.to_string_lossy().into_owned()))
+                }
+                _ => None,
+            })
+            .collect();
+        let name = name.to_string_lossy();
+        if let Some(best) = crate::suggest::best(&name, siblings.iter().map(|(_, n)| n.as_str())) {
+            out.extend(
+                siblings
+                    .iter()
+                    .filter(|(_, n)| *n == best)
+                    .map(|(id, _)| *id),
+            );
+        }
+    }
+    out
 }
 
 /// Evaluates one file to JSON (after validation). The JSON is `None` when
@@ -258,6 +361,9 @@ fn eval_file_with<T>(
     let Some(entry) = ids.into_iter().flatten().next() else {
         return (finish(b, Problems::new(), Vec::new()), Ok(None));
     };
+    if parent_missing(&b.graph, entry) {
+        return (finish(b, Problems::new(), vec![entry]), Ok(None));
+    }
     let (json, diags) = with_root(&b.graph, loader, entry, |ev, root| {
         let v = Value::new(ValueKind::Object(root.clone()), root.span);
         ev.force(&v);
@@ -294,6 +400,9 @@ pub fn build_file(
     let Some(entry) = ids.into_iter().flatten().next() else {
         return (finish(b, Problems::new(), Vec::new()), None);
     };
+    if parent_missing(&b.graph, entry) {
+        return (finish(b, Problems::new(), vec![entry]), None);
+    }
     let (input, span, diags) = with_root(&b.graph, loader, entry, |ev, root| {
         let v = Value::new(ValueKind::Object(root.clone()), root.span);
         ev.force(&v);

@@ -62,12 +62,15 @@ fn built_with(path: &Path, decrypt: bool) -> Lowered {
 fn built_src(src: &str) -> Lowered {
     let mut loader = MemLoader::new();
     // The keys every service's default `config_env` reads (a platform
-    // rule), right after `amends`, so that the source's own settings win.
+    // rule), in a module the source amends, so that its own settings win.
     let (head, rest) = src.split_once('\n').unwrap_or((src, ""));
-    let src = format!(
-        "{head}\nglobal {{ \"kafka-brokers\" = \"kafka-v2.backbone:9092\", \"server-tomcat-max-threads\" = \"10\", timezone = \"UTC\" }}\n{rest}"
+    loader.add(
+        "defaults.dg",
+        format!(
+            "{head}\nglobal {{ \"kafka-brokers\" = \"kafka-v2.backbone:9092\", \"server-tomcat-max-threads\" = \"10\", timezone = \"UTC\" }}\n"
+        ),
     );
-    loader.add("env.dg", src);
+    loader.add("env.dg", format!("amends \"./defaults.dg\"\n{rest}"));
     let f = fake_decrypt;
     let (analysis, lowered) =
         build_file(&loader, Path::new("env.dg"), Options { decrypt: Some(&f) });

@@ -51,6 +51,12 @@ pub struct Diagnostic {
     /// What to do about it.
     pub help: Option<String>,
     pub notes: Vec<String>,
+    /// The entry files being checked when the problem was found, when it
+    /// lies in another file they amend or import (a base that one
+    /// environment breaks); empty for problems that do not depend on the
+    /// entry, such as a syntax error. Rendered as a note ("while checking
+    /// env/prod.dg") and as `entries` in JSON.
+    pub entries: Vec<FileId>,
 }
 
 impl Diagnostic {
@@ -64,6 +70,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             notes: Vec::new(),
+            entries: Vec::new(),
         }
     }
 
@@ -99,9 +106,42 @@ impl Diagnostic {
         self
     }
 
+    /// Records that the problem was found while checking entry `file`.
+    pub fn with_entry(mut self, file: FileId) -> Self {
+        if !self.entries.contains(&file) {
+            self.entries.push(file);
+        }
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// Whether `self` and `other` are the same problem, whichever entries
+    /// each was found through.
+    pub fn same_problem(&self, other: &Diagnostic) -> bool {
+        self.code == other.code
+            && self.span == other.span
+            && self.severity == other.severity
+            && self.message == other.message
+            && self.label == other.label
+            && self.labels == other.labels
+            && self.help == other.help
+            && self.notes == other.notes
+    }
+}
+
+/// The note naming the entries a problem was found through:
+/// "while checking env/dev.dg and env/prod.dg".
+fn entries_note(d: &Diagnostic, map: &SourceMap) -> Option<String> {
+    let names: Vec<&str> = d.entries.iter().map(|f| map.name(*f)).collect();
+    let list = match names.as_slice() {
+        [] => return None,
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    Some(format!("while checking {list}"))
 }
 
 /// Conversion of a stage's error into a [`Diagnostic`].
@@ -334,6 +374,9 @@ impl<'a> HumanRenderer<'a> {
         for n in &d.notes {
             report = report.with_note(n);
         }
+        if let Some(n) = entries_note(d, self.map) {
+            report = report.with_note(n);
+        }
         let mut out = Vec::new();
         if report.finish().write(Cache(self), &mut out).is_err() {
             // Rendering only fails when a file is unknown; fall back to one line.
@@ -370,6 +413,9 @@ fn render_long(d: &Diagnostic, map: &SourceMap) -> String {
     for n in &d.notes {
         let _ = writeln!(out, "  note: {n}");
     }
+    if let Some(n) = entries_note(d, map) {
+        let _ = writeln!(out, "  note: {n}");
+    }
     out
 }
 
@@ -397,6 +443,10 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
+    /// The entry files the problem was found through (see
+    /// [`Diagnostic::entries`]); absent when it does not depend on one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    entries: Vec<&'a str>,
 }
 
 /// One JSON object (no trailing newline); lines and columns are 1-based.
@@ -413,6 +463,7 @@ pub fn render_json(d: &Diagnostic, map: &SourceMap) -> String {
         code: d.code,
         message: &d.message,
         help: d.help.as_deref(),
+        entries: d.entries.iter().map(|f| map.name(*f)).collect(),
     };
     serde_json::to_string(&j).unwrap_or_default()
 }

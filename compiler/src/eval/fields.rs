@@ -40,7 +40,22 @@ enum Op<'a> {
     Nested,
 }
 
+/// Where a definition found in a member list comes from: the member's
+/// position, the generator's iteration, whether its key is static.
+type Origin = (u32, usize, bool);
+
 impl<'a> Def<'a> {
+    /// The key member `m` names after `off` segments.
+    fn key_of(m: &'a Member, off: usize) -> Option<&'a ast::Key> {
+        match &m.kind {
+            MemberKind::Decl { name, .. } => Some(name),
+            MemberKind::Assign { path, .. }
+            | MemberKind::Append { path, .. }
+            | MemberKind::Amend { path, .. } => path.get(off),
+            _ => None,
+        }
+    }
+
     fn op(&self) -> Op<'a> {
         let last = |path: &ast::Path| self.off + 1 >= path.len();
         match &self.member.kind {
@@ -175,6 +190,10 @@ impl<'a> Evaluator<'a> {
         // Without computed keys and generators, every candidate is a member
         // whose static key is `key`.
         let all_static = ix.dynamic.is_empty();
+        // Where each definition found in this list comes from, when some
+        // are only known by running: member, iteration, known statically.
+        let base = out.len();
+        let mut origins: Vec<Origin> = Vec::new();
         for &pos in ix.candidates(key).iter() {
             let Some(m) = src.member(pos as usize) else {
                 continue;
@@ -185,10 +204,17 @@ impl<'a> Evaluator<'a> {
                         let exp = at
                             .gens
                             .and_then(|g| self.expansion(obj, g, pos, m, env, Some(key)));
+                        // The iteration each definition comes from.
+                        let mut iters = Vec::new();
                         match exp {
-                            Some(exp) => self.collect_expansion(obj, &exp, key, module, out),
-                            None => self.collect_expanding(obj, m, env, key, module, out),
+                            Some(exp) => {
+                                self.collect_expansion(obj, &exp, key, module, out, &mut iters)
+                            }
+                            None => {
+                                self.collect_expanding(obj, m, env, key, module, out, &mut iters)
+                            }
                         }
+                        origins.extend(iters.into_iter().map(|i| (pos, i, false)));
                     }
                 }
                 _ => {
@@ -201,14 +227,52 @@ impl<'a> Evaluator<'a> {
                             env: env.clone(),
                             module,
                         });
+                        if !all_static {
+                            let fixed =
+                                Def::key_of(m, off).is_some_and(|k| k.as_static().is_some());
+                            origins.resize(out.len() - base, (pos, 0, fixed));
+                        }
                     }
                 }
             }
+        }
+        if !all_static {
+            self.defined_twice_by_running(&out[base..], &origins, key);
+        }
+    }
+
+    /// Reports the first field of one member list set twice with `=`
+    /// where one of the two is only known by running: made by a
+    /// generator, or under a computed key. (Two members with static keys
+    /// are reported without running, by [`crate::duplicates`].)
+    fn defined_twice_by_running(&self, defs: &[Def<'a>], origins: &[Origin], key: &str) {
+        let sets = || {
+            defs.iter()
+                .zip(origins)
+                .filter(|(d, _)| matches!(d.op(), Op::Set(_)))
+        };
+        let Some((first, &(fpos, fiter, ffixed))) = sets().next() else {
+            return;
+        };
+        for (d, &(pos, iter, fixed)) in sets().skip(1) {
+            if (fixed && ffixed) || (pos == fpos && iter == fiter) {
+                continue;
+            }
+            let (span, first) = (d.key_span(), first.key_span());
+            if self.reported_twice.borrow_mut().insert((span, first)) {
+                self.report(crate::duplicates::DuplicateError::Generated {
+                    span,
+                    first: (span != first).then_some(first),
+                    key: key.to_string(),
+                });
+            }
+            return;
         }
     }
 
     /// The definitions of `key` among the bodies of generator `m`,
     /// expanded again (while its cached expansion is being made).
+    #[allow(clippy::too_many_arguments)] // the two outputs of collect_expansion, and its inputs
     fn collect_expanding(
         &self,
         obj: &Rc<Object<'a>>,
@@ -217,8 +281,10 @@ impl<'a> Evaluator<'a> {
         key: &str,
         module: ModuleId,
         out: &mut Vec<Def<'a>>,
+        iters: &mut Vec<usize>,
     ) {
-        for (body, benv) in self.expand(obj, m, env) {
+        let base = out.len();
+        for (i, (body, benv)) in self.expand(obj, m, env).into_iter().enumerate() {
             let s = Src::Members(body);
             let benv = self.lets_env(s, benv);
             let at = Lookup {
@@ -229,10 +295,12 @@ impl<'a> Evaluator<'a> {
                 gens: None,
             };
             self.collect(obj, at, key, out);
+            iters.resize(out.len() - base, i);
         }
     }
 
-    /// The definitions of `key` in a generator's expansion, in order.
+    /// The definitions of `key` in a generator's expansion, in order, and
+    /// in `iters` the iteration (body) each comes from.
     fn collect_expansion(
         &self,
         obj: &Rc<Object<'a>>,
@@ -240,7 +308,9 @@ impl<'a> Evaluator<'a> {
         key: &str,
         module: ModuleId,
         out: &mut Vec<Def<'a>>,
+        iters: &mut Vec<usize>,
     ) {
+        let base = out.len();
         let fixed = exp.keyed.get(key).map_or(&[][..], Vec::as_slice);
         let nested = exp.nested.as_slice();
         // Both in (body, position) order: merged, the members are searched
@@ -276,11 +346,17 @@ impl<'a> Evaluator<'a> {
                     module,
                 });
             } else if self.gen_keys(m).may_produce(key) {
+                let inner_iters = &mut Vec::new();
                 match self.expansion(obj, &body.gens, p, m, &body.env, Some(key)) {
-                    Some(inner) => self.collect_expansion(obj, &inner, key, module, out),
-                    None => self.collect_expanding(obj, m, &body.env, key, module, out),
+                    Some(inner) => {
+                        self.collect_expansion(obj, &inner, key, module, out, inner_iters)
+                    }
+                    None => {
+                        self.collect_expanding(obj, m, &body.env, key, module, out, inner_iters)
+                    }
                 }
             }
+            iters.resize(out.len() - base, b as usize);
         }
     }
 

@@ -153,6 +153,9 @@ pub struct Evaluator<'a> {
     /// Field names written in the syntax tree, shared by the key lists and
     /// memo tables of every object that has them.
     names: RefCell<FastMap<&'a str, Rc<str>>>,
+    /// Fields generated twice in one body, reported once for every
+    /// object made from it: the two definitions' spans.
+    pub(crate) reported_twice: RefCell<FastSet<(Span, Span)>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -180,6 +183,7 @@ impl<'a> Evaluator<'a> {
             objects: RefCell::new(Vec::new()),
             spare_defs: RefCell::new(Vec::new()),
             names: RefCell::new(FastMap::default()),
+            reported_twice: RefCell::new(FastSet::default()),
         }
     }
 
