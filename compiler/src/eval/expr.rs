@@ -130,7 +130,9 @@ impl<'a> Evaluator<'a> {
                     });
                     return Value::invalid(id.span);
                 }
-                let help = if self.may_suggest(1) {
+                let help = if let Some(h) = self.foreign_let_help(module, &id.name) {
+                    Some(h)
+                } else if self.may_suggest(1) {
                     let names = self.names_in_scope(env);
                     self.may_suggest(names.len())
                         .then(|| suggest::best(&id.name, names.iter().map(String::as_str)))
@@ -166,7 +168,11 @@ impl<'a> Evaluator<'a> {
                         .may_suggest(keys.len())
                         .then(|| suggest::best(key, keys.iter().map(|k| &**k)))
                         .flatten()
-                        .map(|c| format!("did you mean `{c}`?"));
+                        .map(|c| format!("did you mean `{c}`?"))
+                        .or_else(|| match o.kind {
+                            ObjKind::Module(m) => self.let_help(m, key),
+                            _ => None,
+                        });
                     let owner = if o.path().is_empty() {
                         o.describe()
                     } else {
@@ -463,6 +469,12 @@ impl<'a> Evaluator<'a> {
                 }
                 ScopeNode::Frame { obj, parent } => {
                     if !obj.is_map() && self.has_field(obj, name) {
+                        return Some(true);
+                    }
+                    cur = parent;
+                }
+                ScopeNode::Module { obj, upto, parent } => {
+                    if self.has_field_in(obj, name, *upto) {
                         return Some(true);
                     }
                     cur = parent;

@@ -340,10 +340,16 @@ impl<'a> Evaluator<'a> {
 
     /// True when `name` is a field of `obj` (declared or defined statically).
     pub fn has_field(&self, obj: &Rc<Object<'a>>, name: &str) -> bool {
+        self.has_field_in(obj, name, obj.layers.len())
+    }
+
+    /// [`Self::has_field`] in the bottom `upto` layers of `obj`.
+    pub(crate) fn has_field_in(&self, obj: &Rc<Object<'a>>, name: &str, upto: usize) -> bool {
         let envs = self.layer_envs(obj);
         obj.layers
             .iter()
             .zip(envs.iter())
+            .take(upto)
             .any(|(l, le)| match l.src {
                 Src::Nested(m, off) => match &m.kind {
                     MemberKind::Assign { path, .. }
@@ -399,8 +405,13 @@ impl<'a> Evaluator<'a> {
 
     /// Static field names of `obj`, for did-you-mean.
     pub(crate) fn static_names(&self, obj: &Rc<Object<'a>>) -> Vec<String> {
+        self.static_names_in(obj, obj.layers.len())
+    }
+
+    /// [`Self::static_names`] of the bottom `upto` layers of `obj`.
+    pub(crate) fn static_names_in(&self, obj: &Rc<Object<'a>>, upto: usize) -> Vec<String> {
         let mut out = Vec::new();
-        for l in &obj.layers {
+        for l in obj.layers.iter().take(upto) {
             if let Src::Nested(..) = l.src {
                 continue;
             }
@@ -828,7 +839,7 @@ impl<'a> Evaluator<'a> {
         };
         let mut layers = vec![Layer {
             src: Src::Members(&info.ast.body.members),
-            scope: ScopeNode::root(info.module),
+            scope: self.schema_scope(info.module),
             module: info.module,
         }];
         layers.extend(extra);

@@ -13,6 +13,7 @@ pub mod check;
 pub mod error;
 pub mod expr;
 pub mod fields;
+mod hints;
 pub mod object;
 pub mod ops;
 pub mod scope;
@@ -136,6 +137,9 @@ pub struct Evaluator<'a> {
     gen_keys: RefCell<FastMap<usize, Rc<GenKeys>>>,
     modules: RefCell<FastMap<ModuleId, Rc<Object<'a>>>>,
     root: RefCell<Option<Rc<Object<'a>>>>,
+    /// The scope of the schema bodies of each module (see
+    /// [`Self::schema_scope`]).
+    schema_scopes: RefCell<FastMap<ModuleId, Scope<'a>>>,
     /// Fields being computed, for cycle messages.
     stack: RefCell<Vec<(Rc<Object<'a>>, Rc<str>)>>,
     /// Computed keys being evaluated to find the definitions of a field:
@@ -168,6 +172,7 @@ impl<'a> Evaluator<'a> {
             gen_keys: RefCell::new(FastMap::default()),
             modules: RefCell::new(FastMap::default()),
             root: RefCell::new(None),
+            schema_scopes: RefCell::new(FastMap::default()),
             stack: RefCell::new(Vec::new()),
             key_stack: RefCell::new(Vec::new()),
             lets_active: RefCell::new(Vec::new()),
