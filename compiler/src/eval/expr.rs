@@ -170,7 +170,7 @@ impl<'a> Evaluator<'a> {
                         .flatten()
                         .map(|c| format!("did you mean `{c}`?"))
                         .or_else(|| match o.kind {
-                            ObjKind::Module(m) => self.let_help(m, key),
+                            ObjKind::Module(m) => self.let_help(m, key, true),
                             _ => None,
                         });
                     let owner = if o.path().is_empty() {

@@ -13,20 +13,25 @@ impl<'a> Evaluator<'a> {
     /// saying that `let`s are local and how to share the value instead.
     pub(crate) fn foreign_let_help(&self, module: ModuleId, name: &str) -> Option<String> {
         let chain = self.graph.amends_chain(module);
-        chain.iter().skip(1).find_map(|&m| self.let_help(m, name))
+        chain.iter().skip(1).find_map(|&m| self.let_help(m, name, false))
     }
 
     /// The help for `name`, a top-level `let` of module `m` read from
-    /// outside it; `None` when `m` has no such `let`.
-    pub(crate) fn let_help(&self, m: ModuleId, name: &str) -> Option<String> {
+    /// outside it (`imported`: through an import, else by a module amending
+    /// `m`); `None` when `m` has no such `let`.
+    pub(crate) fn let_help(&self, m: ModuleId, name: &str, imported: bool) -> Option<String> {
         let info = self.graph.get(m)?;
         let expr = self.body_index(Src::Items(&info.ast.items)).lets.get(name).copied()?;
         let file = self.module_file_name(m);
         let (ty, value) = literal(expr);
+        let then = if imported {
+            format!("the modules importing {file} can then read it")
+        } else {
+            format!("the modules amending {file} can then read it, and override it")
+        };
         Some(format!(
             "`{name}` is a `let` of {file}, and a `let` is local to its module; to share the \
-             value, make it a field of {file}: `{name}: {ty} = {value}` (the modules amending \
-             {file} can then read it, and override it)"
+             value, make it a field of {file}: `{name}: {ty} = {value}` ({then})"
         ))
     }
 
