@@ -2,10 +2,20 @@
 //! user thought (a `let` of another module, a nearer field hiding an outer
 //! one). Nothing here runs unless a diagnostic is being reported.
 
-use super::object::Src;
+use super::object::{Object, Src};
+use super::scope::{Scope, ScopeNode};
 use super::Evaluator;
 use crate::modules::ModuleId;
 use digit_lang::ast::{Expr, ExprKind, StrPart};
+use std::rc::Rc;
+
+/// Where a name is bound, while looking for what a nearer binding hides.
+enum Binding<'s, 'a> {
+    /// A `let` or a loop variable.
+    Local,
+    /// A field of an object.
+    Field(&'s Rc<Object<'a>>),
+}
 
 impl<'a> Evaluator<'a> {
     /// When `name` is a top-level `let` of a module that `module` amends
@@ -33,6 +43,121 @@ impl<'a> Evaluator<'a> {
             "`{name}` is a `let` of {file}, and a `let` is local to its module; to share the \
              value, make it a field of {file}: `{name}: {ty} = {value}` ({then})"
         ))
+    }
+
+    /// When `e` reads a name (`ingress`, or `ingress.open_endpoints`
+    /// through its first name) that a nearer field or `let` binds while an
+    /// outer scope has a field of the same name, the help saying what the
+    /// name is here and how to reach the outer one. For errors about the
+    /// value `e` gave (a type error, a missing field).
+    pub(crate) fn shadow_help(&self, e: &Expr, env: &Scope<'a>) -> Option<String> {
+        let mut head = e;
+        loop {
+            match &head.kind {
+                ExprKind::Field { target, .. } | ExprKind::Index { target, .. } => head = target,
+                ExprKind::Paren(inner) => head = inner,
+                _ => break,
+            }
+        }
+        let ExprKind::Name(id) = &head.kind else {
+            return None;
+        };
+        let name = id.name.as_str();
+        let found = self.bindings(env, name);
+        let (inner, outer) = match found.as_slice() {
+            [inner, outer, ..] => (inner, outer),
+            _ => return None,
+        };
+        let Binding::Field(outer) = outer else {
+            // A `let` hidden by a field cannot be reached by a path.
+            return None;
+        };
+        let here = match inner {
+            Binding::Local => format!("`{name}` here is a `let` or loop variable"),
+            Binding::Field(o) => {
+                let path = o.child_path(name);
+                match &o.kind {
+                    super::ObjKind::Schema(_, s) => {
+                        format!("`{name}` here is this {s}'s own field (`{path}`)")
+                    }
+                    _ => format!("`{name}` here is `{path}`"),
+                }
+            }
+        };
+        let root = self.root.borrow().clone();
+        let reach = match root {
+            Some(r) if Rc::ptr_eq(&r, outer) => Some(format!("root.{name}")),
+            Some(r) if self.outermost_frame(env).is_some_and(|f| Rc::ptr_eq(&r, &f)) => {
+                let p = outer.path();
+                (!p.is_empty()).then(|| format!("root.{p}.{name}"))
+            }
+            _ => None,
+        };
+        let outer_path = outer.child_path(name);
+        let outer = if &*outer_path == name {
+            format!("the outer `{name}`")
+        } else {
+            format!("the outer `{name}` (`{outer_path}`)")
+        };
+        Some(match reach {
+            Some(r) => format!("{here}, which hides {outer}: write `{r}` to read that one"),
+            None => format!("{here}, which hides {outer}"),
+        })
+    }
+
+    /// The bindings of `name` visible from `env`, innermost first (at most
+    /// two: the one used and the one it hides).
+    fn bindings<'s>(&self, env: &'s Scope<'a>, name: &str) -> Vec<Binding<'s, 'a>> {
+        let mut out = Vec::new();
+        let mut cur = env;
+        while out.len() < 2 {
+            match &**cur {
+                ScopeNode::Var {
+                    name: n, parent, ..
+                } => {
+                    if *n == name {
+                        out.push(Binding::Local);
+                    }
+                    cur = parent;
+                }
+                ScopeNode::Lets { src, parent } => {
+                    if self.body_index(*src).lets.contains_key(name) {
+                        out.push(Binding::Local);
+                    }
+                    cur = parent;
+                }
+                ScopeNode::Frame { obj, parent } => {
+                    if !obj.is_map() && self.has_field(obj, name) {
+                        out.push(Binding::Field(obj));
+                    }
+                    cur = parent;
+                }
+                ScopeNode::Module { obj, upto, parent } => {
+                    if self.has_field_in(obj, name, *upto) {
+                        out.push(Binding::Field(obj));
+                    }
+                    cur = parent;
+                }
+                ScopeNode::Root { .. } => break,
+            }
+        }
+        out
+    }
+
+    /// The last object frame of a scope chain: the module's value.
+    fn outermost_frame(&self, env: &Scope<'a>) -> Option<Rc<Object<'a>>> {
+        let mut last = None;
+        let mut cur = env;
+        loop {
+            match &**cur {
+                ScopeNode::Frame { obj, parent } | ScopeNode::Module { obj, parent, .. } => {
+                    last = Some(obj.clone());
+                    cur = parent;
+                }
+                ScopeNode::Lets { parent, .. } | ScopeNode::Var { parent, .. } => cur = parent,
+                ScopeNode::Root { .. } => return last,
+            }
+        }
     }
 
     /// The last component of a module's path, or `digit:NAME`.
