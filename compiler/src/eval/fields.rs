@@ -28,7 +28,7 @@ pub struct Def<'a> {
 }
 
 /// What a definition does.
-enum Op<'a> {
+pub(super) enum Op<'a> {
     Set(&'a ast::Expr),
     Required,
     Append(&'a ast::Expr),
@@ -37,7 +37,7 @@ enum Op<'a> {
 }
 
 impl<'a> Def<'a> {
-    fn op(&self) -> Op<'a> {
+    pub(super) fn op(&self) -> Op<'a> {
         let last = |path: &ast::Path| self.off + 1 >= path.len();
         match &self.member.kind {
             MemberKind::Decl {
@@ -553,6 +553,11 @@ impl<'a> Evaluator<'a> {
             (None, ObjKind::Map { value, .. }) => Some(value.clone()),
             _ => None,
         };
+        if let (None, ObjKind::Map { value, .. }) = (&decl, &obj.kind) {
+            if self.new_entry_problem(obj, key, defs, value) {
+                return Some(Value::invalid(defs[0].key_span()));
+            }
+        }
         let path = obj.child(key);
         // A map entry's `key` is the key as first written, so a bad key is
         // reported at the user's line rather than at `name: Name = key`.

@@ -10,6 +10,7 @@
 
 pub mod builtins;
 pub mod check;
+mod entries;
 pub mod error;
 pub mod expr;
 pub mod fields;
