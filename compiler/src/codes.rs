@@ -197,6 +197,11 @@ Fix the first problems reported and check again."),
     services.\"egov-searchr\".replicas = 2     // E0535: did you mean `egov-searcher`?
 
 Correct the key. To add a new entry on purpose, set its required fields (or write `key = Service { ... }`)."),
+    code!("E0536", "`[*]` outside a map", "`[*] { members }` amends every entry of a map (or every field of an untyped record) with the members. It is written directly in the map's block:
+
+    services { [*] { replicas = 1 } }
+
+A schema instance or a module has fields of different types, so `[*]` is not allowed there: name the fields to change instead."),
     code!("E0601", "out of range", "An Int is outside the range its type allows (bounds are inclusive).
 
     // replicas: Int(0..)

@@ -131,6 +131,11 @@ pub enum EvalError {
         suggestion: Option<(String, String)>,
     },
     /// ```txt
+    /// kafka { [*] { replicas = 1 } }
+    ///         ^^^ kafka is a Kafka, not a map
+    /// ```
+    EveryOutsideMap { span: Span, found: String },
+    /// ```txt
     /// global."loging-level-jdbc" = "INFO"      // in env/qa.dg
     ///        ^^^^^^^^^^^^^^^^^^^ a new key; `logging-level-jdbc` is below
     /// ```
@@ -354,6 +359,9 @@ impl ToDiagnostic for EvalError {
                     None => d.with_help(format!("to change an existing entry, check the key; to add a new {schema}, set {fields} too")),
                 }
             }
+            EveryOutsideMap { span, found } => Diagnostic::error("E0536", *span, format!("`[*]` amends the entries of a map, and this is {found}"))
+                .with_label("not in a map")
+                .with_help("`[*] { ... }` goes directly inside a map's block (`services { [*] { replicas = 1 } }`); to change fields of this record, name them"),
             NewKeyByPath { span, key, owner, suggestion: (k, file) } => Diagnostic::warning("W0535", *span, format!("`{key}` is not in {owner}; this adds a new key"))
                 .with_label(format!("a new key, close to `{k}`"))
                 .with_help(format!("did you mean `{k}` (from {file})? To add a new key on purpose, write it in a block: `{} {{ \"{key}\" = ... }}`", owner_expr(owner))),

@@ -46,6 +46,7 @@ impl<'a> Def<'a> {
             MemberKind::Assign { path, value } if last(path) => Op::Set(value),
             MemberKind::Append { path, value } if last(path) => Op::Append(value),
             MemberKind::Amend { path, body } if last(path) => Op::Amend(body),
+            MemberKind::Every { body } => Op::Amend(body),
             MemberKind::Assign { .. } | MemberKind::Append { .. } | MemberKind::Amend { .. } => {
                 Op::Nested
             }
@@ -56,6 +57,7 @@ impl<'a> Def<'a> {
     /// The span of the key this definition names.
     pub fn key_span(&self) -> Span {
         match &self.member.kind {
+            MemberKind::Every { .. } => every_span(self.member),
             MemberKind::Decl { name, .. } => name.span(),
             MemberKind::Assign { path, .. }
             | MemberKind::Append { path, .. }
@@ -189,6 +191,17 @@ impl<'a> Evaluator<'a> {
                             };
                             self.collect(obj, at, key, out);
                         }
+                    }
+                }
+                // `[*] { }` amends the entries defined before it.
+                MemberKind::Every { .. } => {
+                    if every_applies(obj) && !out.is_empty() {
+                        out.push(Def {
+                            member: m,
+                            off,
+                            env: env.clone(),
+                            module,
+                        });
                     }
                 }
                 _ => {
@@ -938,6 +951,14 @@ impl<'a> Evaluator<'a> {
         for i in 0..src.len() {
             let Some(m) = src.member(i) else { continue };
             match &m.kind {
+                MemberKind::Every { .. } => {
+                    if !every_applies(obj) {
+                        self.report(EvalError::EveryOutsideMap {
+                            span: every_span(m),
+                            found: obj.describe(),
+                        });
+                    }
+                }
                 MemberKind::For { .. } | MemberKind::If { .. } => {
                     for (body, benv) in self.expand(obj, m, env) {
                         let s = Src::Members(body);
@@ -956,6 +977,25 @@ impl<'a> Evaluator<'a> {
                 },
             }
         }
+    }
+}
+
+/// Whether `[*] { }` amends the entries of `obj`: those of a map or an
+/// untyped record (a schema instance's or a module's fields have types of
+/// their own).
+fn every_applies(obj: &Object<'_>) -> bool {
+    matches!(obj.kind, ObjKind::Map { .. } | ObjKind::Record)
+}
+
+/// The `[*]` of a `[*] { }` member.
+pub(crate) fn every_span(m: &Member) -> Span {
+    match &m.kind {
+        MemberKind::Every { body } if body.span.start > m.span.start => {
+            // `[*]` as the formatter writes it; never past the `{`.
+            let end = body.span.start.min(m.span.start + 3);
+            Span::new(m.span.file, m.span.start, end)
+        }
+        _ => m.span,
     }
 }
 

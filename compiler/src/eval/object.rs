@@ -344,7 +344,8 @@ impl<'a> BodyIndex<'a> {
                     ix.lets.insert(name.name.as_str(), value);
                     None
                 }
-                MemberKind::For { .. } | MemberKind::If { .. } => {
+                // `[*] { }` may amend any key.
+                MemberKind::For { .. } | MemberKind::If { .. } | MemberKind::Every { .. } => {
                     ix.dynamic.push(pos);
                     None
                 }
