@@ -449,6 +449,8 @@ impl GenKeys {
                 }
             }
             MemberKind::Decl { name, .. } => self.add_key(name),
+            // `[*] { }` may amend any key.
+            MemberKind::Every { .. } => self.computed = true,
             MemberKind::Assign { path, .. }
             | MemberKind::Append { path, .. }
             | MemberKind::Amend { path, .. } => {
