@@ -30,14 +30,22 @@ impl<'a> Evaluator<'a> {
         };
         // Only where a module amends another: the common case (an entry
         // written in a module that amends nothing) costs one look-up.
-        if self.graph.get(first.module).and_then(|m| m.amends).is_none() {
+        if self
+            .graph
+            .get(first.module)
+            .and_then(|m| m.amends)
+            .is_none()
+        {
             return false;
         }
         let by_amend = matches!(first.op(), Op::Amend(_) | Op::Nested);
         let as_path = first.off > 0 || matches!(first.op(), Op::Nested);
         match value.strip_optional() {
             Ty::Schema(id, name) if by_amend => {
-                if defs.iter().any(|d| matches!(d.op(), Op::Set(_) | Op::Append(_))) {
+                if defs
+                    .iter()
+                    .any(|d| matches!(d.op(), Op::Set(_) | Op::Append(_)))
+                {
                     return false;
                 }
                 let missing = self.required_unset(*id, defs);

@@ -207,7 +207,8 @@ impl<'a> Evaluator<'a> {
             },
             ValueKind::Invalid => Value::invalid(span),
             _ => {
-                let help = shadow().unwrap_or_else(|| format!("`.{key}` reads a field of a record"));
+                let help =
+                    shadow().unwrap_or_else(|| format!("`.{key}` reads a field of a record"));
                 let found = target.describe();
                 match origin {
                     // At the expression read, with the value's origin.
@@ -650,7 +651,12 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Appends `v` to `out`; false (after reporting) when it cannot be.
-    fn interpolate(&self, v: &Value<'a>, (e, env): (&'a Expr, &Scope<'a>), out: &mut String) -> bool {
+    fn interpolate(
+        &self,
+        v: &Value<'a>,
+        (e, env): (&'a Expr, &Scope<'a>),
+        out: &mut String,
+    ) -> bool {
         use std::fmt::Write;
         let at = e.span;
         match &v.kind {
@@ -680,7 +686,10 @@ impl<'a> Evaluator<'a> {
                     found: v.describe(),
                     decl: None,
                     help: self.shadow_help(e, env).or_else(|| {
-                        Some("use `${to_json(x)}` to put a record, list or none into a string".into())
+                        Some(
+                            "use `${to_json(x)}` to put a record, list or none into a string"
+                                .into(),
+                        )
                     }),
                 });
                 return false;

@@ -23,7 +23,10 @@ impl<'a> Evaluator<'a> {
     /// saying that `let`s are local and how to share the value instead.
     pub(crate) fn foreign_let_help(&self, module: ModuleId, name: &str) -> Option<String> {
         let chain = self.graph.amends_chain(module);
-        chain.iter().skip(1).find_map(|&m| self.let_help(m, name, false))
+        chain
+            .iter()
+            .skip(1)
+            .find_map(|&m| self.let_help(m, name, false))
     }
 
     /// The help for `name`, a top-level `let` of module `m` read from
@@ -31,7 +34,11 @@ impl<'a> Evaluator<'a> {
     /// `m`); `None` when `m` has no such `let`.
     pub(crate) fn let_help(&self, m: ModuleId, name: &str, imported: bool) -> Option<String> {
         let info = self.graph.get(m)?;
-        let expr = self.body_index(Src::Items(&info.ast.items)).lets.get(name).copied()?;
+        let expr = self
+            .body_index(Src::Items(&info.ast.items))
+            .lets
+            .get(name)
+            .copied()?;
         let file = self.module_file_name(m);
         let (ty, value) = literal(expr);
         let then = if imported {
@@ -87,7 +94,11 @@ impl<'a> Evaluator<'a> {
         let root = self.root.borrow().clone();
         let reach = match root {
             Some(r) if Rc::ptr_eq(&r, outer) => Some(format!("root.{name}")),
-            Some(r) if self.outermost_frame(env).is_some_and(|f| Rc::ptr_eq(&r, &f)) => {
+            Some(r)
+                if self
+                    .outermost_frame(env)
+                    .is_some_and(|f| Rc::ptr_eq(&r, &f)) =>
+            {
                 let p = outer.path();
                 (!p.is_empty()).then(|| format!("root.{p}.{name}"))
             }
@@ -163,9 +174,10 @@ impl<'a> Evaluator<'a> {
     /// The last component of a module's path, or `digit:NAME`.
     pub(crate) fn module_file_name(&self, m: ModuleId) -> String {
         match self.graph.get(m).map(|i| &i.key) {
-            Some(crate::modules::ModuleKey::File(p)) => p
-                .file_name()
-                .map_or_else(|| p.display().to_string(), |f| f.to_string_lossy().into_owned()),
+            Some(crate::modules::ModuleKey::File(p)) => p.file_name().map_or_else(
+                || p.display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            ),
             Some(k) => k.display(),
             None => "its module".into(),
         }
