@@ -592,7 +592,12 @@ impl<'a> Evaluator<'a> {
         let Some(ty) = ty else { return Some(v) };
         let decl_span = decl.as_ref().map(|d| d.span).or_else(|| obj.decl());
         let site = defs.iter().rev().find_map(Def::site);
-        let v = self.check_value_at(v, &ty, Some(&path), decl_span, site);
+        // A name hiding an outer one (`WHITELIST = ingress` in a service).
+        let note = || match defs.last().map(Def::op) {
+            Some(Op::Set(e)) => self.shadow_help(e, &defs.last()?.env),
+            _ => None,
+        };
+        let v = self.check_value_noted(v, &ty, Some(&path), decl_span, site, note);
         if let ValueKind::Object(o) = &v.kind {
             o.settle(&path, map_key);
             if let Some(d) = decl_span {
