@@ -226,6 +226,19 @@ Remove one, or rename it. A `let` in a nested body (`{ ... }`, a `for` or `if` b
     }
 
 Say it once: `LOG_LEVEL = if debug then \"DEBUG\" else \"INFO\"`, or keep the list free of repeats (`unique(xs)`). A generator may amend what the body defines (`\"${t}\" { ... }`), and overriding belongs in a later layer (a module that amends this one)."),
+    code!("E0535", "new map entry made by an amend", "An amending module writes a key of a map of schema instances as a path or a block (`services.\"egov-searchr\".replicas = 2`, `services { \"egov-searchr\" { ... } }`), the key is not in the map below, and the members do not set the schema's required fields. Amending a missing key starts a new entry from the schema's defaults, so this is almost always a misspelt key: the help names the closest key of the map below.
+
+    // base.dg
+    services { \"egov-searcher\" = Service { image = \"egovio/egov-searcher:v1\" } }
+    // env/qa.dg
+    services.\"egov-searchr\".replicas = 2     // E0535: did you mean `egov-searcher`?
+
+Correct the key. To add a new entry on purpose, set its required fields (or write `key = Service { ... }`)."),
+    code!("E0536", "`[*]` outside a map", "`[*] { members }` amends every entry of a map (or every field of an untyped record) with the members. It is written directly in the map's block:
+
+    services { [*] { replicas = 1 } }
+
+A schema instance or a module has fields of different types, so `[*]` is not allowed there: name the fields to change instead."),
     code!("E0601", "out of range", "An Int is outside the range its type allows (bounds are inclusive).
 
     // replicas: Int(0..)
@@ -250,6 +263,14 @@ Change the values so the check holds."),
 Set it:
 
     services.\"egov-user\" { image = \"egovio/egov-user:1.2.0\" }"),
+    code!("W0535", "new map key close to an existing one", "An amending module writes a new key of a map as a path (`global.\"loging-level-jdbc\" = \"INFO\"`), and a key of the map below is close to it. New keys are legal in such maps, so this is a warning: it is most likely a misspelt key, which would leave the intended entry unchanged.
+
+    // base.dg
+    global { \"logging-level-jdbc\" = \"DEBUG\" }
+    // env/qa.dg
+    global.\"loging-level-jdbc\" = \"INFO\"     // W0535: did you mean `logging-level-jdbc`?
+
+Correct the key; to add the new key on purpose, write it in a block: `global { \"loging-level-jdbc\" = \"INFO\" }` (keys written in a block are never warned about)."),
 ];
 
 #[cfg(test)]

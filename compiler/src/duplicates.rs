@@ -222,6 +222,7 @@ impl Checker {
                 self.members(body);
             }
             MemberKind::Let { value, .. } => self.expr(value),
+            MemberKind::Every { body } => self.members(body),
             MemberKind::For { iter, body, .. } => {
                 self.expr(iter);
                 self.members(body);

@@ -170,6 +170,9 @@ pub enum MemberKind {
     },
     /// `check cond : "message"`
     Check { cond: Box<Expr>, message: Box<Expr> },
+    /// `[*] { members }`: amends every entry the map has before this
+    /// member (in the layers below, and earlier in the same body).
+    Every { body: Body },
     /// A member the parser could not read; already reported.
     Error,
 }

@@ -243,6 +243,10 @@ impl Dumper {
                 ch.push(self.expr(message));
                 "check"
             }
+            MemberKind::Every { body } => {
+                ch.push(self.body(body));
+                "every"
+            }
             MemberKind::Error => "error-member",
         };
         self.node(name, m.span, ch)

@@ -418,7 +418,11 @@ impl Gen {
                 self.string(0);
             }
             5 if depth > 0 => {
-                self.key(d);
+                if self.next(4) == 0 {
+                    self.tok("[*]");
+                } else {
+                    self.key(d);
+                }
                 self.body(d);
             }
             _ => {

@@ -12,7 +12,7 @@ use crate::suggest;
 use crate::value::{Value, ValueKind};
 use base64::Engine;
 use digit_lang::ast::{Expr, Ident};
-use digit_lang::Span;
+use digit_lang::{Span, ToDiagnostic};
 use sha2::Digest;
 use std::rc::Rc;
 
@@ -131,12 +131,18 @@ impl<'a> Evaluator<'a> {
             return Value::invalid(span);
         };
         let bad = |problem: String| {
-            self.report(EvalError::BadCall {
+            let mut d = EvalError::BadCall {
                 span,
                 func: name.into(),
                 signature: sig.into(),
                 problem,
-            });
+            }
+            .to_diagnostic();
+            // An argument that is a field hiding an outer one of its name.
+            if let Some(h) = args.iter().find_map(|a| self.shadow_help(a, env)) {
+                d = d.with_note(h);
+            }
+            self.report(d);
             Value::invalid(span)
         };
         if args.len() < min || args.len() > max {

@@ -52,11 +52,29 @@ impl<'a> Evaluator<'a> {
         decl: Option<Span>,
         site: Option<Span>,
     ) -> Value<'a> {
+        self.check_value_noted(v, ty, path, decl, site, || None)
+    }
+
+    /// [`Self::check_value_at`], with a note for the error computed by
+    /// `note` (only when there is an error).
+    pub(crate) fn check_value_noted(
+        &self,
+        v: Value<'a>,
+        ty: &Rc<Ty>,
+        path: Option<&FieldPath<'a>>,
+        decl: Option<Span>,
+        site: Option<Span>,
+        note: impl FnOnce() -> Option<String>,
+    ) -> Value<'a> {
         let ctx = Ctx { path, decl, site };
         match self.check(v, ty, &ctx) {
             Ok(v) => v,
             Err(b) => {
                 let (span, e) = *b;
+                let e = match note() {
+                    Some(n) => e.to_diagnostic().with_note(n),
+                    None => e.to_diagnostic(),
+                };
                 // Report at the site that gave the field its value, unless
                 // that site is in the standard library (`name: Name = key`)
                 // and the value itself comes from the user's file.
@@ -68,7 +86,7 @@ impl<'a> Evaluator<'a> {
                 });
                 match site {
                     Some(s) => {
-                        let mut d = e.to_diagnostic();
+                        let mut d = e;
                         d.span = s;
                         self.report(d.with_secondary(span, "the value comes from here"));
                     }

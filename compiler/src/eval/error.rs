@@ -117,6 +117,34 @@ pub enum EvalError {
     },
     /// More problems than one evaluation keeps.
     TooManyProblems { span: Span, shown: usize, more: u64 },
+    /// ```txt
+    /// services."egov-searchr".replicas = 2     // in env/qa.dg
+    ///           ^^^^^^^^^^^^^^ not in `services`: a new Service without `image`
+    /// ```
+    NewEntryByAmend {
+        span: Span,
+        key: String,
+        owner: String,
+        schema: String,
+        missing: Vec<String>,
+        /// The closest key below, and the file that writes it.
+        suggestion: Option<(String, String)>,
+    },
+    /// ```txt
+    /// kafka { [*] { replicas = 1 } }
+    ///         ^^^ kafka is a Kafka, not a map
+    /// ```
+    EveryOutsideMap { span: Span, found: String },
+    /// ```txt
+    /// global."loging-level-jdbc" = "INFO"      // in env/qa.dg
+    ///        ^^^^^^^^^^^^^^^^^^^ a new key; `logging-level-jdbc` is below
+    /// ```
+    NewKeyByPath {
+        span: Span,
+        key: String,
+        owner: String,
+        suggestion: (String, String),
+    },
     /// A Float result that is infinite or not a number: `1e300 * 1e300`.
     FloatOverflow { span: Span, op: String },
     /// A program that runs too long: `len(range(0, 100000000))`.
@@ -325,6 +353,22 @@ impl ToDiagnostic for EvalError {
                     None => d,
                 }
             }
+            NewEntryByAmend { span, key, owner, schema, missing, suggestion } => {
+                let fields = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+                let s = if missing.len() == 1 { "" } else { "s" };
+                let d = Diagnostic::error("E0535", *span, format!("`{key}` is not in {owner}; this creates a new entry"))
+                    .with_label(format!("a new {schema}, without the required field{s} {fields}"));
+                match suggestion {
+                    Some((k, file)) => d.with_help(format!("did you mean `{k}` (from {file})? To add a new {schema}, set {fields} too")),
+                    None => d.with_help(format!("to change an existing entry, check the key; to add a new {schema}, set {fields} too")),
+                }
+            }
+            EveryOutsideMap { span, found } => Diagnostic::error("E0536", *span, format!("`[*]` amends the entries of a map, and this is {found}"))
+                .with_label("not in a map")
+                .with_help("`[*] { ... }` goes directly inside a map's block (`services { [*] { replicas = 1 } }`); to change fields of this record, name them"),
+            NewKeyByPath { span, key, owner, suggestion: (k, file) } => Diagnostic::warning("W0535", *span, format!("`{key}` is not in {owner}; this adds a new key"))
+                .with_label(format!("a new key, close to `{k}`"))
+                .with_help(format!("did you mean `{k}` (from {file})? To add a new key on purpose, write it in a block: `{} {{ \"{key}\" = ... }}`", owner_expr(owner))),
             TooManyProblems { span, shown, more } => Diagnostic::error("E0523", *span, format!("{more} more problems after the first {shown} were not kept"))
                 .with_label("the first problem not kept")
                 .with_help("fix the first problems: one mistake repeated by a generator or an amend often causes the rest"),
@@ -417,4 +461,13 @@ impl ToDiagnostic for EvalError {
                 .with_label("expected a list, record or map to iterate over, or a Bool condition"),
         }
     }
+}
+
+/// The path of a map as written in a block's head (`global`, from
+/// "`global`"), or `m` when there is none.
+fn owner_expr(owner: &str) -> &str {
+    owner
+        .strip_prefix('`')
+        .and_then(|o| o.strip_suffix('`'))
+        .unwrap_or("m")
 }

@@ -13,7 +13,7 @@ use crate::suggest;
 use crate::types::Ty;
 use crate::value::{Value, ValueKind};
 use digit_lang::ast::{self, BinaryOp, CompClause, Expr, ExprKind, StrPart, UnaryOp};
-use digit_lang::Span;
+use digit_lang::{Span, ToDiagnostic};
 use std::rc::Rc;
 
 impl<'a> Evaluator<'a> {
@@ -73,9 +73,11 @@ impl<'a> Evaluator<'a> {
             ExprKind::Field { target, name } => {
                 let t = self.eval(target, env, None);
                 match name.as_static() {
-                    Some(k) => self.get_member(&t, k, name.span(), span),
+                    Some(k) => self.get_member_of(&t, k, name.span(), span, Some((target, env))),
                     None => match self.eval_key_expr(name, env) {
-                        Some(k) => self.get_member(&t, &k, name.span(), span),
+                        Some(k) => {
+                            self.get_member_of(&t, &k, name.span(), span, Some((target, env)))
+                        }
                         None => Value::invalid(span),
                     },
                 }
@@ -130,7 +132,9 @@ impl<'a> Evaluator<'a> {
                     });
                     return Value::invalid(id.span);
                 }
-                let help = if self.may_suggest(1) {
+                let help = if let Some(h) = self.foreign_let_help(module, &id.name) {
+                    Some(h)
+                } else if self.may_suggest(1) {
                     let names = self.names_in_scope(env);
                     self.may_suggest(names.len())
                         .then(|| suggest::best(&id.name, names.iter().map(String::as_str)))
@@ -157,6 +161,21 @@ impl<'a> Evaluator<'a> {
         key_span: Span,
         span: Span,
     ) -> Value<'a> {
+        self.get_member_of(target, key, key_span, span, None)
+    }
+
+    /// [`Self::get_member`] on the value of `origin`, an expression and
+    /// its scope, which the help of an error may speak of (a field hiding
+    /// an outer one of the same name).
+    fn get_member_of(
+        &self,
+        target: &Value<'a>,
+        key: &str,
+        key_span: Span,
+        span: Span,
+        origin: Option<(&'a Expr, &Scope<'a>)>,
+    ) -> Value<'a> {
+        let shadow = || origin.and_then(|(e, env)| self.shadow_help(e, env));
         match &target.kind {
             ValueKind::Object(o) => match self.field(o, key, span) {
                 Some(v) => v,
@@ -166,7 +185,12 @@ impl<'a> Evaluator<'a> {
                         .may_suggest(keys.len())
                         .then(|| suggest::best(key, keys.iter().map(|k| &**k)))
                         .flatten()
-                        .map(|c| format!("did you mean `{c}`?"));
+                        .map(|c| format!("did you mean `{c}`?"))
+                        .or_else(|| match o.kind {
+                            ObjKind::Module(m) => self.let_help(m, key, true),
+                            _ => None,
+                        })
+                        .or_else(shadow);
                     let owner = if o.path().is_empty() {
                         o.describe()
                     } else {
@@ -183,14 +207,36 @@ impl<'a> Evaluator<'a> {
             },
             ValueKind::Invalid => Value::invalid(span),
             _ => {
-                self.report(EvalError::TypeMismatch {
-                    span: target.span,
-                    path: None,
-                    expected: "a record or map".into(),
-                    found: target.describe(),
-                    decl: None,
-                    help: Some(format!("`.{key}` reads a field of a record")),
-                });
+                let help =
+                    shadow().unwrap_or_else(|| format!("`.{key}` reads a field of a record"));
+                let found = target.describe();
+                match origin {
+                    // At the expression read, with the value's origin.
+                    Some((e, _)) if e.span != target.span => {
+                        let mut d = EvalError::TypeMismatch {
+                            span: e.span,
+                            path: None,
+                            expected: "a record or map".into(),
+                            found: found.clone(),
+                            decl: None,
+                            help: Some(help),
+                        }
+                        .to_diagnostic();
+                        if !self.is_stdlib_file(target.span.file) || e.span.file == target.span.file
+                        {
+                            d = d.with_secondary(target.span, format!("{found}, from here"));
+                        }
+                        self.report(d);
+                    }
+                    _ => self.report(EvalError::TypeMismatch {
+                        span: target.span,
+                        path: None,
+                        expected: "a record or map".into(),
+                        found,
+                        decl: None,
+                        help: Some(help),
+                    }),
+                }
                 Value::invalid(span)
             }
         }
@@ -265,7 +311,9 @@ impl<'a> Evaluator<'a> {
                     }
                 }
             }
-            (ValueKind::Object(_), ValueKind::Str(k)) => self.get_member(&t, k, index.span, span),
+            (ValueKind::Object(_), ValueKind::Str(k)) => {
+                self.get_member_of(&t, k, index.span, span, Some((target, env)))
+            }
             _ => {
                 self.report(EvalError::BadOperands {
                     span,
@@ -291,7 +339,7 @@ impl<'a> Evaluator<'a> {
                     expected: "Bool".into(),
                     found: c.describe(),
                     decl: None,
-                    help: None,
+                    help: self.shadow_help(cond, env),
                 });
                 None
             }
@@ -467,6 +515,12 @@ impl<'a> Evaluator<'a> {
                     }
                     cur = parent;
                 }
+                ScopeNode::Module { obj, upto, parent } => {
+                    if self.has_field_in(obj, name, *upto) {
+                        return Some(true);
+                    }
+                    cur = parent;
+                }
                 ScopeNode::Root { module } => {
                     let imported = self
                         .graph
@@ -585,7 +639,7 @@ impl<'a> Evaluator<'a> {
                 StrPart::Text(t) => out.push_str(t),
                 StrPart::Interp(e) => {
                     let v = self.eval(e, env, None);
-                    if !self.interpolate(&v, e.span, &mut out)
+                    if !self.interpolate(&v, (e, env), &mut out)
                         || !self.built(out.len(), "bytes", span)
                     {
                         return Value::invalid(span);
@@ -597,8 +651,14 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Appends `v` to `out`; false (after reporting) when it cannot be.
-    fn interpolate(&self, v: &Value<'a>, at: Span, out: &mut String) -> bool {
+    fn interpolate(
+        &self,
+        v: &Value<'a>,
+        (e, env): (&'a Expr, &Scope<'a>),
+        out: &mut String,
+    ) -> bool {
         use std::fmt::Write;
+        let at = e.span;
         match &v.kind {
             ValueKind::Str(s) => out.push_str(s),
             ValueKind::Int(n) => {
@@ -625,9 +685,12 @@ impl<'a> Evaluator<'a> {
                     expected: "a String, number, Bool or Quantity".into(),
                     found: v.describe(),
                     decl: None,
-                    help: Some(
-                        "use `${to_json(x)}` to put a record, list or none into a string".into(),
-                    ),
+                    help: self.shadow_help(e, env).or_else(|| {
+                        Some(
+                            "use `${to_json(x)}` to put a record, list or none into a string"
+                                .into(),
+                        )
+                    }),
                 });
                 return false;
             }

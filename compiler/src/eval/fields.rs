@@ -32,7 +32,7 @@ pub struct Def<'a> {
 }
 
 /// What a definition does.
-enum Op<'a> {
+pub(super) enum Op<'a> {
     Set(&'a ast::Expr),
     Required,
     Append(&'a ast::Expr),
@@ -56,7 +56,7 @@ impl<'a> Def<'a> {
         }
     }
 
-    fn op(&self) -> Op<'a> {
+    pub(super) fn op(&self) -> Op<'a> {
         let last = |path: &ast::Path| self.off + 1 >= path.len();
         match &self.member.kind {
             MemberKind::Decl {
@@ -65,6 +65,7 @@ impl<'a> Def<'a> {
             MemberKind::Assign { path, value } if last(path) => Op::Set(value),
             MemberKind::Append { path, value } if last(path) => Op::Append(value),
             MemberKind::Amend { path, body } if last(path) => Op::Amend(body),
+            MemberKind::Every { body } => Op::Amend(body),
             MemberKind::Assign { .. } | MemberKind::Append { .. } | MemberKind::Amend { .. } => {
                 Op::Nested
             }
@@ -75,6 +76,7 @@ impl<'a> Def<'a> {
     /// The span of the key this definition names.
     pub fn key_span(&self) -> Span {
         match &self.member.kind {
+            MemberKind::Every { .. } => every_span(self.member),
             MemberKind::Decl { name, .. } => name.span(),
             MemberKind::Assign { path, .. }
             | MemberKind::Append { path, .. }
@@ -215,6 +217,17 @@ impl<'a> Evaluator<'a> {
                             }
                         }
                         origins.extend(iters.into_iter().map(|i| (pos, i, false)));
+                    }
+                }
+                // `[*] { }` amends the entries defined before it.
+                MemberKind::Every { .. } => {
+                    if every_applies(obj) && !out.is_empty() {
+                        out.push(Def {
+                            member: m,
+                            off,
+                            env: env.clone(),
+                            module,
+                        });
                     }
                 }
                 _ => {
@@ -551,10 +564,16 @@ impl<'a> Evaluator<'a> {
 
     /// True when `name` is a field of `obj` (declared or defined statically).
     pub fn has_field(&self, obj: &Rc<Object<'a>>, name: &str) -> bool {
+        self.has_field_in(obj, name, obj.layers.len())
+    }
+
+    /// [`Self::has_field`] in the bottom `upto` layers of `obj`.
+    pub(crate) fn has_field_in(&self, obj: &Rc<Object<'a>>, name: &str, upto: usize) -> bool {
         let envs = self.layer_envs(obj);
         obj.layers
             .iter()
             .zip(envs.iter())
+            .take(upto)
             .any(|(l, le)| match l.src {
                 Src::Nested(m, off) => match &m.kind {
                     MemberKind::Assign { path, .. }
@@ -610,8 +629,13 @@ impl<'a> Evaluator<'a> {
 
     /// Static field names of `obj`, for did-you-mean.
     pub(crate) fn static_names(&self, obj: &Rc<Object<'a>>) -> Vec<String> {
+        self.static_names_in(obj, obj.layers.len())
+    }
+
+    /// [`Self::static_names`] of the bottom `upto` layers of `obj`.
+    pub(crate) fn static_names_in(&self, obj: &Rc<Object<'a>>, upto: usize) -> Vec<String> {
         let mut out = Vec::new();
-        for l in &obj.layers {
+        for l in obj.layers.iter().take(upto) {
             if let Src::Nested(..) = l.src {
                 continue;
             }
@@ -753,6 +777,11 @@ impl<'a> Evaluator<'a> {
             (None, ObjKind::Map { value, .. }) => Some(value.clone()),
             _ => None,
         };
+        if let (None, ObjKind::Map { value, .. }) = (&decl, &obj.kind) {
+            if self.new_entry_problem(obj, key, defs, value) {
+                return Some(Value::invalid(defs[0].key_span()));
+            }
+        }
         let path = obj.child(key);
         // A map entry's `key` is the key as first written, so a bad key is
         // reported at the user's line rather than at `name: Name = key`.
@@ -774,7 +803,12 @@ impl<'a> Evaluator<'a> {
         let Some(ty) = ty else { return Some(v) };
         let decl_span = decl.as_ref().map(|d| d.span).or_else(|| obj.decl());
         let site = defs.iter().rev().find_map(Def::site);
-        let v = self.check_value_at(v, &ty, Some(&path), decl_span, site);
+        // A name hiding an outer one (`WHITELIST = ingress` in a service).
+        let note = || match defs.last().map(Def::op) {
+            Some(Op::Set(e)) => self.shadow_help(e, &defs.last()?.env),
+            _ => None,
+        };
+        let v = self.check_value_noted(v, &ty, Some(&path), decl_span, site, note);
         if let ValueKind::Object(o) = &v.kind {
             o.settle(&path, map_key);
             if let Some(d) = decl_span {
@@ -1039,7 +1073,7 @@ impl<'a> Evaluator<'a> {
         };
         let mut layers = vec![Layer {
             src: Src::Members(&info.ast.body.members),
-            scope: ScopeNode::root(info.module),
+            scope: self.schema_scope(info.module),
             module: info.module,
         }];
         layers.extend(extra);
@@ -1140,6 +1174,14 @@ impl<'a> Evaluator<'a> {
         for i in 0..src.len() {
             let Some(m) = src.member(i) else { continue };
             match &m.kind {
+                MemberKind::Every { .. } => {
+                    if !every_applies(obj) {
+                        self.report(EvalError::EveryOutsideMap {
+                            span: every_span(m),
+                            found: obj.describe(),
+                        });
+                    }
+                }
                 MemberKind::For { .. } | MemberKind::If { .. } => {
                     let exp = gens.and_then(|g| self.expansion(obj, g, i as u32, m, env, None));
                     match exp {
@@ -1194,6 +1236,25 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+    }
+}
+
+/// Whether `[*] { }` amends the entries of `obj`: those of a map or an
+/// untyped record (a schema instance's or a module's fields have types of
+/// their own).
+fn every_applies(obj: &Object<'_>) -> bool {
+    matches!(obj.kind, ObjKind::Map { .. } | ObjKind::Record)
+}
+
+/// The `[*]` of a `[*] { }` member.
+pub(crate) fn every_span(m: &Member) -> Span {
+    match &m.kind {
+        MemberKind::Every { body } if body.span.start > m.span.start => {
+            // `[*]` as the formatter writes it; never past the `{`.
+            let end = body.span.start.min(m.span.start + 3);
+            Span::new(m.span.file, m.span.start, end)
+        }
+        _ => m.span,
     }
 }
 

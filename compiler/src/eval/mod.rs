@@ -10,9 +10,11 @@
 
 pub mod builtins;
 pub mod check;
+mod entries;
 pub mod error;
 pub mod expr;
 pub mod fields;
+mod hints;
 pub mod object;
 pub mod ops;
 pub mod scope;
@@ -139,6 +141,9 @@ pub struct Evaluator<'a> {
     gen_keys: RefCell<FastMap<SyntaxId, Rc<GenKeys>>>,
     modules: RefCell<FastMap<ModuleId, Rc<Object<'a>>>>,
     root: RefCell<Option<Rc<Object<'a>>>>,
+    /// The scope of the schema bodies of each module (see
+    /// [`Self::schema_scope`]).
+    schema_scopes: RefCell<FastMap<ModuleId, Scope<'a>>>,
     /// Fields being computed, for cycle messages.
     stack: RefCell<Vec<(Rc<Object<'a>>, Rc<str>)>>,
     /// Computed keys being evaluated to find the definitions of a field:
@@ -177,6 +182,7 @@ impl<'a> Evaluator<'a> {
             gen_keys: RefCell::new(FastMap::default()),
             modules: RefCell::new(FastMap::default()),
             root: RefCell::new(None),
+            schema_scopes: RefCell::new(FastMap::default()),
             stack: RefCell::new(Vec::new()),
             key_stack: RefCell::new(Vec::new()),
             let_scopes: RefCell::new(Vec::new()),

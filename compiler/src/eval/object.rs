@@ -446,7 +446,8 @@ impl<'a> BodyIndex<'a> {
                     ix.lets.insert(name.name.as_str(), value);
                     None
                 }
-                MemberKind::For { .. } | MemberKind::If { .. } => {
+                // `[*] { }` may amend any key.
+                MemberKind::For { .. } | MemberKind::If { .. } | MemberKind::Every { .. } => {
                     ix.dynamic.push(pos);
                     None
                 }
@@ -550,6 +551,8 @@ impl GenKeys {
                 }
             }
             MemberKind::Decl { name, .. } => self.add_key(name),
+            // `[*] { }` may amend any key.
+            MemberKind::Every { .. } => self.computed = true,
             MemberKind::Assign { path, .. }
             | MemberKind::Append { path, .. }
             | MemberKind::Amend { path, .. } => {

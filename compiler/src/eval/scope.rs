@@ -26,6 +26,15 @@ pub enum ScopeNode<'a> {
         obj: Rc<Object<'a>>,
         parent: Scope<'a>,
     },
+    /// The fields of a schema's module, seen from the schema's body: the
+    /// names defined in the bottom `upto` layers of `obj` (the module that
+    /// declares the schema and those it amends), read from `obj`, the
+    /// final module object (late bound).
+    Module {
+        obj: Rc<Object<'a>>,
+        upto: usize,
+        parent: Scope<'a>,
+    },
     /// The `let`s of a member list, each computed at most once in this
     /// scope (see [`LetSlot`]).
     Lets {
@@ -70,6 +79,7 @@ impl<'a> ScopeNode<'a> {
             match cur {
                 ScopeNode::Root { module } => return *module,
                 ScopeNode::Frame { parent, .. }
+                | ScopeNode::Module { parent, .. }
                 | ScopeNode::Lets { parent, .. }
                 | ScopeNode::Var { parent, .. } => cur = parent,
             }
@@ -156,6 +166,44 @@ impl<'a> Evaluator<'a> {
         ScopeNode::lets(src, outer)
     }
 
+    /// The scope the body of a schema declared in `module` is written in:
+    /// the module's `let`s, then its fields (those defined in the module
+    /// and the modules it amends), read from the final module object: the
+    /// value of the module being evaluated when `module` is in its amends
+    /// chain, else `module`'s own value. Made once per module.
+    pub(crate) fn schema_scope(&self, module: ModuleId) -> Scope<'a> {
+        if let Some(s) = self.schema_scopes.borrow().get(&module) {
+            return s.clone();
+        }
+        let root = self.root.borrow().clone();
+        let obj = match root {
+            Some(r) if r.layers.iter().any(|l| l.module == module) => r,
+            Some(_) => self.module_object(module),
+            // Not evaluating yet: nothing to cache.
+            None => return ScopeNode::root(module),
+        };
+        let upto = obj
+            .layers
+            .iter()
+            .position(|l| l.module == module)
+            .map_or(obj.layers.len(), |i| i + 1);
+        let mut scope = Rc::new(ScopeNode::Module {
+            obj,
+            upto,
+            parent: ScopeNode::root(module),
+        });
+        if let Some(info) = self.graph.get(module) {
+            let src = Src::Items(&info.ast.items);
+            if !self.body_index(src).lets.is_empty() {
+                scope = ScopeNode::lets(src, scope);
+            }
+        }
+        self.schema_scopes
+            .borrow_mut()
+            .insert(module, scope.clone());
+        scope
+    }
+
     pub(crate) fn resolve_name(&self, env: &Scope<'a>, name: &str, span: Span) -> Resolved<'a> {
         let mut cur = env;
         loop {
@@ -178,6 +226,14 @@ impl<'a> Evaluator<'a> {
                 }
                 ScopeNode::Frame { obj, parent } => {
                     if !obj.is_map() && self.has_field(obj, name) {
+                        if let Some(v) = self.field(obj, name, span) {
+                            return Resolved::Value(v);
+                        }
+                    }
+                    cur = parent;
+                }
+                ScopeNode::Module { obj, upto, parent } => {
+                    if self.has_field_in(obj, name, *upto) {
                         if let Some(v) = self.field(obj, name, span) {
                             return Resolved::Value(v);
                         }
@@ -267,7 +323,9 @@ impl<'a> Evaluator<'a> {
                     }
                     cur = parent;
                 }
-                ScopeNode::Lets { parent, .. } | ScopeNode::Var { parent, .. } => cur = parent,
+                ScopeNode::Lets { parent, .. }
+                | ScopeNode::Var { parent, .. }
+                | ScopeNode::Module { parent, .. } => cur = parent,
                 ScopeNode::Root { .. } => return None,
             }
         }
@@ -291,6 +349,10 @@ impl<'a> Evaluator<'a> {
                     if !obj.is_map() {
                         out.extend(self.static_names(obj));
                     }
+                    cur = parent;
+                }
+                ScopeNode::Module { obj, upto, parent } => {
+                    out.extend(self.static_names_in(obj, *upto));
                     cur = parent;
                 }
                 ScopeNode::Root { module } => {

@@ -186,6 +186,7 @@ impl Printer<'_> {
                 parts.extend(else_body.as_ref().map(|b| b.span));
             }
             MemberKind::Check { cond, message } => parts.extend([cond.span, message.span]),
+            MemberKind::Every { body } => parts.push(body.span),
             MemberKind::Error => {
                 let core = self.cx.core(m.span);
                 self.verbatim(core);
@@ -256,6 +257,10 @@ impl Printer<'_> {
                 self.expr(cond);
                 self.text(" : ");
                 self.expr(message);
+            }
+            MemberKind::Every { body } => {
+                self.text("[*] ");
+                self.body(body, BodyKind::Member);
             }
             MemberKind::Error => {}
         }

@@ -66,7 +66,7 @@ impl Cx<'_> {
             MemberKind::Assign { value, .. }
             | MemberKind::Append { value, .. }
             | MemberKind::Let { value, .. } => self.expr(value),
-            MemberKind::Amend { body, .. } => self.body(body),
+            MemberKind::Amend { body, .. } | MemberKind::Every { body } => self.body(body),
             MemberKind::For { body, .. } => self.body(body),
             MemberKind::If {
                 then_body,

@@ -279,6 +279,7 @@ impl<'src> P<'_, 'src> {
             Token::For => self.for_()?,
             Token::If => self.if_member()?,
             Token::Check => self.check()?,
+            Token::LBracket => self.every()?,
             Token::Ident(_) | Token::StrStart | Token::MlStrStart => self.field()?,
             _ => return None,
         };
@@ -434,6 +435,15 @@ impl<'src> P<'_, 'src> {
             }
         }
         if_member_chain(clauses, else_body)
+    }
+
+    /// `[*] { members }`
+    fn every(&mut self) -> Option<MemberKind> {
+        self.expect(Token::LBracket)?;
+        self.expect(Token::Star)?;
+        self.expect(Token::RBracket)?;
+        let body = self.body()?;
+        Some(MemberKind::Every { body })
     }
 
     /// `check cond : message`

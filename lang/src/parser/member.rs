@@ -1,5 +1,5 @@
 //! Members of a module or record body: declarations, assignments, appends,
-//! amends along a path, `let`, `for`, `if`/`else`, `check`, and the
+//! amends along a path, `let`, `for`, `if`/`else`, `check`, `[*] { }`, and the
 //! recovery that turns a broken member into [`MemberKind::Error`].
 
 use super::errors::custom;
@@ -146,7 +146,14 @@ where
             message: Box::new(message),
         });
 
-    choice((let_, for_, if_, check, field))
+    // `[*] { members }`: every entry of a map.
+    let every = just(Token::LBracket)
+        .ignore_then(just(Token::Star).labelled("`*` in `[*]`"))
+        .ignore_then(just(Token::RBracket).labelled("`]` in `[*]`"))
+        .ignore_then(body.clone().labelled("`{` and the members for every entry"))
+        .map(|body| MemberKind::Every { body });
+
+    choice((let_, for_, if_, check, every, field))
         .map_with(move |kind, e| {
             let span: Span = e.span();
             Member {

@@ -73,6 +73,7 @@ pub const SNIPPETS: &[&str] = &[
     "} else {",
     "} else if d {",
     "check x > 0 : \"m\"",
+    "[*] {",
     "if a then b else c",
     "[for x in xs if x: x]",
     "[for i, x in xs: i]",

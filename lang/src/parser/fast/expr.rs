@@ -183,6 +183,11 @@ impl P<'_, '_> {
                         name,
                     }
                 }
+                // `[*]` starts the next member (`a = x` then `[*] { }`):
+                // no index starts with `*`.
+                Some(Token::LBracket) if self.peek_at(self.pos + 1) == Some(Token::Star) => {
+                    return Some(e);
+                }
                 Some(Token::LBracket) => {
                     self.pos += 1;
                     let index = self.expr(true)?;
