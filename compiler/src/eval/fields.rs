@@ -358,6 +358,15 @@ impl<'a> Evaluator<'a> {
                     env: body.env.clone(),
                     module,
                 });
+            } else if let MemberKind::Every { .. } = m.kind {
+                if every_applies(obj) && !out.is_empty() {
+                    out.push(Def {
+                        member: m,
+                        off: 0,
+                        env: body.env.clone(),
+                        module,
+                    });
+                }
             } else if self.gen_keys(m).may_produce(key) {
                 let inner_iters = &mut Vec::new();
                 match self.expansion(obj, &body.gens, p, m, &body.env, Some(key)) {
@@ -402,7 +411,8 @@ impl<'a> Evaluator<'a> {
             for (p, member) in members.iter().enumerate() {
                 let at = (b as u32, p as u32);
                 let k = match &member.kind {
-                    MemberKind::For { .. } | MemberKind::If { .. } => {
+                    // Generators, and `[*] { }`, which amends every key.
+                    MemberKind::For { .. } | MemberKind::If { .. } | MemberKind::Every { .. } => {
                         exp.nested.push(at);
                         None
                     }
@@ -1225,6 +1235,14 @@ impl<'a> Evaluator<'a> {
                 match (&m.kind, k) {
                     (_, Some(k)) => {
                         set.insert(k.clone());
+                    }
+                    (MemberKind::Every { .. }, _) => {
+                        if !every_applies(obj) {
+                            self.report(EvalError::EveryOutsideMap {
+                                span: every_span(m),
+                                found: obj.describe(),
+                            });
+                        }
                     }
                     (MemberKind::For { .. } | MemberKind::If { .. }, None) => {
                         match self.expansion(obj, &body.gens, p as u32, m, &body.env, None) {
