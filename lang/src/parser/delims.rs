@@ -143,6 +143,24 @@ pub(crate) fn check<'src>(tokens: &[(Token<'src>, Span)], eof: Span, text: &str)
     for (close, open, _) in stack.into_iter().rev() {
         diagnostics.push(unclosed(close, open, None));
     }
+    // Something is wrong: the indentation usually says where. Its reading
+    // is taken when it explains the stream with no more mistakes than the
+    // plain matching (which reports a missing `}` at the outermost block
+    // and an extra one at the file's last brace).
+    if !diagnostics.is_empty() && cut == tokens.len() {
+        let walk = indent_walk(tokens, text, eof);
+        if walk.diagnostics.len() <= diagnostics.len() {
+            return Checked {
+                cut,
+                repaired: Some(walk.tokens),
+                diagnostics: walk.diagnostics,
+                unclosed: walk.closed_at_end,
+                unclosed_groups: walk.groups,
+                cut_at,
+                eof: eof.end,
+            };
+        }
+    }
     // Groups still open at the cut or the end close there, where grammar
     // errors are already suppressed.
     let (repaired, unclosed_groups) = if diagnostics.is_empty() {
@@ -165,6 +183,307 @@ pub(crate) fn check<'src>(tokens: &[(Token<'src>, Span)], eof: Span, text: &str)
         cut_at,
         unclosed: unclosed_any || cut < tokens.len(),
         eof: eof.end,
+    }
+}
+
+/// A group open during [`indent_walk`].
+#[derive(Clone, Copy)]
+struct Open {
+    close: Token<'static>,
+    open: Span,
+    /// Indentation of the line the opener is on.
+    indent: usize,
+    /// Start offset of that line.
+    line: usize,
+}
+
+/// What a closer does in [`indent_walk`].
+enum Target {
+    /// Closes the group at this stack position (the ones above it were
+    /// never closed).
+    Close(usize),
+    /// Was typed for the group at this position, whose closer it stands for.
+    Typo(usize),
+    /// Closes nothing.
+    Stray,
+}
+
+/// The stream as its indentation reads it, repaired, with its mistakes.
+struct Walk<'src> {
+    tokens: Tokens<'src>,
+    diagnostics: Vec<Diagnostic>,
+    /// From each unclosed opener to where the repair closed it.
+    groups: Vec<(u32, u32)>,
+    /// Some group was left open until the end of the file.
+    closed_at_end: bool,
+}
+
+/// Matches delimiters the way the indentation of a formatted file says:
+///
+/// - a block opened on an earlier line ends before the first line whose
+///   indentation is at or left of its opening line's, so a missing `}` is
+///   reported at the block that lacks it, not at the outermost one;
+/// - a closer that starts its line closes the open block whose opening
+///   line is indented to its column, and the closers after it on that
+///   line close the groups opened on one line together (`})` after
+///   `f({`); a closer whose column matches no open block is one too many;
+/// - a closer after other tokens on its line closes the innermost group,
+///   an enclosing group opened on the same line, or stands for the
+///   innermost group's closer when that group is not closed later on the
+///   line (`[1, 2}`, `{ a = [1, 2} }`).
+///
+/// The groups of an interpolation are matched as the lexer made them.
+fn indent_walk<'src>(tokens: &[(Token<'src>, Span)], text: &str, eof: Span) -> Walk<'src> {
+    let mut stack: Vec<Open> = Vec::new();
+    let mut out: Tokens<'src> = Vec::with_capacity(tokens.len() + 8);
+    let mut diagnostics = Vec::new();
+    let mut groups = Vec::new();
+    let mut prev_end = 0u32;
+    // The current line's start, whether only closers came before on it,
+    // and the line of the group the last of those closers closed.
+    let mut line = 0usize;
+    let mut only_closers = true;
+    let mut closed_line: Option<usize> = None;
+    for (i, (tok, span)) in tokens.iter().enumerate() {
+        let gap = text.get(prev_end as usize..span.start as usize).unwrap_or("");
+        if i == 0 || crate::source::has_line_break(gap) {
+            line = crate::source::line_start_before(text, span.start as usize);
+            only_closers = true;
+            closed_line = None;
+            if !is_closer(tok) {
+                let indent = indent_at(text, span.start);
+                while let Some(top) = stack.last().copied() {
+                    if top.close == Token::InterpEnd || top.line == line || indent > top.indent {
+                        break;
+                    }
+                    diagnostics.push(
+                        unclosed(top.close, top.open, None)
+                            .with_secondary(
+                                *span,
+                                format!(
+                                    "`{}` expected before this line: it is not indented inside the {}",
+                                    top.close.text(),
+                                    group_noun(top.close)
+                                ),
+                            )
+                            .with_help(format!(
+                                "add `{}` on a line of its own just above the marked line",
+                                top.close.text()
+                            )),
+                    );
+                    groups.push((top.open.start, prev_end));
+                    out.push((top.close, Span::new(span.file, prev_end, prev_end)));
+                    stack.pop();
+                }
+            }
+        }
+        if let Some(close) = closer_of(tok) {
+            stack.push(Open {
+                close,
+                open: *span,
+                indent: indent_at(text, span.start),
+                line,
+            });
+            only_closers = false;
+        } else if is_closer(tok) {
+            let target = if *tok == Token::InterpEnd {
+                stack
+                    .iter()
+                    .rposition(|g| g.close == Token::InterpEnd)
+                    .map_or(Target::Stray, Target::Close)
+            } else if only_closers {
+                let column = span.start as usize - line;
+                leading_target(&stack, tok, column, closed_line)
+            } else {
+                inline_target(&stack, tok, tokens, i, text, line)
+            };
+            let pos = match target {
+                Target::Stray => {
+                    let top = stack.last().map(|g| (g.close, g.open));
+                    let d = if only_closers && closed_line.is_some() {
+                        stray(tok, *span, None)
+                            .with_label(format!("one `{}` too many", tok.text()))
+                            .with_help(format!(
+                                "remove this `{}`: the `{}` before it on this line already closes the block",
+                                tok.text(),
+                                tok.text()
+                            ))
+                    } else if only_closers {
+                        stray(tok, *span, None)
+                            .with_label("nothing to close here: no open block starts in this column")
+                    } else {
+                        stray(tok, *span, top)
+                    };
+                    diagnostics.push(d);
+                    prev_end = span.end;
+                    continue;
+                }
+                Target::Close(pos) => pos,
+                Target::Typo(pos) => {
+                    let g = stack[pos];
+                    diagnostics.push(mismatched_closer(tok, *span, g.close, g.open));
+                    pos
+                }
+            };
+            let by_column = only_closers && closed_line.is_none();
+            for g in stack.drain(pos + 1..).rev() {
+                let mut d = unclosed(g.close, g.open, Some(*span));
+                if by_column {
+                    d.labels.clear();
+                    d = d.with_secondary(
+                        *span,
+                        format!(
+                            "this `{}` is in the column of an enclosing block, so it closes that one",
+                            tok.text()
+                        ),
+                    );
+                    d = d.with_help(format!(
+                        "add `{}` on a line of its own just above the marked `{}`",
+                        g.close.text(),
+                        tok.text()
+                    ));
+                }
+                diagnostics.push(d);
+                groups.push((g.open.start, span.start));
+                out.push((g.close, Span::new(span.file, span.start, span.start)));
+            }
+            if let Some(g) = stack.pop() {
+                closed_line = Some(g.line);
+                out.push((g.close, *span));
+            }
+            prev_end = span.end;
+            continue;
+        } else {
+            only_closers = false;
+        }
+        out.push((*tok, *span));
+        prev_end = span.end;
+    }
+    let closed_at_end = !stack.is_empty();
+    for g in stack.into_iter().rev() {
+        diagnostics.push(unclosed(g.close, g.open, None));
+        groups.push((g.open.start, eof.end));
+        out.push((g.close, Span::new(eof.file, eof.end, eof.end)));
+    }
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    Walk {
+        tokens: out,
+        diagnostics,
+        groups,
+        closed_at_end,
+    }
+}
+
+/// What a closer that starts its line (after only closers) closes: after
+/// another closer on the line, the group opened on the same line as the
+/// one that closer closed; otherwise the block whose opening line is
+/// indented to the closer's `column`.
+fn leading_target(
+    stack: &[Open],
+    tok: &Token<'_>,
+    column: usize,
+    closed_line: Option<usize>,
+) -> Target {
+    let kind = |pos: usize, g: &Open| {
+        if g.close == *tok {
+            Target::Close(pos)
+        } else {
+            Target::Typo(pos)
+        }
+    };
+    if let (Some(prev), Some(top)) = (closed_line, stack.last()) {
+        if top.close != Token::InterpEnd && top.line == prev {
+            return kind(stack.len() - 1, top);
+        }
+    }
+    for (pos, g) in stack.iter().enumerate().rev() {
+        if g.close == Token::InterpEnd || g.indent < column {
+            break;
+        }
+        if g.indent == column {
+            return kind(pos, g);
+        }
+    }
+    Target::Stray
+}
+
+/// What a closer after other tokens on its line closes: the innermost
+/// group, or an enclosing one opened on this line (unless reading the
+/// closer as the innermost group's leaves that one closed later on the
+/// line: `{ a = [1, 2} }`), or it was typed for the innermost group when
+/// that group is not closed later on the line (`[1, 2}`).
+fn inline_target(
+    stack: &[Open],
+    tok: &Token<'_>,
+    tokens: &[(Token<'_>, Span)],
+    i: usize,
+    text: &str,
+    line: usize,
+) -> Target {
+    let Some(top) = stack.last() else {
+        return Target::Stray;
+    };
+    let last = stack.len() - 1;
+    if top.close == *tok {
+        return Target::Close(last);
+    }
+    let kinds: Vec<Token<'static>> = stack.iter().map(|g| g.close).collect();
+    let typo_possible = top.close != Token::InterpEnd;
+    if let Some(pos) = stack.iter().rposition(|g| g.close == *tok) {
+        let crosses_interp = stack[pos + 1..].iter().any(|g| g.close == Token::InterpEnd);
+        let closed_later = || closed_later_on_line(&kinds[..last], pos, tokens, i, text);
+        if stack[pos].line == line && !crosses_interp && !(typo_possible && closed_later()) {
+            return Target::Close(pos);
+        }
+    }
+    if typo_possible && !closed_later_on_line(&kinds, last, tokens, i, text) {
+        Target::Typo(last)
+    } else {
+        Target::Stray
+    }
+}
+
+/// Whether, with the groups `open` (closers, innermost last) open after
+/// token `i`, the group at `target` is closed by its own closer before
+/// its line ends.
+fn closed_later_on_line(
+    open: &[Token<'static>],
+    target: usize,
+    tokens: &[(Token<'_>, Span)],
+    i: usize,
+    text: &str,
+) -> bool {
+    if target >= open.len() {
+        return false;
+    }
+    let mut sim = open.to_vec();
+    let mut prev_end = tokens.get(i).map_or(0, |t| t.1.end);
+    for (tok, span) in tokens.iter().skip(i + 1) {
+        let gap = text.get(prev_end as usize..span.start as usize).unwrap_or("");
+        if crate::source::has_line_break(gap) {
+            return false;
+        }
+        prev_end = span.end;
+        if let Some(c) = closer_of(tok) {
+            sim.push(c);
+        } else if is_closer(tok) {
+            match sim.iter().rposition(|c| c == tok) {
+                Some(p) if p == target => return true,
+                Some(p) if p < target => return false,
+                Some(p) => sim.truncate(p),
+                None => {}
+            }
+        }
+    }
+    false
+}
+
+/// "block" for braces, "list" for brackets, "group" otherwise.
+fn group_noun(close: Token<'_>) -> &'static str {
+    match close {
+        Token::RBrace => "block",
+        Token::RBracket => "list",
+        _ => "group",
     }
 }
 
