@@ -16,6 +16,7 @@ pub const NESTING_TOO_DEEP: &str = "E0103";
 pub const UNEXPECTED_CLOSER: &str = "E0104";
 pub const MISPLACED_HEADER: &str = "E0105";
 pub const PATH_IN_DECLARATION: &str = "E0106";
+pub const MISSING_OPENER: &str = "E0107";
 
 /// The long explanations, printed by `digitc explain CODE`.
 pub const REGISTRY: &[CodeInfo] = &[
@@ -180,5 +181,16 @@ Move the line to the top of the file.",
 Declare the field inside its record or schema, or set an existing field with `=`:
 
     kafka.replicas = 3",
+    },
+    CodeInfo {
+        code: MISSING_OPENER,
+        title: "missing opening delimiter",
+        explanation: "A `}`, `]` or `)` that starts a line closes a block whose opening delimiter was left out: the line above the indented lines, in the closer's column, does not end with `{`.
+
+    \"egov-notification-sms\".secret_env      // `{` missing here
+      SMS_PROVIDER_USERNAME = secrets.sms.username
+    }
+
+Add the opener at the end of that line. Which line is read from the indentation, as `digitc fmt` lays files out; when no line fits, the closer is reported as unexpected (E0104).",
     },
 ];

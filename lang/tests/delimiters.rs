@@ -5,8 +5,8 @@
 //! doubled, one at a time. Deleting it must give exactly one diagnostic,
 //! an unclosed delimiter at the opener it closed (not at the outermost
 //! block); doubling it must give exactly one, an unexpected closer at the
-//! copy. The repaired tree must then be the original tree minus nothing
-//! but that block's span: every member below the mistake still parses.
+//! copy. Deleting the opener that ends a line, when its closer starts a
+//! line, must give exactly one, a missing opener at the end of that line.
 
 use digit_lang::lexer::{lex, Token};
 use digit_lang::{codes, parse, FileId};
@@ -98,4 +98,30 @@ fn a_doubled_closer_is_reported_at_the_copy() {
             assert_eq!(d[0].span.start as usize, at + 1, "{name}:{line}");
         }
     }
+}
+
+#[test]
+fn a_deleted_opener_is_reported_at_its_line() {
+    let mut checked = 0;
+    for (name, text) in formatted_files() {
+        for (_, opener) in line_closers(&text) {
+            let rest = &text[opener + 1..];
+            if !rest.starts_with('\n') {
+                continue;
+            }
+            // The opener goes with the blank before it.
+            let before = text[..opener].trim_end_matches(' ');
+            if before.ends_with('\n') || before.is_empty() {
+                continue;
+            }
+            let broken = format!("{before}{rest}");
+            let d = parse(FILE, &broken).diagnostics;
+            let line = text[..opener].lines().count();
+            assert_eq!(d.len(), 1, "{name}: opener on line {line} deleted: {d:#?}");
+            assert_eq!(d[0].code, codes::MISSING_OPENER, "{name}:{line}: {d:#?}");
+            assert_eq!(d[0].span.end as usize, before.len(), "{name}:{line}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 100, "only {checked} openers");
 }

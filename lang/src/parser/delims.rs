@@ -244,9 +244,15 @@ fn indent_walk<'src>(tokens: &[(Token<'src>, Span)], text: &str, eof: Span) -> W
     let mut line = 0usize;
     let mut only_closers = true;
     let mut closed_line: Option<usize> = None;
+    let mut lines: Vec<LineMark> = Vec::new();
     for (i, (tok, span)) in tokens.iter().enumerate() {
         let gap = text.get(prev_end as usize..span.start as usize).unwrap_or("");
-        if i == 0 || crate::source::has_line_break(gap) {
+        let at_line_start = i == 0 || crate::source::has_line_break(gap);
+        if at_line_start {
+            if let Some(last) = lines.last_mut() {
+                last.depth_after = stack.len();
+                last.closers_only = only_closers;
+            }
             line = crate::source::line_start_before(text, span.start as usize);
             only_closers = true;
             closed_line = None;
@@ -276,6 +282,13 @@ fn indent_walk<'src>(tokens: &[(Token<'src>, Span)], text: &str, eof: Span) -> W
                     stack.pop();
                 }
             }
+            lines.push(LineMark {
+                out_at: out.len(),
+                indent: indent_at(text, span.start),
+                depth_after: 0,
+                closers_only: false,
+                line,
+            });
         }
         if let Some(close) = closer_of(tok) {
             stack.push(Open {
@@ -298,6 +311,26 @@ fn indent_walk<'src>(tokens: &[(Token<'src>, Span)], text: &str, eof: Span) -> W
                 inline_target(&stack, tok, tokens, i, text, line)
             };
             let pos = match target {
+                Target::Stray if only_closers && closed_line.is_none() => {
+                    let column = span.start as usize - line;
+                    match missing_opener(&lines, column, stack.len(), &out) {
+                        Some((mark, at)) => {
+                            diagnostics.push(missing_opener_diag(tok, *span, at, text));
+                            let open = opener_of(tok);
+                            out.insert(mark.out_at, (open, Span::new(span.file, at.end, at.end)));
+                            for m in lines.iter_mut().filter(|m| m.out_at >= mark.out_at) {
+                                m.out_at += 1;
+                            }
+                            closed_line = Some(mark.line);
+                            out.push((*tok, *span));
+                        }
+                        None => diagnostics.push(stray(tok, *span, None).with_label(
+                            "nothing to close here: no open block starts in this column",
+                        )),
+                    }
+                    prev_end = span.end;
+                    continue;
+                }
                 Target::Stray => {
                     let top = stack.last().map(|g| (g.close, g.open));
                     let d = if only_closers && closed_line.is_some() {
@@ -308,9 +341,6 @@ fn indent_walk<'src>(tokens: &[(Token<'src>, Span)], text: &str, eof: Span) -> W
                                 tok.text(),
                                 tok.text()
                             ))
-                    } else if only_closers {
-                        stray(tok, *span, None)
-                            .with_label("nothing to close here: no open block starts in this column")
                     } else {
                         stray(tok, *span, top)
                     };
@@ -372,6 +402,89 @@ fn indent_walk<'src>(tokens: &[(Token<'src>, Span)], text: &str, eof: Span) -> W
         groups,
         closed_at_end,
     }
+}
+
+/// A line start seen by [`indent_walk`].
+#[derive(Clone, Copy)]
+struct LineMark {
+    /// Index in the repaired stream of the line's first token.
+    out_at: usize,
+    indent: usize,
+    /// Groups open when the line ends (set when the next line starts).
+    depth_after: usize,
+    /// The line holds only closers (set when the next line starts).
+    closers_only: bool,
+    /// Offset of the line's start.
+    line: usize,
+}
+
+/// For a closer that starts its line in `column` with no block open
+/// there: the line that opens its block without the opener (the nearest
+/// line above at or left of `column`, when it is in that column, ends
+/// with the groups open that are open now and not with an opener, holds
+/// more than closers, and has indented lines below it), and that line's
+/// last token.
+fn missing_opener(
+    lines: &[LineMark],
+    column: usize,
+    depth: usize,
+    out: &[(Token<'_>, Span)],
+) -> Option<(LineMark, Span)> {
+    let (_, before) = lines.split_last()?;
+    let pos = before.iter().rposition(|m| m.indent <= column)?;
+    let mark = before[pos];
+    let next = before.get(pos + 1)?;
+    let (last, at) = out.get(next.out_at.checked_sub(1)?)?;
+    let fits = mark.indent == column
+        && mark.depth_after == depth
+        && !mark.closers_only
+        && closer_of(last).is_none()
+        && at.end > at.start;
+    // The opener goes before the first token of the next line.
+    let mark = LineMark {
+        out_at: next.out_at,
+        ..mark
+    };
+    fits.then_some((mark, *at))
+}
+
+/// The opener that `close` closes.
+fn opener_of(close: &Token<'_>) -> Token<'static> {
+    match close {
+        Token::RParen => Token::LParen,
+        Token::RBracket => Token::LBracket,
+        _ => Token::LBrace,
+    }
+}
+
+/// ```txt
+/// "egov-user".env
+///                ^ `{` missing at the end of this line
+///   X = "1"
+/// }
+/// - this `}` closes it
+/// ```
+fn missing_opener_diag(tok: &Token<'_>, span: Span, at: Span, text: &str) -> Diagnostic {
+    let open = opener_text(match tok {
+        Token::RParen => Token::RParen,
+        Token::RBracket => Token::RBracket,
+        _ => Token::RBrace,
+    });
+    let line_start = crate::source::line_start_before(text, at.end as usize);
+    let shown = text.get(line_start..at.end as usize).unwrap_or("").trim();
+    let help = if shown.chars().count() <= 60 {
+        format!("add `{open}` at the end of the line: `{shown} {open}`")
+    } else {
+        format!("add `{open}` at the end of the line")
+    };
+    Diagnostic::error(
+        codes::MISSING_OPENER,
+        at,
+        format!("`{open}` missing at the end of this line"),
+    )
+    .with_label(format!("the indented lines below need a `{open}` here"))
+    .with_secondary(span, format!("this `{}` closes them", tok.text()))
+    .with_help(help)
 }
 
 /// What a closer that starts its line (after only closers) closes: after
