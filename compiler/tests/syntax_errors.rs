@@ -65,7 +65,12 @@ fn check(l: &MemLoader, paths: &[&str]) -> Vec<String> {
         .map(|d| {
             let (line, _) = a.sources.line_col(d.span.file, d.span.start);
             let file = a.sources.name(d.span.file);
-            format!("{} {file}:{line}: {} | {}", d.code, d.message, d.notes.join("; "))
+            format!(
+                "{} {file}:{line}: {} | {}",
+                d.code,
+                d.message,
+                d.notes.join("; ")
+            )
         })
         .collect()
 }

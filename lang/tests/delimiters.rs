@@ -61,7 +61,10 @@ fn line_closers(text: &str) -> Vec<(usize, usize)> {
 fn a_deleted_closer_is_reported_at_its_opener() {
     let mut checked = 0;
     for (name, text) in formatted_files() {
-        assert!(parse(FILE, &text).diagnostics.is_empty(), "{name} has errors");
+        assert!(
+            parse(FILE, &text).diagnostics.is_empty(),
+            "{name} has errors"
+        );
         for (at, opener) in line_closers(&text) {
             // The closer goes with the blanks after it (`] + [` becomes
             // `+ [`), and its line when nothing else is on it.

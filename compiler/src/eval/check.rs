@@ -321,7 +321,11 @@ fn dotted_key_help(o: &super::Object<'_>, ctx: &Ctx<'_, '_>) -> Option<String> {
     let super::Src::Nested(member, offset) = first.src else {
         return None;
     };
-    if !o.layers.iter().all(|l| matches!(l.src, super::Src::Nested(..))) {
+    if !o
+        .layers
+        .iter()
+        .all(|l| matches!(l.src, super::Src::Nested(..)))
+    {
         return None;
     }
     let MemberKind::Assign { path, .. } = &member.kind else {

@@ -43,15 +43,33 @@ pub(crate) struct Checked<'src> {
 }
 
 impl Checked<'_> {
-    /// Whether a grammar error at `span` is already explained here.
-    pub fn suppresses(&self, span: Span) -> bool {
-        span.start >= self.cut_at
-            || (self.unclosed && span.start >= self.eof)
-            || self.diagnostics.iter().any(|d| d.span.start == span.start)
-            || self
-                .unclosed_groups
-                .iter()
-                .any(|&(from, to)| (from..=to).contains(&span.start))
+    /// Whether a grammar error at a span is already explained here; each
+    /// question costs a logarithm (a file with thousands of broken groups
+    /// has thousands of grammar errors too).
+    pub fn suppressor(&self) -> impl Fn(Span) -> bool + '_ {
+        let mut starts: Vec<u32> = self.diagnostics.iter().map(|d| d.span.start).collect();
+        starts.sort_unstable();
+        let mut groups = self.unclosed_groups.clone();
+        groups.sort_unstable();
+        // The furthest end among the groups up to each one.
+        let reach: Vec<u32> = groups
+            .iter()
+            .scan(0u32, |m, &(_, to)| {
+                *m = (*m).max(to);
+                Some(*m)
+            })
+            .collect();
+        move |span: Span| {
+            let at = span.start;
+            let in_group = groups
+                .partition_point(|&(from, _)| from <= at)
+                .checked_sub(1)
+                .is_some_and(|i| reach[i] >= at);
+            at >= self.cut_at
+                || (self.unclosed && at >= self.eof)
+                || starts.binary_search(&at).is_ok()
+                || in_group
+        }
     }
 }
 
@@ -149,7 +167,7 @@ pub(crate) fn check<'src>(tokens: &[(Token<'src>, Span)], eof: Span, text: &str)
     // and an extra one at the file's last brace).
     if !diagnostics.is_empty() && cut == tokens.len() {
         let walk = indent_walk(tokens, text, eof);
-        if walk.diagnostics.len() <= diagnostics.len() {
+        if let Some(walk) = walk.filter(|w| w.diagnostics.len() <= diagnostics.len()) {
             return Checked {
                 cut,
                 repaired: Some(walk.tokens),
@@ -186,11 +204,17 @@ pub(crate) fn check<'src>(tokens: &[(Token<'src>, Span)], eof: Span, text: &str)
     }
 }
 
+/// Lines [`missing_opener`] looks back: a bound that keeps a broken
+/// file's walk linear whatever its shape.
+const LOOKBACK: usize = 2_000;
+
 /// A group open during [`indent_walk`].
 #[derive(Clone, Copy)]
 struct Open {
     close: Token<'static>,
     open: Span,
+    /// Index of the opener.
+    at: usize,
     /// Indentation of the line the opener is on.
     indent: usize,
     /// Start offset of that line.
@@ -233,7 +257,7 @@ struct Walk<'src> {
 ///   line (`[1, 2}`, `{ a = [1, 2} }`).
 ///
 /// The groups of an interpolation are matched as the lexer made them.
-fn indent_walk<'src>(tokens: &[(Token<'src>, Span)], text: &str, eof: Span) -> Walk<'src> {
+fn indent_walk<'src>(tokens: &[(Token<'src>, Span)], text: &str, eof: Span) -> Option<Walk<'src>> {
     let mut stack: Vec<Open> = Vec::new();
     let mut out: Tokens<'src> = Vec::with_capacity(tokens.len() + 8);
     let mut diagnostics = Vec::new();
@@ -245,8 +269,12 @@ fn indent_walk<'src>(tokens: &[(Token<'src>, Span)], text: &str, eof: Span) -> W
     let mut only_closers = true;
     let mut closed_line: Option<usize> = None;
     let mut lines: Vec<LineMark> = Vec::new();
+    let mut line_indent = 0usize;
+    let plain = Plain::new(tokens, text);
     for (i, (tok, span)) in tokens.iter().enumerate() {
-        let gap = text.get(prev_end as usize..span.start as usize).unwrap_or("");
+        let gap = text
+            .get(prev_end as usize..span.start as usize)
+            .unwrap_or("");
         let at_line_start = i == 0 || crate::source::has_line_break(gap);
         if at_line_start {
             if let Some(last) = lines.last_mut() {
@@ -256,8 +284,9 @@ fn indent_walk<'src>(tokens: &[(Token<'src>, Span)], text: &str, eof: Span) -> W
             line = crate::source::line_start_before(text, span.start as usize);
             only_closers = true;
             closed_line = None;
+            line_indent = indent_at(text, span.start);
             if !is_closer(tok) {
-                let indent = indent_at(text, span.start);
+                let indent = line_indent;
                 while let Some(top) = stack.last().copied() {
                     if top.close == Token::InterpEnd || top.line == line || indent > top.indent {
                         break;
@@ -284,17 +313,22 @@ fn indent_walk<'src>(tokens: &[(Token<'src>, Span)], text: &str, eof: Span) -> W
             }
             lines.push(LineMark {
                 out_at: out.len(),
-                indent: indent_at(text, span.start),
+                indent: line_indent,
                 depth_after: 0,
                 closers_only: false,
                 line,
             });
         }
         if let Some(close) = closer_of(tok) {
+            // Deeper than the plain matching allows: leave it to that.
+            if stack.len() >= MAX_DEPTH {
+                return None;
+            }
             stack.push(Open {
                 close,
                 open: *span,
-                indent: indent_at(text, span.start),
+                at: i,
+                indent: line_indent,
                 line,
             });
             only_closers = false;
@@ -308,7 +342,7 @@ fn indent_walk<'src>(tokens: &[(Token<'src>, Span)], text: &str, eof: Span) -> W
                 let column = span.start as usize - line;
                 leading_target(&stack, tok, column, closed_line)
             } else {
-                inline_target(&stack, tok, tokens, i, text, line)
+                inline_target(&stack, tok, i, line, &plain)
             };
             let pos = match target {
                 Target::Stray if only_closers && closed_line.is_none() => {
@@ -396,12 +430,12 @@ fn indent_walk<'src>(tokens: &[(Token<'src>, Span)], text: &str, eof: Span) -> W
         out.push((g.close, Span::new(eof.file, eof.end, eof.end)));
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
-    Walk {
+    Some(Walk {
         tokens: out,
         diagnostics,
         groups,
         closed_at_end,
-    }
+    })
 }
 
 /// A line start seen by [`indent_walk`].
@@ -431,7 +465,8 @@ fn missing_opener(
     out: &[(Token<'_>, Span)],
 ) -> Option<(LineMark, Span)> {
     let (_, before) = lines.split_last()?;
-    let pos = before.iter().rposition(|m| m.indent <= column)?;
+    let from = before.len().saturating_sub(LOOKBACK);
+    let pos = from + before[from..].iter().rposition(|m| m.indent <= column)?;
     let mark = before[pos];
     let next = before.get(pos + 1)?;
     let (last, at) = out.get(next.out_at.checked_sub(1)?)?;
@@ -521,17 +556,18 @@ fn leading_target(
 }
 
 /// What a closer after other tokens on its line closes: the innermost
-/// group, or an enclosing one opened on this line (unless reading the
-/// closer as the innermost group's leaves that one closed later on the
-/// line: `{ a = [1, 2} }`), or it was typed for the innermost group when
-/// that group is not closed later on the line (`[1, 2}`).
+/// group, or an enclosing one opened on this line (unless a closer of its
+/// kind that the plain matching leaves over follows on the line, so that
+/// reading this one as the innermost group's leaves the enclosing one
+/// closed later: `{ a = [1, 2} }`), or it was typed for the innermost
+/// group when the plain matching does not close that group later on the
+/// line (`[1, 2}`).
 fn inline_target(
     stack: &[Open],
     tok: &Token<'_>,
-    tokens: &[(Token<'_>, Span)],
     i: usize,
-    text: &str,
     line: usize,
+    plain: &Plain<'_, '_>,
 ) -> Target {
     let Some(top) = stack.last() else {
         return Target::Stray;
@@ -540,55 +576,85 @@ fn inline_target(
     if top.close == *tok {
         return Target::Close(last);
     }
-    let kinds: Vec<Token<'static>> = stack.iter().map(|g| g.close).collect();
     let typo_possible = top.close != Token::InterpEnd;
     if let Some(pos) = stack.iter().rposition(|g| g.close == *tok) {
         let crosses_interp = stack[pos + 1..].iter().any(|g| g.close == Token::InterpEnd);
-        let closed_later = || closed_later_on_line(&kinds[..last], pos, tokens, i, text);
+        let closed_later = || plain.stray_later_on_line(tok, i);
         if stack[pos].line == line && !crosses_interp && !(typo_possible && closed_later()) {
             return Target::Close(pos);
         }
     }
-    if typo_possible && !closed_later_on_line(&kinds, last, tokens, i, text) {
+    if typo_possible && !plain.closed_later_on_line(top.at, i) {
         Target::Typo(last)
     } else {
         Target::Stray
     }
 }
 
-/// Whether, with the groups `open` (closers, innermost last) open after
-/// token `i`, the group at `target` is closed by its own closer before
-/// its line ends.
-fn closed_later_on_line(
-    open: &[Token<'static>],
-    target: usize,
-    tokens: &[(Token<'_>, Span)],
-    i: usize,
-    text: &str,
-) -> bool {
-    if target >= open.len() {
-        return false;
-    }
-    let mut sim = open.to_vec();
-    let mut prev_end = tokens.get(i).map_or(0, |t| t.1.end);
-    for (tok, span) in tokens.iter().skip(i + 1) {
-        let gap = text.get(prev_end as usize..span.start as usize).unwrap_or("");
-        if crate::source::has_line_break(gap) {
-            return false;
-        }
-        prev_end = span.end;
-        if let Some(c) = closer_of(tok) {
-            sim.push(c);
-        } else if is_closer(tok) {
-            match sim.iter().rposition(|c| c == tok) {
-                Some(p) if p == target => return true,
-                Some(p) if p < target => return false,
-                Some(p) => sim.truncate(p),
-                None => {}
+/// The plain matching of a stream, for [`inline_target`]'s looks along a
+/// line, computed once.
+struct Plain<'t, 'src> {
+    tokens: &'t [(Token<'src>, Span)],
+    text: &'t str,
+    /// For each opener, the closer the plain matching gives it.
+    closers: Vec<Option<usize>>,
+    /// Closers the plain matching gives to no opener, in order.
+    unmatched: Vec<usize>,
+}
+
+impl<'t, 'src> Plain<'t, 'src> {
+    fn new(tokens: &'t [(Token<'src>, Span)], text: &'t str) -> Self {
+        let closers = matching_closers(tokens);
+        let mut used = vec![false; tokens.len()];
+        for c in closers.iter().flatten() {
+            if let Some(u) = used.get_mut(*c) {
+                *u = true;
             }
         }
+        let unmatched = tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, (t, _))| is_closer(t) && !used[*i])
+            .map(|(i, _)| i)
+            .collect();
+        Plain {
+            tokens,
+            text,
+            closers,
+            unmatched,
+        }
     }
-    false
+
+    /// Whether tokens `i` and `j > i` are on one line.
+    fn same_line(&self, i: usize, j: usize) -> bool {
+        let (Some(a), Some(b)) = (self.tokens.get(i), self.tokens.get(j)) else {
+            return false;
+        };
+        let gap = self
+            .text
+            .get(a.1.end as usize..b.1.start as usize)
+            .unwrap_or("\n");
+        !crate::source::has_line_break(gap)
+    }
+
+    /// Whether the opener at `open` is closed after token `i` on its line.
+    fn closed_later_on_line(&self, open: usize, i: usize) -> bool {
+        self.closers
+            .get(open)
+            .copied()
+            .flatten()
+            .is_some_and(|c| c > i && self.same_line(i, c))
+    }
+
+    /// Whether a closer like `tok` that closes nothing follows token `i`
+    /// on its line.
+    fn stray_later_on_line(&self, tok: &Token<'_>, i: usize) -> bool {
+        let from = self.unmatched.partition_point(|&j| j <= i);
+        self.unmatched[from..]
+            .iter()
+            .take_while(|&&j| self.same_line(i, j))
+            .any(|&j| self.tokens.get(j).is_some_and(|t| t.0 == *tok))
+    }
 }
 
 /// "block" for braces, "list" for brackets, "group" otherwise.
@@ -630,12 +696,16 @@ fn repair<'src>(
     let mut groups = Vec::new();
     let mut out = Vec::with_capacity(tokens.len() + 8);
     let mut prev_end = 0u32;
+    let mut line_indent = 0usize;
     for (i, (tok, span)) in tokens.iter().enumerate() {
         let at_line_start =
             i == 0 || crate::source::has_line_break(&text[prev_end as usize..span.start as usize]);
         let closing = is_closer(tok);
+        if at_line_start {
+            line_indent = indent_at(text, span.start);
+        }
         if at_line_start && !closing {
-            let indent = indent_at(text, span.start);
+            let indent = line_indent;
             while let Some(&(close, open_indent, true, from)) = stack.last() {
                 if indent > open_indent {
                     break;
@@ -646,12 +716,7 @@ fn repair<'src>(
             }
         }
         if let Some(close) = closer_of(tok) {
-            stack.push((
-                close,
-                indent_at(text, span.start),
-                unclosed_openers[i],
-                span.start,
-            ));
+            stack.push((close, line_indent, unclosed_openers[i], span.start));
         } else if closing {
             match stack.iter().rposition(|(c, _, _, _)| c == tok) {
                 Some(pos) => {
@@ -682,21 +747,33 @@ fn repair<'src>(
 /// same matching as [`check`], without the typo rule); `None` for other
 /// tokens.
 fn matching_closers(tokens: &[(Token<'_>, Span)]) -> Vec<Option<usize>> {
+    // The open openers, and for each kind of closer the positions in
+    // `open_at` of the openers it closes: a closer finds its opener in
+    // constant time, so a stream of unmatched closers stays linear.
     let mut open_at: Vec<usize> = Vec::new();
+    let mut by_kind: [Vec<usize>; 4] = Default::default();
+    let kind = |t: &Token<'_>| match t {
+        Token::RParen => 0,
+        Token::RBracket => 1,
+        Token::RBrace => 2,
+        _ => 3,
+    };
     let mut closed_by = vec![None; tokens.len()];
     for (i, (tok, _)) in tokens.iter().enumerate() {
-        if closer_of(tok).is_some() {
+        if let Some(close) = closer_of(tok) {
+            by_kind[kind(&close)].push(open_at.len());
             open_at.push(i);
         } else if is_closer(tok) {
-            let found = open_at
-                .iter()
-                .rposition(|&o| tokens.get(o).and_then(|t| closer_of(&t.0)).as_ref() == Some(tok));
-            if let Some(pos) = found {
-                open_at.truncate(pos + 1);
-                if let Some(o) = open_at.pop() {
-                    if let Some(slot) = closed_by.get_mut(o) {
-                        *slot = Some(i);
-                    }
+            let Some(&pos) = by_kind[kind(tok)].last() else {
+                continue;
+            };
+            if let Some(slot) = open_at.get(pos).and_then(|&o| closed_by.get_mut(o)) {
+                *slot = Some(i);
+            }
+            open_at.truncate(pos);
+            for v in &mut by_kind {
+                while v.last().is_some_and(|&p| p >= pos) {
+                    v.pop();
                 }
             }
         }
