@@ -87,7 +87,8 @@ fn a_missing_brace_in_the_base_is_one_error_at_its_block() {
     let open = line_of(&base, "  \"egov-notification-sms\".secret_env {", 0);
     let close = line_of(&base, "  }", open);
     let l = loader("base.dg", |t| drop_line(t, close));
-    for paths in [&FILES[..], &["env/qa.dg"], &["env/dev.dg", "env/prod.dg"]] {
+    let some: [&[&str]; 3] = [FILES, &["env/qa.dg"], &["env/dev.dg", "env/prod.dg"]];
+    for paths in some {
         let m = check(&l, paths);
         assert_eq!(m.len(), 1, "{m:#?}");
         assert!(
