@@ -193,11 +193,17 @@ pub fn check_file(loader: &dyn Loader, path: &Path) -> Analysis {
 /// are the loaded files nothing amends whose amends chain holds a given
 /// file. A base given alone is checked on its own.
 pub fn check_files(loader: &dyn Loader, paths: &[PathBuf]) -> Analysis {
-    let (b, ids) = load(loader, paths);
+    let (mut b, ids) = load(loader, paths);
     let entries = entries(&b.graph, &ids.into_iter().flatten().collect::<Vec<_>>());
     let mut found = Vec::new();
     let broken = broken_files(&b.problems);
+    let syntax = syntax_broken(&b.problems);
+    let mut unchecked = Vec::new();
     for &e in entries.iter().filter(|&&e| !parent_missing(&b.graph, e)) {
+        if reaches(&b.graph, e, &syntax) {
+            unchecked.push(e);
+            continue;
+        }
         let rules = !reaches(&b.graph, e, &broken);
         let file = b.graph.get(e).map(|m| m.file);
         add_found(
@@ -208,6 +214,7 @@ pub fn check_files(loader: &dyn Loader, paths: &[PathBuf]) -> Analysis {
     }
     let mut problems = Problems::new();
     problems.extend(found);
+    note_unchecked(&mut b, &syntax, &unchecked);
     finish(b, problems, entries)
 }
 
@@ -245,6 +252,79 @@ fn add_found(all: &mut Vec<Diagnostic>, found: Vec<Diagnostic>, file: Option<Fil
             }
         }
     }
+}
+
+/// Files with a syntax error (a front-end error: lexing or parsing). A
+/// configuration that reaches one is not evaluated: the parser's repair
+/// of a broken region is a guess, and what is evaluated from a guess (a
+/// block closed too early or too late, a member skipped) gives errors
+/// that are not there, in that file and in every file that amends or
+/// imports it. The syntax errors alone are reported.
+fn syntax_broken(problems: &Problems) -> HashSet<digit_lang::FileId> {
+    problems
+        .iter()
+        .filter(|d| is_syntax_error(d))
+        .map(|d| d.span.file)
+        .collect()
+}
+
+fn is_syntax_error(d: &Diagnostic) -> bool {
+    d.is_error() && digit_lang::codes::REGISTRY.iter().any(|c| c.code == d.code)
+}
+
+/// True (and noted) when `entry` reaches a file with a syntax error, so
+/// it is not evaluated.
+fn skip_broken(b: &mut GraphBuilder<'_>, entry: ModuleId) -> bool {
+    let syntax = syntax_broken(&b.problems);
+    if !reaches(&b.graph, entry, &syntax) {
+        return false;
+    }
+    note_unchecked(b, &syntax, &[entry]);
+    true
+}
+
+/// Says once, on the first syntax error of each broken file, which of the
+/// `unchecked` entries were not evaluated because of it.
+fn note_unchecked(
+    b: &mut GraphBuilder<'_>,
+    syntax: &HashSet<digit_lang::FileId>,
+    unchecked: &[ModuleId],
+) {
+    if unchecked.is_empty() {
+        return;
+    }
+    let mut all = std::mem::take(&mut b.problems).sorted();
+    for &file in syntax {
+        let mut names: Vec<String> = unchecked
+            .iter()
+            .filter(|&&e| reaches(&b.graph, e, &HashSet::from([file])))
+            .filter_map(|&e| b.graph.get(e))
+            .map(|m| match m.file == file {
+                true => "this file".to_string(),
+                false => format!("`{}`", b.sources.name(m.file)),
+            })
+            .collect();
+        names.sort();
+        let Some(first) = all
+            .iter_mut()
+            .find(|d| d.span.file == file && is_syntax_error(d))
+        else {
+            continue;
+        };
+        let note = match names.as_slice() {
+            [] => continue,
+            [one] if one == "this file" => {
+                "the rest of this file is checked once its syntax errors are fixed".to_string()
+            }
+            [one] => format!("{one} is not checked until the syntax errors of this file are fixed"),
+            [init @ .., last] => format!(
+                "{} and {last} are not checked until the syntax errors of this file are fixed",
+                init.join(", ")
+            ),
+        };
+        first.notes.push(note);
+    }
+    b.problems.extend(all);
 }
 
 /// The modules [`check_files`] evaluates for the `given` ones.
@@ -357,11 +437,11 @@ fn eval_file_with<T>(
     select: &[PathSegment],
     out: impl for<'a, 'e> FnOnce(&'e Evaluator<'a>, &Value<'a>) -> T,
 ) -> (Analysis, Result<Option<T>, PathError>) {
-    let (b, ids) = load(loader, &[path.to_path_buf()]);
+    let (mut b, ids) = load(loader, &[path.to_path_buf()]);
     let Some(entry) = ids.into_iter().flatten().next() else {
         return (finish(b, Problems::new(), Vec::new()), Ok(None));
     };
-    if parent_missing(&b.graph, entry) {
+    if parent_missing(&b.graph, entry) || skip_broken(&mut b, entry) {
         return (finish(b, Problems::new(), vec![entry]), Ok(None));
     }
     let (json, diags) = with_root(&b.graph, loader, entry, |ev, root| {
@@ -396,11 +476,11 @@ pub fn build_file(
     path: &Path,
     options: crate::lower::Options<'_>,
 ) -> (Analysis, Option<crate::lower::Lowered>) {
-    let (b, ids) = load(loader, &[path.to_path_buf()]);
+    let (mut b, ids) = load(loader, &[path.to_path_buf()]);
     let Some(entry) = ids.into_iter().flatten().next() else {
         return (finish(b, Problems::new(), Vec::new()), None);
     };
-    if parent_missing(&b.graph, entry) {
+    if parent_missing(&b.graph, entry) || skip_broken(&mut b, entry) {
         return (finish(b, Problems::new(), vec![entry]), None);
     }
     let (input, span, diags) = with_root(&b.graph, loader, entry, |ev, root| {

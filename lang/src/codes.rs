@@ -16,6 +16,7 @@ pub const NESTING_TOO_DEEP: &str = "E0103";
 pub const UNEXPECTED_CLOSER: &str = "E0104";
 pub const MISPLACED_HEADER: &str = "E0105";
 pub const PATH_IN_DECLARATION: &str = "E0106";
+pub const MISSING_OPENER: &str = "E0107";
 
 /// The long explanations, printed by `digitc explain CODE`.
 pub const REGISTRY: &[CodeInfo] = &[
@@ -104,7 +105,15 @@ Close the interpolation: `\"jdbc:postgresql://${db.host}:5432\"`. To write a lit
       replicas = = 2        // value missing
     }
 
-Members are `name = value`, `name: Type = default`, `name { ... }`, `name += value`, `let`, `for`, `if` and `check`. The parser skips to the next member and goes on, so each mistake is reported once.",
+Members are `name = value`, `name: Type = default`, `name { ... }`, `name += value`, `let`, `for`, `if` and `check`. The parser skips to the next member and goes on, so each mistake is reported once.
+
+A bare name cannot hold `-`: DIGIT's service names are quoted.
+
+    egov-user { replicas = 2 }          // `-` reads as a minus
+    \"egov-user\" { replicas = 2 }        // this
+    services.\"egov-user\".replicas = 2
+
+A file with a syntax error is not evaluated (nor is any configuration that amends or imports it): what the parser made of the broken part is a guess, and checking a guess gives errors that are not there. Fix the syntax errors, then check again.",
     },
     CodeInfo {
         code: UNCLOSED_DELIMITER,
@@ -115,7 +124,17 @@ Members are `name = value`, `name: Type = default`, `name { ... }`, `name += val
       replicas = 3
     // `}` missing before the end of the file
 
-Add the closing delimiter where the block ends. `digitc fmt` never rewrites a file with this error.",
+Add the closing delimiter where the block ends. `digitc fmt` never rewrites a file with this error.
+
+Which block lacks its closer is read from the indentation, as `digitc fmt` lays files out: a block ends before the first line indented at or left of the line that opens it, and a closer that starts a line closes the block opened in its column. So a `}` missing inside `services { ... }` is reported at the service that lacks it, with a label at the line where it should have been closed:
+
+    services {
+      \"egov-user\" {          // reported here
+        replicas = 2
+      \"egov-mdms\" {          // `}` expected before this line
+        replicas = 1
+      }
+    }",
     },
     CodeInfo {
         code: NESTING_TOO_DEEP,
@@ -133,11 +152,12 @@ Split the value into named parts with `let`, or generate it with a comprehension
       replicas = 3
     }}
 
-Remove it, or add the opening delimiter it was meant to close.
+Remove it, or add the opening delimiter it was meant to close. The extra closer is found by its column: in `}}` the second one, and a `}` on its own line is extra when no open block starts in its column (not the file's last brace).
 
-When the innermost open group is not closed later on the same line, the closer is taken for a typo of that group's closer and reported as such:
+When the innermost open group is not closed later on the same line, the closer is taken for a typo of that group's closer and reported as such, also when an enclosing group opened on that line is closed later on it:
 
     xs = [1, 2}
+    a = { x = [1, 2} }
 
 Replace it with the closer the group wants (here `]`).",
     },
@@ -161,5 +181,16 @@ Move the line to the top of the file.",
 Declare the field inside its record or schema, or set an existing field with `=`:
 
     kafka.replicas = 3",
+    },
+    CodeInfo {
+        code: MISSING_OPENER,
+        title: "missing opening delimiter",
+        explanation: "A `}`, `]` or `)` that starts a line closes a block whose opening delimiter was left out: the line above the indented lines, in the closer's column, does not end with `{`.
+
+    \"egov-notification-sms\".secret_env      // `{` missing here
+      SMS_PROVIDER_USERNAME = secrets.sms.username
+    }
+
+Add the opener at the end of that line. Which line is read from the indentation, as `digitc fmt` lays files out; when no line fits, the closer is reported as unexpected (E0104).",
     },
 ];

@@ -180,10 +180,13 @@ fn parse_with(file: FileId, text: &str, try_fast: bool) -> (Parse, bool, usize) 
         .into_iter()
         .filter_map(|e| e.0.as_ref().map(errors::to_diagnostic))
         .collect();
-    parse_diags.retain(|d| !checked.suppresses(d.span));
+    {
+        let suppresses = checked.suppressor();
+        parse_diags.retain(|d| !suppresses(d.span));
+    }
     // The token after a stray character is where the grammar trips over
     // the gap it left: that is the same mistake.
-    let after_stray: Vec<u32> = diagnostics
+    let mut after_stray: Vec<u32> = diagnostics
         .iter()
         .filter(|d| d.code == codes::STRAY_CHARACTER)
         .filter_map(|d| {
@@ -191,7 +194,8 @@ fn parse_with(file: FileId, text: &str, try_fast: bool) -> (Parse, bool, usize) 
             tokens.get(i).map(|(_, s)| s.start)
         })
         .collect();
-    parse_diags.retain(|d| !after_stray.contains(&d.span.start));
+    after_stray.sort_unstable();
+    parse_diags.retain(|d| after_stray.binary_search(&d.span.start).is_err());
     dedup_same_start(&mut parse_diags);
     diagnostics.extend(checked.diagnostics);
     diagnostics.extend(parse_diags);

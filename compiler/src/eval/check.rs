@@ -215,6 +215,7 @@ impl<'a> Evaluator<'a> {
             (Ty::Str, K::Int(_) | K::Float(_) | K::Bool(_) | K::Quantity(_)) => mismatch(Some(
                 "use string interpolation to make a String: \"${x}\"".into(),
             )),
+            (_, K::Object(o)) => mismatch(dotted_key_help(o, ctx)),
             _ => mismatch(None),
         }
     }
@@ -320,4 +321,52 @@ impl<'a> Evaluator<'a> {
         }
         Value::new(ValueKind::List(Rc::new(out)), span)
     }
+}
+
+/// `env.spring.datasource.url = "x"`, where `env` is a map of Strings,
+/// makes nested records, not one key with dots: the help spells the key
+/// quoted (`env."spring.datasource.url" = ...`). For a record stored as
+/// a map's entry and made only by dotted assignments.
+fn dotted_key_help(o: &super::Object<'_>, ctx: &Ctx<'_, '_>) -> Option<String> {
+    use digit_lang::ast::{Key, MemberKind};
+    let Some(FieldPath::Field(parent, _)) = ctx.path else {
+        return None;
+    };
+    if !matches!(parent.kind, ObjKind::Map { .. }) || !matches!(o.kind, ObjKind::Record) {
+        return None;
+    }
+    let first = o.layers.first()?;
+    let super::Src::Nested(member, offset) = first.src else {
+        return None;
+    };
+    if !o
+        .layers
+        .iter()
+        .all(|l| matches!(l.src, super::Src::Nested(..)))
+    {
+        return None;
+    }
+    let MemberKind::Assign { path, .. } = &member.kind else {
+        return None;
+    };
+    let names: Option<Vec<&str>> = path
+        .iter()
+        .map(|k| match k {
+            Key::Name(i) | Key::Quoted(i) => Some(i.name.as_str()),
+            Key::Computed(_) => None,
+        })
+        .collect();
+    let names = names?;
+    let entry = offset.checked_sub(1)?;
+    let (before, key) = (names.get(..entry)?, names.get(entry..)?);
+    let mut fixed: Vec<String> = before
+        .iter()
+        .copied()
+        .map(crate::value::path_segment)
+        .collect();
+    fixed.push(format!("{:?}", key.join(".")));
+    Some(format!(
+        "a dotted path makes nested records; a key with dots in it is written in quotes: `{} = ...`",
+        fixed.join(".")
+    ))
 }

@@ -301,11 +301,7 @@ where
         })
         .rewind();
     let member_start = line_start
-        .ignore_then(
-            super::expr::key_parser(string)
-                .separated_by(just(Token::Dot))
-                .at_least(1),
-        )
+        .ignore_then(super::member::member_path(string))
         .then(one_of([Token::Eq, Token::PlusEq, Token::Colon]))
         .ignored();
     let closer = one_of([

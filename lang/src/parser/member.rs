@@ -2,7 +2,7 @@
 //! amends along a path, `let`, `for`, `if`/`else`, `check`, `[*] { }`, and the
 //! recovery that turns a broken member into [`MemberKind::Error`].
 
-use super::errors::custom;
+use super::errors::{custom, PErr};
 use super::expr::{cap_run, else_if_run, key_parser, missing_operand};
 use super::grammar::{ident, skip_piece, Ctx, Extra};
 use super::MAX_CHAIN;
@@ -51,10 +51,7 @@ where
                 })
             })
     };
-    let path = key_parser(string)
-        .separated_by(just(Token::Dot))
-        .at_least(1)
-        .collect::<Vec<_>>();
+    let path = member_path(string);
     let tail = choice((
         just(Token::Colon)
             .ignore_then(ty)
@@ -67,6 +64,10 @@ where
     .labelled("`=`, `+=`, `:` or `{` after the field name");
     let field = path
         .then(tail)
+        .validate(|(path, tail), _, emitter| {
+            report_dashed(&path, &tail, emitter);
+            (path.into_iter().map(|(k, _)| k).collect::<Vec<_>>(), tail)
+        })
         .validate(|(mut path, tail), e, emitter| match tail {
             Tail::Decl(ty, default) => {
                 if path.len() > 1 {
@@ -219,4 +220,103 @@ pub(crate) fn if_member_chain(
         ));
     }
     inner.map(|(_, kind)| kind)
+}
+
+/// A member's path: keys separated by `.`, each with the span of a bare
+/// name written with `-` in it (`egov-user`), which is read as the quoted
+/// key it was meant to be and reported by [`report_dashed`].
+pub(crate) fn member_path<'t, 'src: 't, I>(
+    string: impl Parser<'t, I, Expr, Extra<'t, 'src>> + Clone + 't,
+) -> impl Parser<'t, I, Vec<(Key, Option<Span>)>, Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    dashed_name()
+        .map(|(name, span)| (Key::Quoted(Ident { name, span }), Some(span)))
+        .or(key_parser(string).map(|k| (k, None)))
+        .separated_by(just(Token::Dot))
+        .at_least(1)
+        .collect::<Vec<_>>()
+}
+
+/// `egov-user`, `pg-v2`, `report-1`: a name and `-`-joined words with no
+/// space between them, as DIGIT names its services; its text and span.
+fn dashed_name<'t, 'src: 't, I>(
+) -> impl Parser<'t, I, (compact_str::CompactString, Span), Extra<'t, 'src>> + Clone + 't
+where
+    I: ValueInput<'t, Token = Token<'src>, Span = Span>,
+{
+    let word = select! {
+        Token::Ident(name) => compact_str::CompactString::from(name),
+        Token::Int(n) => compact_str::format_compact!("{n}"),
+    }
+    .map_with(|w, e| -> (compact_str::CompactString, Span) { (w, e.span()) });
+    let dash = just(Token::Minus).map_with(|_, e| -> Span { e.span() });
+    let first = select! { Token::Ident(name) => compact_str::CompactString::from(name) }
+        .map_with(|w, e| -> (compact_str::CompactString, Span) { (w, e.span()) });
+    first
+        .then(
+            dash.then(word)
+                .repeated()
+                .at_least(1)
+                .collect::<Vec<(Span, (compact_str::CompactString, Span))>>(),
+        )
+        .try_map(|((first, first_span), rest), span: Span| {
+            let mut name = first;
+            let mut end = first_span.end;
+            // Written without spaces, and each number as it reads
+            // (`pg-01` is not `pg-1`).
+            let mut ok = true;
+            for (dash, (w, at)) in rest {
+                ok &= dash.start == end && at.start == dash.end && at.len() as usize == w.len();
+                name.push('-');
+                name.push_str(&w);
+                end = at.end;
+            }
+            if ok {
+                Ok((name, span))
+            } else {
+                Err(PErr::custom(span, ""))
+            }
+        })
+}
+
+/// One error per bare name with `-` in a member's path, whose help shows
+/// the member start corrected: `services."egov-user".replicas = ...`.
+fn report_dashed<'t, 'src>(
+    path: &[(Key, Option<Span>)],
+    tail: &Tail,
+    emitter: &mut chumsky::input::Emitter<PErr<'t, 'src>>,
+) {
+    let shown: Option<Vec<String>> = path
+        .iter()
+        .map(|(k, _)| match k {
+            Key::Name(i) => Some(i.name.to_string()),
+            Key::Quoted(i) => Some(crate::dump::quote(&i.name)),
+            Key::Computed(_) => None,
+        })
+        .collect();
+    let rest = match tail {
+        Tail::Decl(..) => ": ...",
+        Tail::Assign(_) => " = ...",
+        Tail::Append(_) => " += ...",
+        Tail::Amend(_) => " { ... }",
+    };
+    for (key, dashed) in path {
+        let (Some(at), Key::Quoted(name)) = (dashed, key) else {
+            continue;
+        };
+        let quoted = crate::dump::quote(&name.name);
+        let fixed = match &shown {
+            Some(parts) => format!("{}{rest}", parts.join(".")),
+            None => quoted.clone(),
+        };
+        emitter.emit(custom(
+            *at,
+            codes::UNEXPECTED_TOKEN,
+            &format!("`{}` is not a name: a bare name cannot hold `-`", name.name),
+            "`-` here reads as a minus",
+            &format!("quote a name with `-` in it: `{fixed}`"),
+        ));
+    }
 }
