@@ -36,8 +36,6 @@ struct PreModule {
     decls: HashMap<String, PreDecl>,
     /// Every static key its top level defines or declares.
     keys: Names,
-    /// A computed key at the top level.
-    open: bool,
     /// Own schemas and aliases by name.
     types: HashMap<String, TypeRes>,
 }
@@ -49,6 +47,8 @@ struct Pre {
     /// TypeEnv's schema index to ours.
     schema_ids: Vec<SchemaId>,
     family: HashMap<ModuleId, Option<Rc<Names>>>,
+    /// Frames of untyped objects at a static path of a module's value.
+    paths: HashMap<(ModuleId, Vec<String>), Option<Rc<Names>>>,
 }
 
 pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
@@ -72,6 +72,7 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
         schema_names: HashMap::new(),
         schema_ids,
         family: HashMap::new(),
+        paths: HashMap::new(),
     };
     for (m, info) in graph.modules.iter().enumerate() {
         let mut pm = PreModule::default();
@@ -85,13 +86,14 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
                         index: si,
                     };
                     si += 1;
-                    pm.types.insert(s.name.name.to_string(), TypeRes::Schema(id));
+                    pm.types
+                        .insert(s.name.name.to_string(), TypeRes::Schema(id));
                     let mut fields = HashMap::new();
                     let refs: Vec<&ast::Member> = s.body.members.iter().collect();
                     collect_decls(&refs, m, &env, &pre.schema_ids, &mut fields);
-                    let mut names: Names = fields.iter().map(|(k, d)| (k.clone(), d.span)).collect();
-                    let (keys, _) = static_keys(&refs);
-                    for (k, s) in keys {
+                    let mut names: Names =
+                        fields.iter().map(|(k, d)| (k.clone(), d.span)).collect();
+                    for (k, s) in static_keys(&refs) {
                         names.entry(k).or_insert(s);
                     }
                     pre.schema_fields.insert(id, fields);
@@ -109,9 +111,7 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
             }
         }
         collect_decls(&top, m, &env, &pre.schema_ids, &mut pm.decls);
-        let (keys, open) = static_keys(&top);
-        pm.keys = keys;
-        pm.open = open;
+        pm.keys = static_keys(&top);
         pre.modules.push(pm);
     }
     let mut sema = Sema {
@@ -150,7 +150,8 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
         let mut out = w.out;
         out.names.sort_by_key(|n| (n.span.start, n.span.end));
         out.types.sort_by_key(|n| (n.span.start, n.span.end));
-        out.slots.sort_by_key(|n| (n.span.start, std::cmp::Reverse(n.span.end)));
+        out.slots
+            .sort_by_key(|n| (n.span.start, std::cmp::Reverse(n.span.end)));
         sema.modules.push(out);
     }
     diags.extend(env.errors.borrow_mut().drain(..));
@@ -226,54 +227,133 @@ fn collect_decls(
     }
 }
 
-/// The static keys `members` define (through `for`/`if` bodies too), and
-/// whether one is computed.
-fn static_keys(members: &[&ast::Member]) -> (Names, bool) {
+/// The static keys `members` define (through `for`/`if` bodies too).
+/// A computed key (`"${k}" = ...`) is never a name in scope: evaluation
+/// looks names up among static keys only (`Evaluator::has_field`).
+fn static_keys(members: &[&ast::Member]) -> Names {
     let mut out = Names::new();
-    let mut open = false;
-    fn go(members: &[ast::Member], out: &mut Names, open: &mut bool) {
+    fn go(members: &[ast::Member], out: &mut Names) {
         let refs: Vec<&ast::Member> = members.iter().collect();
-        go_refs(&refs, out, open);
+        go_refs(&refs, out);
     }
-    fn go_refs(members: &[&ast::Member], out: &mut Names, open: &mut bool) {
+    fn go_refs(members: &[&ast::Member], out: &mut Names) {
         for m in members {
-            match &m.kind {
-                ast::MemberKind::Decl { name, .. } => match name.as_static() {
-                    Some(n) => {
-                        out.entry(n.to_string()).or_insert(name.span());
-                    }
-                    None => *open = true,
-                },
+            let key = match &m.kind {
+                ast::MemberKind::Decl { name, .. } => Some(name),
                 ast::MemberKind::Assign { path, .. }
                 | ast::MemberKind::Append { path, .. }
-                | ast::MemberKind::Amend { path, .. } => match path.first() {
-                    Some(k) => match k.as_static() {
-                        Some(n) => {
-                            out.entry(n.to_string()).or_insert(k.span());
-                        }
-                        None => *open = true,
-                    },
-                    None => *open = true,
-                },
-                ast::MemberKind::For { body, .. } => go(&body.members, out, open),
+                | ast::MemberKind::Amend { path, .. } => path.first(),
+                ast::MemberKind::For { body, .. } => {
+                    go(&body.members, out);
+                    None
+                }
                 ast::MemberKind::If {
                     then_body,
                     else_body,
                     ..
                 } => {
-                    go(&then_body.members, out, open);
+                    go(&then_body.members, out);
                     if let Some(b) = else_body {
-                        go(&b.members, out, open);
+                        go(&b.members, out);
                     }
+                    None
                 }
                 ast::MemberKind::Let { .. }
                 | ast::MemberKind::Check { .. }
-                | ast::MemberKind::Error => {}
+                | ast::MemberKind::Error => None,
+            };
+            if let Some(n) = key.and_then(|k| Some((k.as_static()?, k.span()))) {
+                out.entry(n.0.to_string()).or_insert(n.1);
             }
         }
     }
-    go_refs(members, &mut out, &mut open);
-    (out, open)
+    go_refs(members, &mut out);
+    out
+}
+
+/// Adds to `out` the static keys the definitions of `path` among
+/// `members` give the object at `path`; false when one of them makes that
+/// object from a computed value or a key on the way is computed (the
+/// object's fields are then not static).
+fn path_keys(members: &[&ast::Member], path: &[String], out: &mut Names) -> bool {
+    let Some((first, rest)) = path.split_first() else {
+        for (k, s) in static_keys(members) {
+            out.entry(k).or_insert(s);
+        }
+        return true;
+    };
+    fn refs(b: &ast::Body) -> Vec<&ast::Member> {
+        b.members.iter().collect()
+    }
+    let mut ok = true;
+    for m in members {
+        ok &= match &m.kind {
+            ast::MemberKind::For { body, .. } => path_keys(&refs(body), path, out),
+            ast::MemberKind::If {
+                then_body,
+                else_body,
+                ..
+            } => {
+                let a = path_keys(&refs(then_body), path, out);
+                let b = else_body
+                    .as_ref()
+                    .is_none_or(|b| path_keys(&refs(b), path, out));
+                a && b
+            }
+            ast::MemberKind::Decl { name, default, .. } => match name.as_static() {
+                Some(n) if n == first => default.as_ref().is_none_or(|d| value_keys(d, rest, out)),
+                Some(_) => true,
+                None => false,
+            },
+            ast::MemberKind::Assign { path: p, value }
+            | ast::MemberKind::Append { path: p, value } => {
+                seg_keys(p, path, out, |rest, out| value_keys(value, rest, out))
+            }
+            ast::MemberKind::Amend { path: p, body } => {
+                seg_keys(p, path, out, |rest, out| path_keys(&refs(body), rest, out))
+            }
+            ast::MemberKind::Let { .. }
+            | ast::MemberKind::Check { .. }
+            | ast::MemberKind::Error => true,
+        };
+    }
+    ok
+}
+
+/// [`path_keys`] for one member path `p`: a longer path adds its next
+/// key, a prefix of `path` continues into the member's value with `inner`.
+fn seg_keys(
+    p: &[ast::Key],
+    path: &[String],
+    out: &mut Names,
+    inner: impl FnOnce(&[String], &mut Names) -> bool,
+) -> bool {
+    for (i, k) in p.iter().enumerate() {
+        let Some(want) = path.get(i) else {
+            if let Some(n) = k.as_static() {
+                out.entry(n.to_string()).or_insert(k.span());
+            }
+            return true;
+        };
+        match k.as_static() {
+            Some(n) if n == want => {}
+            Some(_) => return true,
+            None => return false,
+        }
+    }
+    inner(&path[p.len().min(path.len())..], out)
+}
+
+/// [`path_keys`] for a value: only a `{ ... }` has static keys.
+fn value_keys(v: &ast::Expr, rest: &[String], out: &mut Names) -> bool {
+    match &v.kind {
+        ExprKind::Record(b) => {
+            let refs: Vec<&ast::Member> = b.members.iter().collect();
+            path_keys(&refs, rest, out)
+        }
+        ExprKind::Paren(e) => value_keys(e, rest, out),
+        _ => false,
+    }
 }
 
 /// The fields of an object, for name lookup.
@@ -488,7 +568,7 @@ impl<'w, 'g> Walker<'w, 'g> {
 
     /// The frame of module `m`'s value: the static keys of every loaded
     /// module of its amends family (those it amends and those amending it),
-    /// open when one has a computed key or an `amends` that did not load.
+    /// open when one has an `amends` that did not load.
     fn module_frame(&mut self, m: ModuleId) -> Frame {
         if let Some(f) = self.pre.family.get(&m) {
             return match f {
@@ -496,12 +576,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 None => Frame::Open,
             };
         }
-        let mut family: Vec<ModuleId> = self.graph.amends_chain(m);
-        for (x, _) in self.graph.modules.iter().enumerate() {
-            if x != m && self.graph.amends_chain(x).contains(&m) {
-                family.push(x);
-            }
-        }
+        let family = self.family(m);
         let mut names = Names::new();
         let mut open = false;
         for &x in &family {
@@ -512,7 +587,6 @@ impl<'w, 'g> Walker<'w, 'g> {
                 open = true;
             }
             if let Some(pm) = self.pre.modules.get(x) {
-                open |= pm.open;
                 for (k, d) in &pm.decls {
                     names.entry(k.clone()).or_insert(d.span);
                 }
@@ -533,18 +607,85 @@ impl<'w, 'g> Walker<'w, 'g> {
         }
     }
 
-    /// The frame of an object of type `ty` whose body is `members`.
-    fn frame_of(&mut self, ty: &BodyType, members: &[ast::Member]) -> Frame {
+    /// The frame of an object of type `ty` whose body is `members`, stored
+    /// at `path` of the module's value when that is static.
+    fn frame_of(
+        &mut self,
+        ty: &BodyType,
+        members: &[ast::Member],
+        path: Option<&[String]>,
+    ) -> Frame {
         match ty {
             BodyType::Schema(s) => {
                 let names = self.pre.schema_names.get(s).cloned().unwrap_or_default();
                 let refs: Vec<&ast::Member> = members.iter().collect();
-                let (own, _) = static_keys(&refs);
-                Frame::Closed(names, Rc::new(own))
+                Frame::Closed(names, Rc::new(static_keys(&refs)))
             }
             BodyType::Map(_) => Frame::Map,
-            BodyType::Module(m) => self.module_frame(*m),
-            BodyType::Unknown => Frame::Open,
+            BodyType::Module(m) => match self.module_frame(*m) {
+                Frame::Closed(names, _) => {
+                    let refs: Vec<&ast::Member> = members.iter().collect();
+                    Frame::Closed(names, Rc::new(static_keys(&refs)))
+                }
+                f => f,
+            },
+            BodyType::Unknown => match path {
+                Some(p) => self.path_frame(p),
+                None => Frame::Open,
+            },
+        }
+    }
+
+    /// The modules whose layers can make this module's value: its amends
+    /// chain and every loaded module amending it.
+    fn family(&self, m: ModuleId) -> Vec<ModuleId> {
+        let mut family: Vec<ModuleId> = self.graph.amends_chain(m);
+        for (x, _) in self.graph.modules.iter().enumerate() {
+            if x != m && self.graph.amends_chain(x).contains(&m) {
+                family.push(x);
+            }
+        }
+        family
+    }
+
+    /// The frame of the untyped object at static `path` of this module's
+    /// value: the static keys every definition of that path, in every
+    /// module of the family, gives it; open when one of them is not written
+    /// as a `{ ... }` body (its value is computed, so its fields are not
+    /// static) or a key on the way is computed.
+    fn path_frame(&mut self, path: &[String]) -> Frame {
+        let key = (self.module, path.to_vec());
+        if let Some(f) = self.pre.paths.get(&key) {
+            return match f {
+                Some(n) => Frame::Closed(n.clone(), Rc::new(Names::new())),
+                None => Frame::Open,
+            };
+        }
+        let mut names = Names::new();
+        let mut ok = !path.is_empty();
+        for x in self.family(self.module) {
+            let Some(info) = self.graph.get(x) else {
+                continue;
+            };
+            if info.ast.amends.is_some() && info.amends.is_none() {
+                ok = false;
+            }
+            let top: Vec<&ast::Member> = info
+                .ast
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Member(m) => Some(m),
+                    _ => None,
+                })
+                .collect();
+            ok &= path_keys(&top, path, &mut names);
+        }
+        let f = ok.then(|| Rc::new(names));
+        self.pre.paths.insert(key, f.clone());
+        match f {
+            Some(n) => Frame::Closed(n, Rc::new(Names::new())),
+            None => Frame::Open,
         }
     }
 
@@ -657,7 +798,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 let depth = self.scopes.len();
                 let (segs, ty, full) = self.walk_path(path, bty, bpath);
                 let bt = body_type(ty.as_ref());
-                let frame = self.frame_of(&bt, &inner.members);
+                let frame = self.frame_of(&bt, &inner.members, full.as_deref());
                 let b = self.walk_body(BodyKind::AmendMember, inner, bt, full, Some(frame), None);
                 self.scopes.truncate(depth);
                 target_ty = ty;
@@ -711,7 +852,14 @@ impl<'w, 'g> Walker<'w, 'g> {
             } => {
                 self.walk_expr(cond, None);
                 let p = bpath.map(<[String]>::to_vec);
-                let t = self.walk_body(BodyKind::Then, then_body, bty.clone(), p.clone(), None, None);
+                let t = self.walk_body(
+                    BodyKind::Then,
+                    then_body,
+                    bty.clone(),
+                    p.clone(),
+                    None,
+                    None,
+                );
                 let e = else_body
                     .as_ref()
                     .map(|b| self.walk_body(BodyKind::Else, b, bty.clone(), p, None, None));
@@ -769,7 +917,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                     name: n.clone(),
                     span: k.span(),
                     res: Res::Field { decl },
-                    dynamic: decl.is_none(),
+                    dynamic: false,
                     path: full.clone(),
                     key: true,
                 });
@@ -786,7 +934,10 @@ impl<'w, 'g> Walker<'w, 'g> {
                         Rc::new(Names::new()),
                     ),
                     BodyType::Map(_) => Frame::Map,
-                    _ => Frame::Open,
+                    _ => match &full {
+                        Some(p) => self.path_frame(p),
+                        None => Frame::Open,
+                    },
                 };
                 self.scopes.push(Scope::Frame(frame));
                 ty = bt;
@@ -843,7 +994,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         path: Option<Vec<String>>,
     ) -> BodyId {
         let bt = body_type(expected);
-        let frame = self.frame_of(&bt, &body.members);
+        let frame = self.frame_of(&bt, &body.members, path.as_deref());
         self.walk_body(BodyKind::Record, body, bt, path, Some(frame), None)
     }
 
@@ -880,18 +1031,22 @@ impl<'w, 'g> Walker<'w, 'g> {
                     }
                     None => {
                         self.use_name(id);
-                        body_type(expected)
+                        match res {
+                            // An imported module's value, amended: its
+                            // fields and the body's.
+                            Res::Import {
+                                target: Some(m), ..
+                            } if !dynamic => BodyType::Module(m),
+                            _ => body_type(expected),
+                        }
                     }
                 }
             }
             ExprKind::Field { target, name } => {
                 let typed = match (&target.kind, name.as_static()) {
-                    (ExprKind::Name(alias), Some(n))
-                        if self.import(&alias.name).is_some() =>
-                    {
-                        self.type_named(&[alias.name.as_str(), n])
-                            .map(|t| (alias, n, t))
-                    }
+                    (ExprKind::Name(alias), Some(n)) if self.import(&alias.name).is_some() => self
+                        .type_named(&[alias.name.as_str(), n])
+                        .map(|t| (alias, n, t)),
                     _ => None,
                 };
                 match typed {
@@ -918,7 +1073,8 @@ impl<'w, 'g> Walker<'w, 'g> {
                 body_type(expected)
             }
         };
-        let frame = self.frame_of(&bt, &body.members);
+        // The base's value gives fields only evaluation knows.
+        let frame = self.frame_of(&bt, &body.members, None);
         self.walk_body(BodyKind::AmendExpr, body, bt, path, Some(frame), None)
     }
 
@@ -995,7 +1151,13 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             ExprKind::Unary { operand, .. } => self.walk_expr(operand, None),
             ExprKind::Binary { op, lhs, rhs } => {
-                let t = (*op == ast::BinaryOp::Coalesce).then_some(expected).flatten();
+                // `??` passes the expected type to both sides, as
+                // evaluation does. Lists joined with `+` are stored where
+                // the whole list goes, so their records become instances of
+                // its element type (`conform`): a superset of their fields.
+                let list = matches!(expected.map(SType::strip_optional), Some(SType::List(_)));
+                let passes = *op == ast::BinaryOp::Coalesce || (*op == ast::BinaryOp::Add && list);
+                let t = passes.then_some(expected).flatten();
                 self.walk_expr(lhs, t);
                 self.walk_value(rhs, t, None);
             }
@@ -1363,9 +1525,7 @@ fn fit(e: &ast::Expr, ty: &SType) -> Fit {
         (SType::Secret | SType::Name | SType::Image | SType::Cron | SType::EnvName, Lit::Str) => {
             Fit::Unsure
         }
-        (SType::Secret | SType::Name | SType::Image | SType::Cron | SType::EnvName, _) => {
-            no(None)
-        }
+        (SType::Secret | SType::Name | SType::Image | SType::Cron | SType::EnvName, _) => no(None),
         (SType::Literal(l), Lit::Str) => match &plain {
             Some(s) => yes(s == l),
             None => Fit::Unsure,
@@ -1394,10 +1554,21 @@ fn fit(e: &ast::Expr, ty: &SType) -> Fit {
 }
 
 /// The type of the object a `{ ... }` stored at type `t` makes.
+/// As evaluation's `object_type`: a union with one object type takes it.
 pub(super) fn body_type(t: Option<&SType>) -> BodyType {
     match t.map(SType::strip_optional) {
         Some(SType::Schema(id, _)) => BodyType::Schema(*id),
         Some(SType::Map(_, v)) => BodyType::Map((**v).clone()),
+        Some(SType::Union(ts)) => {
+            let mut objects = ts
+                .iter()
+                .map(|t| body_type(Some(t)))
+                .filter(|b| *b != BodyType::Unknown);
+            match (objects.next(), objects.next()) {
+                (Some(b), None) => b,
+                _ => BodyType::Unknown,
+            }
+        }
         _ => BodyType::Unknown,
     }
 }

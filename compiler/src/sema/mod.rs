@@ -18,10 +18,11 @@
 //! fields, then the `let`s and fields of the module that declares it. The
 //! fields of an object are only known statically when its type is a schema
 //! (closed: declared fields) or when it is a module (the static keys of
-//! every loaded module of its amends family); any other object (an untyped
-//! record, a record amended from a computed value, a module with computed
-//! keys) is *open*: a name not found before an open object is left to
-//! evaluation. **Sema never reports what evaluation could find at run
+//! every loaded module of its amends family; a computed key `"${k}"` is
+//! never a name, for evaluation as for sema); any other object (an untyped
+//! record, a record amended from a computed value, a module whose `amends`
+//! did not load) is *open*: a name not found before an open object is left
+//! to evaluation. **Sema never reports what evaluation could find at run
 //! time**; what it reports, evaluation would report the same way at the
 //! same span if it reached the code, so the pipeline keeps one of the two.
 
@@ -34,8 +35,8 @@ pub use query::{
 };
 pub use workspace::{analyze, ParseCache, SemaAnalysis, Workspace};
 
-use build::body_type as build_body_type;
 use crate::modules::{ModuleGraph, ModuleId};
+use build::body_type as build_body_type;
 use digit_lang::{Diagnostic, FileId, SourceMap, Span};
 use std::fmt;
 
@@ -227,11 +228,20 @@ pub enum MemberKind {
         default_span: Option<Span>,
     },
     /// `path = value`.
-    Assign { path: Vec<PathSeg>, value: Span },
+    Assign {
+        path: Vec<PathSeg>,
+        value: Span,
+    },
     /// `path += value`.
-    Append { path: Vec<PathSeg>, value: Span },
+    Append {
+        path: Vec<PathSeg>,
+        value: Span,
+    },
     /// `path { body }`.
-    Amend { path: Vec<PathSeg>, body: BodyId },
+    Amend {
+        path: Vec<PathSeg>,
+        body: BodyId,
+    },
     Let(LetId),
     For {
         vars: Vec<(String, Span)>,
@@ -299,10 +309,14 @@ pub struct Alias {
 pub enum Res {
     Let(LetId),
     /// A `for` variable (of a member or a comprehension), declared at `span`.
-    LoopVar { span: Span },
+    LoopVar {
+        span: Span,
+    },
     /// A field of an enclosing object; `decl` is its declaration, or its
     /// first static definition.
-    Field { decl: Option<Span> },
+    Field {
+        decl: Option<Span>,
+    },
     Key,
     Root,
     /// An import alias; the target when it loaded.
