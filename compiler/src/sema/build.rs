@@ -49,6 +49,9 @@ struct Pre {
     family: HashMap<ModuleId, Option<Rc<Names>>>,
     /// Frames of untyped objects at a static path of a module's value.
     paths: HashMap<(ModuleId, Vec<String>), Option<Rc<Names>>>,
+    /// Candidates the did-you-mean suggestions may still compare
+    /// (evaluation's budget: many undefined names stay cheap).
+    suggest_left: u64,
 }
 
 pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
@@ -73,6 +76,7 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
         schema_ids,
         family: HashMap::new(),
         paths: HashMap::new(),
+        suggest_left: crate::eval::SUGGEST_BUDGET,
     };
     for (m, info) in graph.modules.iter().enumerate() {
         let mut pm = PreModule::default();
@@ -512,6 +516,20 @@ impl<'w, 'g> Walker<'w, 'g> {
     /// whose members define fields of the enclosing object) and the loop
     /// variables of a `for`.
     fn walk_body(
+        &mut self,
+        kind: BodyKind,
+        body: &ast::Body,
+        ty: BodyType,
+        path: Option<Vec<String>>,
+        frame: Option<Frame>,
+        vars: Option<Vec<(String, Span)>>,
+    ) -> BodyId {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            self.walk_body_inner(kind, body, ty, path, frame, vars)
+        })
+    }
+
+    fn walk_body_inner(
         &mut self,
         kind: BodyKind,
         body: &ast::Body,
@@ -1079,6 +1097,11 @@ impl<'w, 'g> Walker<'w, 'g> {
     }
 
     fn walk_expr(&mut self, e: &ast::Expr, expected: Option<&SType>) {
+        // Long operator chains nest deeply: grow the stack as evaluation does.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.walk_expr_inner(e, expected));
+    }
+
+    fn walk_expr_inner(&mut self, e: &ast::Expr, expected: Option<&SType>) {
         if let Some(t) = expected {
             self.slot(e.span, t);
         }
@@ -1287,6 +1310,32 @@ impl<'w, 'g> Walker<'w, 'g> {
         )
     }
 
+    /// Whether a did-you-mean over `n` candidates is still affordable
+    /// (spending them if so).
+    fn may_suggest(&mut self, n: usize) -> bool {
+        let n = n as u64;
+        if n > self.pre.suggest_left {
+            self.pre.suggest_left = 0;
+            return false;
+        }
+        self.pre.suggest_left -= n;
+        true
+    }
+
+    /// About how many names [`Self::names_in_scope`] would list.
+    fn scope_size(&self) -> usize {
+        self.scopes
+            .iter()
+            .map(|s| match s {
+                Scope::Vars(v) => v.len(),
+                Scope::Lets(l) => l.len(),
+                Scope::Frame(Frame::Closed(d, o)) => d.len() + o.len(),
+                Scope::Frame(_) => 0,
+                Scope::Root => 2,
+            })
+            .sum()
+    }
+
     /// Every name visible here, for did-you-mean.
     fn names_in_scope(&self) -> Vec<String> {
         let mut out = vec!["key".to_string(), "root".to_string()];
@@ -1325,9 +1374,13 @@ impl<'w, 'g> Walker<'w, 'g> {
                     help: Some(format!("make an instance with `{} {{ ... }}`", id.name)),
                 });
             } else {
-                let names = self.names_in_scope();
-                let help = suggest::best(&id.name, names.iter().map(String::as_str))
-                    .map(|c| format!("did you mean `{c}`?"));
+                let help = if self.may_suggest(self.scope_size()) {
+                    let names = self.names_in_scope();
+                    suggest::best(&id.name, names.iter().map(String::as_str))
+                        .map(|c| format!("did you mean `{c}`?"))
+                } else {
+                    None
+                };
                 self.report(EvalError::UndefinedName {
                     span: id.span,
                     name: id.name.to_string(),
