@@ -438,6 +438,8 @@ fn a_workspace_parses_only_what_changed() {
     loader.add("qa.dg", QA.replace("image = tag", "image = tab"));
     let a3 = ws.analyze(&loader, Path::new("qa.dg"));
     assert_eq!(ws.last_run(), (2, 1));
+    // The models of lib.dg and base.dg are kept: qa.dg's keys are the same.
+    assert_eq!(ws.models_kept(), 2);
     assert_eq!(file_of(&a1, "qa.dg"), file_of(&a3, "qa.dg"));
     let d: Vec<&str> = a3.problems.iter().map(|d| d.code).collect();
     assert_eq!(d, ["E0301"]);
@@ -449,6 +451,7 @@ fn a_workspace_parses_only_what_changed() {
     loader.add("qa.dg", QA);
     let a4 = ws.analyze(&loader, Path::new("qa.dg"));
     assert!(a4.problems.is_empty());
+    assert_eq!(ws.models_kept(), 2);
     let fresh = analyze(&loader, Path::new("qa.dg"));
     let q = |a: &SemaAnalysis| {
         let f = file_of(a, "qa.dg");
@@ -459,6 +462,30 @@ fn a_workspace_parses_only_what_changed() {
             .collect::<Vec<_>>()
     };
     assert_eq!(q(&a4), q(&fresh));
+    // A new key in qa.dg can be a name base.dg reads: base.dg's model is
+    // built again and sees it.
+    let base_reads = BASE.replace(
+        "image = \"${prefix}:${tag}\"",
+        "image = \"${prefix}:${tag}:${extra}\"",
+    );
+    loader.add("base.dg", base_reads.as_str());
+    let a5 = ws.analyze(&loader, Path::new("qa.dg"));
+    assert_eq!(
+        a5.problems.iter().map(|d| d.code).collect::<Vec<_>>(),
+        ["E0301"]
+    );
+    loader.add("qa.dg", format!("{QA}extra = \"x\"\n"));
+    let a6 = ws.analyze(&loader, Path::new("qa.dg"));
+    assert_eq!(ws.models_kept(), 1);
+    assert!(a6.problems.is_empty(), "{:#?}", a6.problems);
+    let fresh = analyze(&loader, Path::new("qa.dg"));
+    assert!(fresh.problems.is_empty());
+    let base = file_of(&a6, "base.dg");
+    let r = a6
+        .sema
+        .resolve_at(base, at(&base_reads, "extra", 0, 1))
+        .unwrap();
+    assert_eq!(r.kind, ResolvedKind::Field);
 }
 
 /// What one re-analysis (load, parse what changed, build the model) of the
@@ -490,17 +517,19 @@ fn reanalysis_of_the_example_platform_after_an_edit() {
         t.elapsed() / n
     };
     let mut flip = false;
+    let mut kept = 0;
     let edit = time(&mut || {
         flip = !flip;
-        // One character of base.dg changes (inside a comment-free string).
+        // One character of base.dg changes: its domain, a string.
         let text = if flip {
-            base_text.replacen("digit", "digiT", 1)
+            base_text.replacen("domain = \"digit", "domain = \"digiT", 1)
         } else {
             base_text.clone()
         };
         loader.add(base, text);
         let a = ws.analyze(&loader, entry);
         assert_eq!(ws.last_run().1, 1);
+        kept = ws.models_kept();
         std::hint::black_box(a);
     });
     let fresh = time(&mut || {
@@ -510,7 +539,7 @@ fn reanalysis_of_the_example_platform_after_an_edit() {
         std::hint::black_box(check_file(&loader, entry));
     });
     println!(
-        "example platform ({} modules): re-analysis after a one-character edit {edit:?}, fresh analysis {fresh:?}, check (with evaluation) {check:?}",
+        "example platform ({} modules): re-analysis after a one-character edit of base.dg {edit:?} ({kept} models kept), fresh analysis {fresh:?}, check (with evaluation) {check:?}",
         first.graph.modules.len()
     );
 }

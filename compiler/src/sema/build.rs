@@ -18,9 +18,15 @@ use digit_lang::ast::{self, ExprKind, Item, StrPart, TypeKind};
 use digit_lang::{Diagnostic, SourceMap, Span, ToDiagnostic};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// Names with the span of their declaration (or first definition).
 type Names = HashMap<String, Span>;
+
+/// The names of an object's frame, each with its declaration's span; none
+/// for a name only a module amending this one defines (so that a model does
+/// not depend on where in such a module the name is: see `Workspace`).
+type FrameNames = HashMap<String, Option<Span>>;
 
 /// A field declaration seen by the first pass.
 #[derive(Clone, Debug)]
@@ -43,18 +49,22 @@ struct PreModule {
 struct Pre {
     modules: Vec<PreModule>,
     schema_fields: HashMap<SchemaId, HashMap<String, PreDecl>>,
-    schema_names: HashMap<SchemaId, Rc<Names>>,
+    schema_names: HashMap<SchemaId, Rc<FrameNames>>,
     /// TypeEnv's schema index to ours.
     schema_ids: Vec<SchemaId>,
-    family: HashMap<ModuleId, Option<Rc<Names>>>,
+    family: HashMap<ModuleId, Option<Rc<FrameNames>>>,
     /// Frames of untyped objects at a static path of a module's value.
-    paths: HashMap<(ModuleId, Vec<String>), Option<Rc<Names>>>,
+    paths: HashMap<(ModuleId, Vec<String>), Option<Rc<FrameNames>>>,
     /// Candidates the did-you-mean suggestions may still compare
     /// (evaluation's budget: many undefined names stay cheap).
     suggest_left: u64,
 }
 
-pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
+pub(super) fn build(
+    graph: &ModuleGraph,
+    sources: &SourceMap,
+    reuse: &dyn Fn(ModuleId) -> Option<Arc<ModuleModel>>,
+) -> Sema {
     let env = TypeEnv::new(graph);
     let mut schema_ids = Vec::new();
     for (m, info) in graph.modules.iter().enumerate() {
@@ -95,10 +105,12 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
                     let mut fields = HashMap::new();
                     let refs: Vec<&ast::Member> = s.body.members.iter().collect();
                     collect_decls(&refs, m, &env, &pre.schema_ids, &mut fields);
-                    let mut names: Names =
-                        fields.iter().map(|(k, d)| (k.clone(), d.span)).collect();
+                    let mut names: FrameNames = fields
+                        .iter()
+                        .map(|(k, d)| (k.clone(), Some(d.span)))
+                        .collect();
                     for (k, s) in static_keys(&refs) {
-                        names.entry(k).or_insert(s);
+                        names.entry(k).or_insert(Some(s));
                     }
                     pre.schema_fields.insert(id, fields);
                     pre.schema_names.insert(id, Rc::new(names));
@@ -137,7 +149,12 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
         diagnostics: Vec::new(),
     };
     let mut diags = Vec::new();
+    let mut models: Vec<Option<Arc<ModuleModel>>> = Vec::with_capacity(graph.modules.len());
     for m in 0..graph.modules.len() {
+        if let Some(kept) = reuse(m) {
+            models.push(Some(kept));
+            continue;
+        }
         let mut w = Walker {
             graph,
             sources,
@@ -156,12 +173,34 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
         out.types.sort_by_key(|n| (n.span.start, n.span.end));
         out.slots
             .sort_by_key(|n| (n.span.start, std::cmp::Reverse(n.span.end)));
-        sema.modules.push(out);
+        sema.modules.push(Arc::new(out));
+        models.push(None);
     }
     diags.extend(env.errors.borrow_mut().drain(..));
+    // Each diagnostic belongs to the module of its file; a kept model keeps
+    // its own.
     let mut seen = HashSet::new();
     diags.retain(|d| seen.insert((d.code, d.span)));
-    sema.diagnostics = diags;
+    let mut built = std::mem::take(&mut sema.modules).into_iter();
+    for (m, kept) in models.into_iter().enumerate() {
+        let model = match kept {
+            Some(k) => k,
+            None => {
+                let mut out = built.next().unwrap_or_default();
+                let file = sema.files.get(m).copied();
+                if let Some(o) = Arc::get_mut(&mut out) {
+                    o.diagnostics = diags
+                        .iter()
+                        .filter(|d| Some(d.span.file) == file)
+                        .cloned()
+                        .collect();
+                }
+                out
+            }
+        };
+        sema.diagnostics.extend(model.diagnostics.iter().cloned());
+        sema.modules.push(model);
+    }
     sema
 }
 
@@ -364,7 +403,7 @@ fn value_keys(v: &ast::Expr, rest: &[String], out: &mut Names) -> bool {
 #[derive(Clone)]
 enum Frame {
     /// Exactly these names (declared, or defined by the body itself).
-    Closed(Rc<Names>, Rc<Names>),
+    Closed(Rc<FrameNames>, Rc<Names>),
     /// Not known statically.
     Open,
     /// A map: its entries are not names.
@@ -595,7 +634,8 @@ impl<'w, 'g> Walker<'w, 'g> {
             };
         }
         let family = self.family(m);
-        let mut names = Names::new();
+        let chain = self.graph.amends_chain(m);
+        let mut names = FrameNames::new();
         let mut open = false;
         for &x in &family {
             let Some(info) = self.graph.get(x) else {
@@ -605,15 +645,17 @@ impl<'w, 'g> Walker<'w, 'g> {
                 open = true;
             }
             if let Some(pm) = self.pre.modules.get(x) {
+                let own = chain.contains(&x);
                 for (k, d) in &pm.decls {
-                    names.entry(k.clone()).or_insert(d.span);
+                    names.entry(k.clone()).or_insert(own.then_some(d.span));
                 }
             }
         }
         for &x in &family {
             if let Some(pm) = self.pre.modules.get(x) {
+                let own = chain.contains(&x);
                 for (k, s) in &pm.keys {
-                    names.entry(k.clone()).or_insert(*s);
+                    names.entry(k.clone()).or_insert(own.then_some(*s));
                 }
             }
         }
@@ -679,8 +721,9 @@ impl<'w, 'g> Walker<'w, 'g> {
                 None => Frame::Open,
             };
         }
-        let mut names = Names::new();
+        let mut names = FrameNames::new();
         let mut ok = !path.is_empty();
+        let chain = self.graph.amends_chain(self.module);
         for x in self.family(self.module) {
             let Some(info) = self.graph.get(x) else {
                 continue;
@@ -697,7 +740,12 @@ impl<'w, 'g> Walker<'w, 'g> {
                     _ => None,
                 })
                 .collect();
-            ok &= path_keys(&top, path, &mut names);
+            let mut found = Names::new();
+            ok &= path_keys(&top, path, &mut found);
+            let own = chain.contains(&x);
+            for (k, s) in found {
+                names.entry(k).or_insert(own.then_some(s));
+            }
         }
         let f = ok.then(|| Rc::new(names));
         self.pre.paths.insert(key, f.clone());
@@ -1282,7 +1330,10 @@ impl<'w, 'g> Walker<'w, 'g> {
                     }
                 }
                 Scope::Frame(Frame::Closed(decls, own)) => {
-                    if let Some(s) = decls.get(name).or_else(|| own.get(name)) {
+                    if let Some(s) = decls.get(name) {
+                        return (Res::Field { decl: *s }, dynamic);
+                    }
+                    if let Some(s) = own.get(name) {
                         return (Res::Field { decl: Some(*s) }, dynamic);
                     }
                 }

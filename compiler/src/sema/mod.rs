@@ -39,6 +39,7 @@ use crate::modules::{ModuleGraph, ModuleId};
 use build::body_type as build_body_type;
 use digit_lang::{Diagnostic, FileId, SourceMap, Span};
 use std::fmt;
+use std::sync::Arc;
 
 macro_rules! id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -395,13 +396,16 @@ pub struct ModuleModel {
     pub types: Vec<TypeUse>,
     /// Expressions with an expected type, sorted by span start.
     pub slots: Vec<Slot>,
+    /// What the stage found in this module's file.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The semantic model of a module graph.
 #[derive(Clone, Debug, Default)]
 pub struct Sema {
-    /// Indexed by [`ModuleId`].
-    pub modules: Vec<ModuleModel>,
+    /// Indexed by [`ModuleId`]; shared, so that an analysis redone after an
+    /// edit keeps the models that did not change ([`Workspace`]).
+    pub modules: Vec<Arc<ModuleModel>>,
     files: Vec<FileId>,
     /// Each module's amends chain, itself first.
     chains: Vec<Vec<ModuleId>>,
@@ -413,7 +417,17 @@ pub struct Sema {
 impl Sema {
     /// Resolves every name and type of `graph`.
     pub fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
-        build::build(graph, sources)
+        build::build(graph, sources, &|_| None)
+    }
+
+    /// [`Sema::build`], keeping the model `reuse` gives for a module (one
+    /// built from the same inputs: see [`Workspace`]).
+    pub fn build_reusing(
+        graph: &ModuleGraph,
+        sources: &SourceMap,
+        reuse: &dyn Fn(ModuleId) -> Option<Arc<ModuleModel>>,
+    ) -> Sema {
+        build::build(graph, sources, reuse)
     }
 
     /// What the stage found: undefined names and types, unknown functions,
@@ -435,7 +449,7 @@ impl Sema {
     }
 
     pub fn module(&self, id: ModuleId) -> Option<&ModuleModel> {
-        self.modules.get(id)
+        self.modules.get(id).map(|m| &**m)
     }
 
     pub fn body(&self, id: BodyId) -> Option<&Body> {
