@@ -1,7 +1,8 @@
 //! The pipeline: the one place that chains the stages.
 //!
-//! load (module graph, parse) -> evaluate -> validate, collecting every
-//! problem of every stage into one [`Problems`]. Nothing here stops early:
+//! load (module graph, parse) -> sema (names and types, statically) ->
+//! evaluate -> validate, collecting every problem of every stage into one
+//! [`Problems`]. Nothing here stops early:
 //! a broken import still lets the rest of the file be checked.
 
 use crate::eval::{Evaluator, Object};
@@ -9,7 +10,7 @@ use crate::loader::{normalize, Loader};
 use crate::modules::{GraphBuilder, ModuleGraph, ModuleId, ModuleKey};
 use crate::output;
 use crate::value::{Value, ValueKind};
-use digit_lang::{Diagnostic, FileId, Problems, SourceMap};
+use digit_lang::{Diagnostic, FileId, Problems, SourceMap, ToDiagnostic};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -87,6 +88,54 @@ fn finish(b: GraphBuilder<'_>, mut problems: Problems, entries: Vec<ModuleId>) -
         graph: b.graph,
         entries,
     }
+}
+
+/// Adds what the semantic stage ([`crate::sema`]) found in every loaded
+/// module, evaluated or not, to evaluation's `problems`: one mistake, one
+/// diagnostic, so a finding that evaluation also reported (the same code at
+/// the same span) is kept once, in evaluation's words. A file that did not
+/// load or parse cleanly is left to its own errors (its `Error` nodes can
+/// hide declarations).
+fn add_sema(b: &GraphBuilder<'_>, problems: &mut Problems) {
+    let sema = crate::sema::Sema::build(&b.graph, &b.sources);
+    let broken = broken_files(&b.problems);
+    // Nor in a file whose configuration reaches a syntax error: what it
+    // names may be declared in the part the parser had to guess.
+    let syntax = syntax_broken(&b.problems);
+    let guessed: HashSet<FileId> = (0..b.graph.modules.len())
+        .filter(|&id| reaches(&b.graph, id, &syntax))
+        .filter_map(|id| b.graph.get(id).map(|m| m.file))
+        .collect();
+    let seen: HashSet<(&str, digit_lang::Span)> =
+        problems.iter().map(|d| (d.code, d.span)).collect();
+    let mut new: Vec<Diagnostic> = sema
+        .diagnostics()
+        .iter()
+        .filter(|d| {
+            !broken.contains(&d.span.file)
+                && !guessed.contains(&d.span.file)
+                && !seen.contains(&(d.code, d.span))
+        })
+        .cloned()
+        .collect();
+    // As many problems as one evaluation keeps, the rest counted (E0523).
+    let room = crate::eval::MAX_PROBLEMS.saturating_sub(problems.len());
+    if new.len() > room {
+        let first = new[room].span;
+        let more = (new.len() - room) as u64;
+        new.truncate(room);
+        if !problems.iter().any(|d| d.code == "E0523") {
+            new.push(
+                crate::eval::EvalError::TooManyProblems {
+                    span: first,
+                    shown: crate::eval::MAX_PROBLEMS,
+                    more,
+                }
+                .to_diagnostic(),
+            );
+        }
+    }
+    problems.extend(new);
 }
 
 /// Evaluates one entry; an environment that evaluated without errors (and,
@@ -214,6 +263,7 @@ pub fn check_files(loader: &dyn Loader, paths: &[PathBuf]) -> Analysis {
     }
     let mut problems = Problems::new();
     problems.extend(found);
+    add_sema(&b, &mut problems);
     note_unchecked(&mut b, &syntax, &unchecked);
     finish(b, problems, entries)
 }
@@ -460,6 +510,7 @@ fn eval_file_with<T>(
     });
     let mut problems = Problems::new();
     problems.extend(diags);
+    add_sema(&b, &mut problems);
     let a = finish(b, problems, vec![entry]);
     if a.has_errors() {
         return (a, Ok(None));
@@ -511,6 +562,7 @@ pub fn build_file(
     if evaluated && loaded && environment {
         problems.extend(crate::lower::rules::check(&input, &b.sources, span));
     }
+    add_sema(&b, &mut problems);
     let mut a = finish(b, problems, vec![entry]);
     if a.has_errors() {
         return (a, None);
