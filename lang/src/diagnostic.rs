@@ -447,6 +447,9 @@ struct JsonDiagnostic<'a> {
     /// [`Diagnostic::entries`]); absent when it does not depend on one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     entries: Vec<&'a str>,
+    /// The notes, as the human form prints them.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 /// One JSON object (no trailing newline); lines and columns are 1-based.
@@ -464,6 +467,7 @@ pub fn render_json(d: &Diagnostic, map: &SourceMap) -> String {
         message: &d.message,
         help: d.help.as_deref(),
         entries: d.entries.iter().map(|f| map.name(*f)).collect(),
+        notes: &d.notes,
     };
     serde_json::to_string(&j).unwrap_or_default()
 }
