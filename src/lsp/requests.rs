@@ -1,0 +1,140 @@
+//! The request worker: answers requests one at a time.
+//!
+//! In: a request with the buffers as they were when it arrived. Out: one
+//! response. A request the client cancelled while it waited is skipped (the
+//! main loop already answered it); parameters that do not fit the method
+//! get InvalidParams; an unknown method MethodNotFound; a handler that
+//! panics InternalError, and the worker goes on with the next request.
+
+use super::workspace::{self, Snapshot};
+use super::{symbols, Shared};
+use crossbeam_channel::Receiver;
+use lsp_server::{ErrorCode, RequestId, Response, ResponseError};
+use lsp_types::request::{self as req, Request as _};
+use lsp_types::{
+    OneOf, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextEdit,
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// One request to answer.
+pub struct Job {
+    pub id: RequestId,
+    pub method: String,
+    pub params: Value,
+    pub snapshot: Snapshot,
+}
+
+/// What the server can do.
+pub fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(lsp_types::TextDocumentSyncSaveOptions::Supported(true)),
+                ..Default::default()
+            },
+        )),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        ..Default::default()
+    }
+}
+
+/// The worker's loop.
+pub fn run(shared: Arc<Shared>, jobs: Receiver<Job>) {
+    for job in jobs {
+        if !shared.pending().contains(&job.id) {
+            continue;
+        }
+        let id = job.id.clone();
+        let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&job)));
+        let response = match answered {
+            Ok(Ok(value)) => Response::new_ok(id, value),
+            Ok(Err(e)) => Response {
+                id,
+                response_result: Err(e),
+            },
+            Err(_) => Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                format!("digitc lsp: `{}` failed inside the server", job.method),
+            ),
+        };
+        shared.respond(response);
+    }
+}
+
+type Answer = Result<Value, ResponseError>;
+
+fn handle(job: &Job) -> Answer {
+    let s = &job.snapshot;
+    match job.method.as_str() {
+        req::Formatting::METHOD => {
+            let p: lsp_types::DocumentFormattingParams = params(job)?;
+            to_value(formatting(s, p.text_document.uri.as_str()))
+        }
+        req::DocumentSymbolRequest::METHOD => {
+            let p: lsp_types::DocumentSymbolParams = params(job)?;
+            to_value(document_symbols(s, p.text_document.uri.as_str()))
+        }
+        m => Err(error(
+            ErrorCode::MethodNotFound,
+            format!("`{m}` is not supported by digitc lsp"),
+        )),
+    }
+}
+
+fn params<T: DeserializeOwned>(job: &Job) -> Result<T, ResponseError> {
+    serde_json::from_value(job.params.clone()).map_err(|e| {
+        error(
+            ErrorCode::InvalidParams,
+            format!("bad parameters for `{}`: {e}", job.method),
+        )
+    })
+}
+
+fn to_value(v: impl serde::Serialize) -> Answer {
+    serde_json::to_value(v).map_err(|e| error(ErrorCode::InternalError, e.to_string()))
+}
+
+fn error(code: ErrorCode, message: String) -> ResponseError {
+    ResponseError {
+        code: code as i32,
+        message,
+        data: None,
+    }
+}
+
+/// The path and text of a document: the open buffer, else the file.
+pub fn document(s: &Snapshot, uri: &str) -> Option<(PathBuf, Arc<str>)> {
+    let path = workspace::uri_to_path(uri)?;
+    let text = s.text(&path)?;
+    Some((path, text))
+}
+
+/// `textDocument/formatting`: the whole file as `digitc fmt` prints it, or
+/// no edit when it is already so or has syntax errors.
+fn formatting(s: &Snapshot, uri: &str) -> Option<Vec<TextEdit>> {
+    let (_, text) = document(s, uri)?;
+    let formatted = digit_lang::format::format(digit_lang::FileId(0), &text).ok()?;
+    if *formatted == *text {
+        return Some(Vec::new());
+    }
+    let index = digit_lang::source::LineIndex::new(&text);
+    Some(vec![TextEdit {
+        range: workspace::range(&index, &text, 0, text.len() as u32),
+        new_text: formatted,
+    }])
+}
+
+/// `textDocument/documentSymbol`: the outline of the syntax tree.
+fn document_symbols(s: &Snapshot, uri: &str) -> Option<Vec<lsp_types::DocumentSymbol>> {
+    let (_, text) = document(s, uri)?;
+    let parse = digit_lang::parse(digit_lang::FileId(0), &text);
+    Some(symbols::outline(&parse.module, &text))
+}
