@@ -323,7 +323,7 @@ pub fn convert(d: &Diagnostic, sources: &SourceMap) -> lsp_types::Diagnostic {
         message,
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
-        data: None,
+        data: super::actions::fix_data(d, sources),
     }
 }
 

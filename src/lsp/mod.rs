@@ -14,11 +14,15 @@
 //! the client cancels it is answered `RequestCancelled`; a handler that
 //! panics is answered with an error and the server carries on.
 
+mod actions;
+mod completion;
+mod definition;
 mod diagnostics;
 mod requests;
 mod stdlib;
 mod symbols;
 mod transport;
+mod walk;
 mod workspace;
 
 use crossbeam_channel::{Receiver, Sender};

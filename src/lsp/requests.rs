@@ -7,7 +7,7 @@
 //! panics InternalError, and the worker goes on with the next request.
 
 use super::workspace::{self, Snapshot};
-use super::{symbols, Shared};
+use super::{actions, completion, definition, symbols, Shared};
 use crossbeam_channel::Receiver;
 use lsp_server::{ErrorCode, RequestId, Response, ResponseError};
 use lsp_types::request::{self as req, Request as _};
@@ -41,6 +41,12 @@ pub fn capabilities() -> ServerCapabilities {
         )),
         document_formatting_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
+        completion_provider: Some(lsp_types::CompletionOptions {
+            trigger_characters: Some(vec![".".into(), "\"".into(), "/".into(), " ".into()]),
+            ..Default::default()
+        }),
         ..Default::default()
     }
 }
@@ -81,6 +87,20 @@ fn handle(job: &Job) -> Answer {
         req::DocumentSymbolRequest::METHOD => {
             let p: lsp_types::DocumentSymbolParams = params(job)?;
             to_value(document_symbols(s, p.text_document.uri.as_str()))
+        }
+        req::GotoDefinition::METHOD => {
+            let p: lsp_types::GotoDefinitionParams = params(job)?;
+            let at = p.text_document_position_params;
+            to_value(definition(s, at.text_document.uri.as_str(), at.position))
+        }
+        req::CodeActionRequest::METHOD => {
+            let p: lsp_types::CodeActionParams = params(job)?;
+            to_value(actions::code_actions(s, &p))
+        }
+        req::Completion::METHOD => {
+            let p: lsp_types::CompletionParams = params(job)?;
+            let at = p.text_document_position;
+            to_value(completion(s, at.text_document.uri.as_str(), at.position))
         }
         m => Err(error(
             ErrorCode::MethodNotFound,
@@ -137,4 +157,40 @@ fn document_symbols(s: &Snapshot, uri: &str) -> Option<Vec<lsp_types::DocumentSy
     let (_, text) = document(s, uri)?;
     let parse = digit_lang::parse(digit_lang::FileId(0), &text);
     Some(symbols::outline(&parse.module, &text))
+}
+
+/// `textDocument/definition`.
+fn definition(
+    s: &Snapshot,
+    uri: &str,
+    pos: lsp_types::Position,
+) -> Option<lsp_types::GotoDefinitionResponse> {
+    let (path, text) = document(s, uri)?;
+    let index = digit_lang::source::LineIndex::new(&text);
+    let offset = workspace::offset(&index, &text, pos) as u32;
+    let parse = digit_lang::parse(digit_lang::FileId(0), &text);
+    if let Some(loc) = definition::module_path(&parse.module, &path, offset) {
+        return Some(lsp_types::GotoDefinitionResponse::Scalar(loc));
+    }
+    if let Some((group, key)) = definition::secret_reference(&parse.module, offset) {
+        let sites = definition::secret_sites(s, &path, &group, &key);
+        return (!sites.is_empty()).then_some(lsp_types::GotoDefinitionResponse::Array(sites));
+    }
+    None
+}
+
+/// `textDocument/completion`.
+fn completion(
+    s: &Snapshot,
+    uri: &str,
+    pos: lsp_types::Position,
+) -> Option<lsp_types::CompletionResponse> {
+    let (path, text) = document(s, uri)?;
+    let index = digit_lang::source::LineIndex::new(&text);
+    let offset = workspace::offset(&index, &text, pos) as u32;
+    if let Some((start, written)) = completion::module_path_at(&text, offset) {
+        let items = completion::module_paths(s, &path, &text, start, &written);
+        return Some(lsp_types::CompletionResponse::Array(items));
+    }
+    None
 }

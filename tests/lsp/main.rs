@@ -196,3 +196,136 @@ pub fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Applies LSP text edits (sorted, not overlapping) to `text`.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let mut edits: Vec<&Value> = edits.iter().collect();
+    let offset = |p: &Value| {
+        let (l, c) = client::pos(p);
+        let start: usize = text.split_inclusive('\n').take(l).map(str::len).sum();
+        start + c
+    };
+    edits.sort_by_key(|e| std::cmp::Reverse(offset(&e["range"]["start"])));
+    let mut out = text.to_string();
+    for e in edits {
+        let (a, b) = (offset(&e["range"]["start"]), offset(&e["range"]["end"]));
+        out.replace_range(a..b, e["newText"].as_str().unwrap());
+    }
+    out
+}
+
+/// Quick fixes: the did-you-mean replacement, and the missing required
+/// fields of an instance.
+#[test]
+fn code_actions() {
+    let root = examples();
+    let qa = root.join("env/qa.dg");
+    let text = read(&qa).replacen("  ssl = true", "  sll = true", 1);
+    let mut c = Client::start(&root);
+    c.open(&qa, &text);
+    let p = c.diagnostics(&qa, has_code("E0303"));
+    let d = p["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "E0303")
+        .unwrap()
+        .clone();
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri(&qa) }, "range": d["range"], "context": { "diagnostics": [d] } }),
+    );
+    let action = &r["result"][0];
+    let edits = action["edit"]["changes"][uri(&qa)].as_array().unwrap();
+    let fixed = apply(&text, edits);
+    assert_eq!(fixed, read(&qa));
+    let mut out = format!("----- {}\n", action["title"].as_str().unwrap());
+    out.push_str(&draw(&text, None, &[(edits[0]["range"].clone(), edits[0]["newText"].to_string())]));
+
+    // An instance without its required `image`; a buffer never saved.
+    let t = root.join("env/lsp-test-missing.dg");
+    let src = "amends \"../base.dg\"\n\nname = \"t\"\nservices {\n  \"x\" = Service {\n    port = 80\n  }\n}\n";
+    c.open(&t, src);
+    let p = c.diagnostics(&t, has_code("E0604"));
+    let ds: Vec<Value> = p["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "E0604")
+        .cloned()
+        .collect();
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri(&t) }, "range": ds[0]["range"], "context": { "diagnostics": ds } }),
+    );
+    for a in r["result"].as_array().unwrap() {
+        let edits = a["edit"]["changes"][uri(&t)].as_array().unwrap();
+        out.push_str(&format!("----- {}\n{}", a["title"].as_str().unwrap(), apply(src, edits)));
+    }
+    // The fix is accepted: the field is no longer missing.
+    let all = &r["result"][0]["edit"]["changes"][uri(&t)];
+    let fixed = apply(src, all.as_array().unwrap());
+    c.replace(&t, 2, &fixed);
+    c.diagnostics(&t, |p| !has_code("E0604")(p) && p["version"] == 2);
+    assert_eq!(c.shutdown(), 0);
+    insta::assert_snapshot!(out);
+}
+
+/// Go to definition: an `amends` path to its file; `secrets.GROUP.KEY` to
+/// where each environment stores it.
+#[test]
+fn definition_of_paths_and_secrets() {
+    let root = examples();
+    let qa = root.join("env/qa.dg");
+    let base = root.join("base.dg");
+    let qa_text = read(&qa);
+    let base_text = read(&base);
+    let mut c = Client::start(&root);
+    c.open(&qa, &qa_text);
+    c.open(&base, &base_text);
+    let at = client::find(&qa_text, "../base.dg", 3);
+    let r = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": uri(&qa) }, "position": at }),
+    );
+    assert_eq!(r["result"]["uri"], uri(&base), "{r}");
+
+    let at = client::find(&base_text, "secrets.db.password", 12);
+    let r = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": uri(&base) }, "position": at }),
+    );
+    let mut out = draw(&base_text, Some(&at), &[]);
+    for loc in r["result"].as_array().unwrap() {
+        let file = loc["uri"].as_str().unwrap().strip_prefix(&uri(&root)).unwrap().to_string();
+        let text = read(&root.join(file.trim_start_matches('/')));
+        out.push_str(&format!("----- {file}\n"));
+        out.push_str(&draw(&text, None, &[(loc["range"].clone(), "stored here".into())]));
+    }
+    assert_eq!(c.shutdown(), 0);
+    insta::assert_snapshot!(out);
+}
+
+/// In the string of `amends`, files beside and `digit:` modules, while
+/// the string is not closed yet.
+#[test]
+fn completion_of_module_paths() {
+    let root = examples();
+    let path = root.join("env/lsp-test-paths.dg");
+    let text = "amends \"../";
+    let mut c = Client::start(&root);
+    c.open(&path, text);
+    let r = c.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri(&path) }, "position": { "line": 0, "character": 11 } }),
+    );
+    let mut labels: Vec<String> = r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| format!("{} -> {}", i["label"].as_str().unwrap(), i["textEdit"]["newText"].as_str().unwrap()))
+        .collect();
+    labels.sort();
+    assert_eq!(c.shutdown(), 0);
+    insta::assert_snapshot!(labels.join("\n"));
+}
