@@ -18,6 +18,7 @@ pub mod output;
 pub mod pipeline;
 pub mod quantity;
 pub mod secret;
+pub mod sema;
 pub mod suggest;
 pub mod types;
 pub mod validate;

@@ -89,6 +89,26 @@ fn finish(b: GraphBuilder<'_>, mut problems: Problems, entries: Vec<ModuleId>) -
     }
 }
 
+/// Adds what the semantic stage ([`crate::sema`]) found in every loaded
+/// module, evaluated or not, to evaluation's `problems`: one mistake, one
+/// diagnostic, so a finding that evaluation also reported (the same code at
+/// the same span) is kept once, in evaluation's words. A file that did not
+/// load or parse cleanly is left to its own errors (its `Error` nodes can
+/// hide declarations).
+fn add_sema(b: &GraphBuilder<'_>, problems: &mut Problems) {
+    let sema = crate::sema::Sema::build(&b.graph, &b.sources);
+    let broken = broken_files(&b.problems);
+    let seen: HashSet<(&str, digit_lang::Span)> =
+        problems.iter().map(|d| (d.code, d.span)).collect();
+    let new: Vec<Diagnostic> = sema
+        .diagnostics()
+        .iter()
+        .filter(|d| !broken.contains(&d.span.file) && !seen.contains(&(d.code, d.span)))
+        .cloned()
+        .collect();
+    problems.extend(new);
+}
+
 /// Evaluates one entry; an environment that evaluated without errors (and,
 /// when `rules`, whose files loaded without errors) is then held to the
 /// platform rules ([`crate::lower::rules`]).
@@ -188,6 +208,7 @@ pub fn check_files(loader: &dyn Loader, paths: &[PathBuf]) -> Analysis {
         let rules = !reaches(&b.graph, e, &broken);
         problems.extend(check_entry(&b.graph, &b.sources, loader, e, rules));
     }
+    add_sema(&b, &mut problems);
     finish(b, problems, entries)
 }
 
@@ -274,6 +295,7 @@ fn eval_file_with<T>(
     });
     let mut problems = Problems::new();
     problems.extend(diags);
+    add_sema(&b, &mut problems);
     let a = finish(b, problems, vec![entry]);
     if a.has_errors() {
         return (a, Ok(None));
@@ -322,6 +344,7 @@ pub fn build_file(
     if evaluated && loaded && environment {
         problems.extend(crate::lower::rules::check(&input, &b.sources, span));
     }
+    add_sema(&b, &mut problems);
     let mut a = finish(b, problems, vec![entry]);
     if a.has_errors() {
         return (a, None);

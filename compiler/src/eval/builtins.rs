@@ -559,7 +559,7 @@ impl<'a> Evaluator<'a> {
 
 /// The builtin a name from another language means (`length` is `len`),
 /// for the did-you-mean of an unknown function.
-fn alias(name: &str) -> Option<&'static str> {
+pub(crate) fn alias(name: &str) -> Option<&'static str> {
     Some(match name {
         "length" | "size" | "count" => "len",
         "strip" | "trim_space" | "trimspace" => "trim",
