@@ -19,9 +19,11 @@ mod completion;
 mod definition;
 mod diagnostics;
 mod requests;
+mod semantic;
 mod stdlib;
 mod symbols;
 mod transport;
+mod values;
 mod walk;
 mod workspace;
 

@@ -7,6 +7,7 @@
 //! panics InternalError, and the worker goes on with the next request.
 
 use super::workspace::{self, Snapshot};
+use super::semantic::{self, At};
 use super::{actions, completion, definition, symbols, Shared};
 use crossbeam_channel::Receiver;
 use lsp_server::{ErrorCode, RequestId, Response, ResponseError};
@@ -42,6 +43,7 @@ pub fn capabilities() -> ServerCapabilities {
         document_formatting_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
         definition_provider: Some(OneOf::Left(true)),
+        hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
         code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
         completion_provider: Some(lsp_types::CompletionOptions {
             trigger_characters: Some(vec![".".into(), "\"".into(), "/".into(), " ".into()]),
@@ -53,23 +55,28 @@ pub fn capabilities() -> ServerCapabilities {
 
 /// The worker's loop.
 pub fn run(shared: Arc<Shared>, jobs: Receiver<Job>) {
+    let mut kept = semantic::Kept::default();
     for job in jobs {
         if !shared.pending().contains(&job.id) {
             continue;
         }
         let id = job.id.clone();
-        let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&job)));
+        let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&job, &mut kept)));
         let response = match answered {
             Ok(Ok(value)) => Response::new_ok(id, value),
             Ok(Err(e)) => Response {
                 id,
                 response_result: Err(e),
             },
-            Err(_) => Response::new_err(
+            Err(_) => {
+            // The kept analyses may be half updated: start afresh.
+            kept = semantic::Kept::default();
+            Response::new_err(
                 id,
                 ErrorCode::InternalError as i32,
                 format!("digitc lsp: `{}` failed inside the server", job.method),
-            ),
+            )
+        }
         };
         shared.respond(response);
     }
@@ -77,7 +84,7 @@ pub fn run(shared: Arc<Shared>, jobs: Receiver<Job>) {
 
 type Answer = Result<Value, ResponseError>;
 
-fn handle(job: &Job) -> Answer {
+fn handle(job: &Job, kept: &mut semantic::Kept) -> Answer {
     let s = &job.snapshot;
     match job.method.as_str() {
         req::Formatting::METHOD => {
@@ -91,7 +98,12 @@ fn handle(job: &Job) -> Answer {
         req::GotoDefinition::METHOD => {
             let p: lsp_types::GotoDefinitionParams = params(job)?;
             let at = p.text_document_position_params;
-            to_value(definition(s, at.text_document.uri.as_str(), at.position))
+            to_value(definition(s, kept, at.text_document.uri.as_str(), at.position))
+        }
+        req::HoverRequest::METHOD => {
+            let p: lsp_types::HoverParams = params(job)?;
+            let at = p.text_document_position_params;
+            to_value(hover(s, kept, at.text_document.uri.as_str(), at.position))
         }
         req::CodeActionRequest::METHOD => {
             let p: lsp_types::CodeActionParams = params(job)?;
@@ -100,7 +112,7 @@ fn handle(job: &Job) -> Answer {
         req::Completion::METHOD => {
             let p: lsp_types::CompletionParams = params(job)?;
             let at = p.text_document_position;
-            to_value(completion(s, at.text_document.uri.as_str(), at.position))
+            to_value(completion(s, kept, at.text_document.uri.as_str(), at.position))
         }
         m => Err(error(
             ErrorCode::MethodNotFound,
@@ -159,29 +171,82 @@ fn document_symbols(s: &Snapshot, uri: &str) -> Option<Vec<lsp_types::DocumentSy
     Some(symbols::outline(&parse.module, &text))
 }
 
-/// `textDocument/definition`.
+/// Runs `f` on the kept analysis of the document at `pos`.
+fn with_at<R>(
+    s: &Snapshot,
+    kept: &mut semantic::Kept,
+    uri: &str,
+    pos: lsp_types::Position,
+    f: impl FnOnce(&At<'_>) -> Option<R>,
+) -> Option<R> {
+    let path = workspace::uri_to_path(uri)?;
+    let a = kept.analysis(s, &path);
+    let module = a.graph.by_path(&path)?;
+    let file = a.graph.get(module)?.file;
+    let source = a.sources.get(file)?;
+    let offset = workspace::offset(source.lines(), &source.text, pos) as u32;
+    let at = At::new(a, s, &path, offset)?;
+    f(&at)
+}
+
+/// `textDocument/definition`: a module path to its file, `secrets.G.K` to
+/// where it is stored, a field to its declaration, a name to its binding.
 fn definition(
     s: &Snapshot,
+    kept: &mut semantic::Kept,
     uri: &str,
     pos: lsp_types::Position,
 ) -> Option<lsp_types::GotoDefinitionResponse> {
-    let (path, text) = document(s, uri)?;
-    let index = digit_lang::source::LineIndex::new(&text);
-    let offset = workspace::offset(&index, &text, pos) as u32;
-    let parse = digit_lang::parse(digit_lang::FileId(0), &text);
-    if let Some(loc) = definition::module_path(&parse.module, &path, offset) {
-        return Some(lsp_types::GotoDefinitionResponse::Scalar(loc));
-    }
-    if let Some((group, key)) = definition::secret_reference(&parse.module, offset) {
-        let sites = definition::secret_sites(s, &path, &group, &key);
-        return (!sites.is_empty()).then_some(lsp_types::GotoDefinitionResponse::Array(sites));
-    }
-    None
+    use lsp_types::GotoDefinitionResponse as R;
+    let path = workspace::uri_to_path(uri)?;
+    with_at(s, kept, uri, pos, |at| {
+        let ast = &at.a.graph.get(at.module)?.ast;
+        if let Some(loc) = definition::module_path(ast, &path, at.offset) {
+            return Some(R::Scalar(loc));
+        }
+        if let Some((group, key)) = definition::secret_reference(ast, at.offset) {
+            let sites = definition::secret_sites(s, &path, &group, &key);
+            return (!sites.is_empty()).then_some(R::Array(sites));
+        }
+        semantic::definition(at).map(R::Scalar)
+    })
 }
 
-/// `textDocument/completion`.
+/// `textDocument/hover`.
+fn hover(
+    s: &Snapshot,
+    kept: &mut semantic::Kept,
+    uri: &str,
+    pos: lsp_types::Position,
+) -> Option<lsp_types::Hover> {
+    with_at(s, kept, uri, pos, |at| {
+        let ast = &at.a.graph.get(at.module)?.ast;
+        if let Some((group, key)) = definition::secret_reference(ast, at.offset) {
+            let path = workspace::uri_to_path(uri)?;
+            let n = definition::secret_sites(s, &path, &group, &key).len();
+            return Some(lsp_types::Hover {
+                contents: lsp_types::HoverContents::Markup(lsp_types::MarkupContent {
+                    kind: lsp_types::MarkupKind::Markdown,
+                    value: format!(
+                        "```digit\nsecrets.{}\n```\n\nA secret (`{}`): stored encrypted in {n} \
+                         file{} of the workspace; its value is never shown.",
+                        digit_compiler::secret::aad_path(&group, &key),
+                        digit_compiler::secret::aad_path(&group, &key),
+                        if n == 1 { "" } else { "s" }
+                    ),
+                }),
+                range: None,
+            });
+        }
+        semantic::hover(at)
+    })
+}
+
+/// `textDocument/completion`: module paths inside `amends`/`import`
+/// strings; otherwise what the semantic model says may go at the cursor.
 fn completion(
     s: &Snapshot,
+    kept: &mut semantic::Kept,
     uri: &str,
     pos: lsp_types::Position,
 ) -> Option<lsp_types::CompletionResponse> {
@@ -192,5 +257,12 @@ fn completion(
         let items = completion::module_paths(s, &path, &text, start, &written);
         return Some(lsp_types::CompletionResponse::Array(items));
     }
-    None
+    with_at(s, kept, uri, pos, |at| {
+        let (cursor, start) = semantic::cursor(at.text, at.offset);
+        let items = semantic::complete(at, &cursor, start);
+        Some(lsp_types::CompletionResponse::List(lsp_types::CompletionList {
+            is_incomplete: false,
+            items,
+        }))
+    })
 }

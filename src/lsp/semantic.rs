@@ -1,0 +1,731 @@
+//! Completion, hover and go-to-definition from the compiler's semantic
+//! model (`digit_compiler::sema`): what may go at the cursor, what a name
+//! is, where a field was declared and last set.
+//!
+//! In: a kept analysis of the file ([`Kept`], redone when a file it read
+//! changed) and a byte offset. Out: LSP items. What the cursor is in is
+//! read from the compiler's lexer ([`cursor`]), so it works while the line
+//! is incomplete: `repl|`, `x = |`, `x = "|`, `kafka.|`.
+
+use super::diagnostics::{location_uri, parse_uri, span_range};
+use super::workspace::Snapshot;
+use digit_compiler::modules::{ModuleId, ModuleKey};
+use digit_compiler::sema::{
+    self, BodyId, BodyKind, BodyType, DefinitionKind, FieldInfo, MemberKind, ResolvedKind, SType,
+    Sema, SemaAnalysis,
+};
+use digit_lang::lexer::{self, Token};
+use digit_lang::{FileId, Span};
+use lsp_types::{
+    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, Hover, HoverContents,
+    Location, MarkupContent, MarkupKind, TextEdit,
+};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Analyses kept between requests, most recent first.
+#[derive(Default)]
+pub struct Kept {
+    analyses: Vec<KeptAnalysis>,
+}
+
+/// Analyses kept at most (one per file recently asked about).
+const KEEP: usize = 4;
+
+struct KeptAnalysis {
+    path: PathBuf,
+    /// Every file it read, with the open buffer's text it read (none: the
+    /// disk's).
+    inputs: Vec<(PathBuf, Option<Arc<str>>)>,
+    analysis: SemaAnalysis,
+}
+
+impl Kept {
+    /// The analysis of `path` with the buffers of `s`: the kept one when no
+    /// file it read has changed, else a new one.
+    pub fn analysis(&mut self, s: &Snapshot, path: &Path) -> &SemaAnalysis {
+        let fresh = |k: &KeptAnalysis| {
+            k.path == path
+                && k.inputs.iter().all(|(p, text)| {
+                    match (s.docs.get(p).map(|d| &d.text), text) {
+                        (Some(now), Some(then)) => Arc::ptr_eq(now, then),
+                        (None, None) => true,
+                        _ => false,
+                    }
+                })
+        };
+        match self.analyses.iter().position(fresh) {
+            Some(i) => {
+                let k = self.analyses.remove(i);
+                self.analyses.insert(0, k);
+            }
+            None => {
+                let analysis = sema::analyze(s, path);
+                let inputs = analysis
+                    .graph
+                    .modules
+                    .iter()
+                    .filter_map(|m| match &m.key {
+                        ModuleKey::File(p) => Some((p.clone(), s.docs.get(p).map(|d| d.text.clone()))),
+                        ModuleKey::Std(_) => None,
+                    })
+                    .collect();
+                self.analyses.insert(
+                    0,
+                    KeptAnalysis {
+                        path: path.to_path_buf(),
+                        inputs,
+                        analysis,
+                    },
+                );
+                self.analyses.truncate(KEEP);
+            }
+        }
+        &self.analyses[0].analysis
+    }
+}
+
+/// The analysed file: its id, module, and text.
+pub struct At<'a> {
+    pub a: &'a SemaAnalysis,
+    /// The loader the analysis read through (for evaluation).
+    pub loader: &'a Snapshot,
+    pub file: FileId,
+    pub module: ModuleId,
+    pub text: &'a str,
+    pub offset: u32,
+}
+
+impl<'a> At<'a> {
+    pub fn new(
+        a: &'a SemaAnalysis,
+        loader: &'a Snapshot,
+        path: &Path,
+        offset: u32,
+    ) -> Option<At<'a>> {
+        let module = a.graph.by_path(path)?;
+        let file = a.graph.modules.get(module)?.file;
+        Some(At {
+            a,
+            loader,
+            file,
+            module,
+            text: a.sources.text(file),
+            offset,
+        })
+    }
+
+    fn sema(&self) -> &'a Sema {
+        &self.a.sema
+    }
+
+    fn location(&self, span: Span) -> Location {
+        Location {
+            uri: parse_uri(&location_uri(self.a.sources.name(span.file))),
+            range: span_range(&self.a.sources, span),
+        }
+    }
+
+    /// `file:line` of a span, for people.
+    fn place(&self, span: Span) -> String {
+        let name = self.a.sources.name(span.file);
+        let (line, _) = self.a.sources.line_col(span.file, span.start);
+        let short = name.rsplit('/').next().unwrap_or(name);
+        format!("{short}:{line}")
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Where the cursor is
+
+/// What is being typed at the cursor.
+#[derive(Debug, PartialEq)]
+pub enum Cursor {
+    /// A member's key at the start of a member: `repl|`.
+    Member,
+    /// A value: after `=`, `+=`, an operator, `(`, `[`, `,`, `then`, ...
+    Value,
+    /// Inside a string that is a value: `x = "cl|`.
+    StringValue,
+    /// After `a.b.`: the segments before the dot.
+    Field(Vec<String>),
+    /// A type, after `name:`.
+    Type,
+    /// Inside a comment or anything else: nothing to offer.
+    Nothing,
+}
+
+/// The context at `offset`, and the start of the word being typed.
+pub fn cursor(text: &str, offset: u32) -> (Cursor, u32) {
+    let lexed = lexer::lex(FileId(0), text);
+    if lexed
+        .comments
+        .iter()
+        .any(|c| c.span.start < offset && offset <= c.span.end)
+    {
+        return (Cursor::Nothing, offset);
+    }
+    let tokens = &lexed.tokens;
+    // The word under or before the cursor.
+    let word = tokens.iter().position(|(t, s)| {
+        s.start < offset && offset <= s.end && is_word(t)
+    });
+    let start = word.map_or(offset, |i| tokens[i].1.start);
+    let before: Vec<&(Token<'_>, Span)> = tokens.iter().filter(|(_, s)| s.end <= start).collect();
+    // Inside a string: its opening quote is before, its end after.
+    if let Some(i) = before.iter().rposition(|(t, _)| matches!(t, Token::StrStart)) {
+        let closed = before[i + 1..].iter().any(|(t, _)| matches!(t, Token::StrEnd));
+        if !closed {
+            let value = i > 0 && matches!(before[i - 1].0, Token::Eq | Token::Comma | Token::LBracket);
+            let q = before[i].1.end;
+            return (
+                if value { Cursor::StringValue } else { Cursor::Nothing },
+                q,
+            );
+        }
+    }
+    let Some((prev, prev_span)) = before.last().map(|(t, s)| (t, *s)) else {
+        return (Cursor::Member, start);
+    };
+    let gap = text.get(prev_span.end as usize..start as usize).unwrap_or("");
+    let new_line = digit_lang::source::has_line_break(gap);
+    let kind = match prev {
+        Token::Dot => Cursor::Field(chain(&before)),
+        Token::Colon => Cursor::Type,
+        Token::LBrace | Token::Semi => Cursor::Member,
+        Token::Eq
+        | Token::PlusEq
+        | Token::Comma
+        | Token::LBracket
+        | Token::LParen
+        | Token::Then
+        | Token::Else
+        | Token::If
+        | Token::In
+        | Token::Plus
+        | Token::Minus
+        | Token::Star
+        | Token::Slash
+        | Token::Percent
+        | Token::EqEq
+        | Token::Ne
+        | Token::Lt
+        | Token::Le
+        | Token::Gt
+        | Token::Ge
+        | Token::AndAnd
+        | Token::OrOr
+        | Token::Bang
+        | Token::QQ
+        | Token::InterpStart => Cursor::Value,
+        _ if new_line => Cursor::Member,
+        _ => Cursor::Nothing,
+    };
+    (kind, start)
+}
+
+fn is_word(t: &Token<'_>) -> bool {
+    matches!(
+        t,
+        Token::Ident(_) | Token::True | Token::False | Token::None | Token::Let | Token::If
+    ) || matches!(t, Token::For | Token::In | Token::Check | Token::Schema | Token::Type)
+}
+
+/// The names of `a.b.` before the last dot (quoted keys decoded as written).
+fn chain(before: &[&(Token<'_>, Span)]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = before.len();
+    // before[i - 1] is a Dot.
+    while i >= 2 && matches!(before[i - 1].0, Token::Dot) {
+        match &before[i - 2].0 {
+            Token::Ident(name) => {
+                out.push(name.to_string());
+                i -= 2;
+            }
+            Token::StrEnd if i >= 4 => match (&before[i - 3].0, &before[i - 4].0) {
+                (Token::StrText(t), Token::StrStart) => {
+                    out.push(t.to_string());
+                    i -= 4;
+                }
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    out.reverse();
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Completion
+
+/// The completion items at the cursor.
+pub fn complete(at: &At<'_>, cursor: &Cursor, start: u32) -> Vec<CompletionItem> {
+    let index = digit_lang::source::LineIndex::new(at.text);
+    let range = super::workspace::range(&index, at.text, start, at.offset);
+    let mut items = Vec::new();
+    let mut push = |label: String, kind, detail: Option<String>, doc: Option<String>, sort: u8| {
+        items.push(CompletionItem {
+            label: label.clone(),
+            kind: Some(kind),
+            detail,
+            documentation: doc.map(|d| {
+                Documentation::MarkupContent(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: d,
+                })
+            }),
+            sort_text: Some(format!("{sort}{label}")),
+            filter_text: Some(label.trim_matches('"').to_string()),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                range,
+                new_text: label,
+            })),
+            ..Default::default()
+        });
+    };
+    match cursor {
+        Cursor::Member => {
+            let body = at.sema().body_at(at.file, at.offset);
+            match body.and_then(|b| at.sema().body(b)).map(|b| &b.ty) {
+                Some(BodyType::Map(value)) => {
+                    let set = set_here(at, body);
+                    for key in map_keys(at, body) {
+                        let label = quote_key(&key);
+                        let sort = if set.contains(&key) { 2 } else { 0 };
+                        push(label, CompletionItemKind::VALUE, Some(value.to_string()), None, sort);
+                    }
+                }
+                _ => {
+                    let set = set_here(at, body);
+                    let fields = body.map(|b| at.sema().fields_of_body(b)).unwrap_or_default();
+                    for f in fields {
+                        let sort = if set.contains(&f.name) {
+                            3
+                        } else if f.required {
+                            0
+                        } else {
+                            1
+                        };
+                        push(
+                            quote_key(&f.name),
+                            CompletionItemKind::FIELD,
+                            f.ty.clone(),
+                            Some(field_doc(&f)),
+                            sort,
+                        );
+                    }
+                }
+            }
+        }
+        Cursor::Value | Cursor::StringValue => {
+            let expected = at.sema().expected_type_at(at.file, at.offset);
+            let quoted = *cursor == Cursor::Value;
+            if let Some(e) = &expected {
+                for lit in literals(&e.ty) {
+                    let label = if quoted { format!("{lit:?}") } else { lit };
+                    push(label, CompletionItemKind::ENUM_MEMBER, Some(e.text.clone()), None, 0);
+                }
+            }
+            if quoted {
+                let (bool_first, opt) = expected.as_ref().map_or((false, false), |e| {
+                    (
+                        matches!(e.ty.strip_optional(), SType::Bool),
+                        matches!(e.ty, SType::Optional(_)),
+                    )
+                });
+                for (kw, first) in [("true", bool_first), ("false", bool_first), ("none", opt)] {
+                    push(kw.into(), CompletionItemKind::KEYWORD, None, None, if first { 0 } else { 2 });
+                }
+                for (name, kind, detail) in names_in_scope(at) {
+                    push(name, kind, detail, None, 1);
+                }
+            }
+        }
+        Cursor::Field(segments) => {
+            for f in fields_of_chain(at, segments) {
+                push(quote_key(&f.name), CompletionItemKind::FIELD, f.ty.clone(), Some(field_doc(&f)), 0);
+            }
+        }
+        Cursor::Type => {
+            for t in BUILTIN_TYPES {
+                push((*t).into(), CompletionItemKind::TYPE_PARAMETER, None, None, 1);
+            }
+            for &m in at.sema().amends_chain(at.module) {
+                let Some(model) = at.sema().module(m) else { continue };
+                for s in &model.schemas {
+                    push(s.name.clone(), CompletionItemKind::STRUCT, Some("schema".into()), s.doc.clone(), 0);
+                }
+                for a in &model.aliases {
+                    push(a.name.clone(), CompletionItemKind::TYPE_PARAMETER, Some(a.ty.to_string()), a.doc.clone(), 0);
+                }
+            }
+        }
+        Cursor::Nothing => {}
+    }
+    let mut seen = HashSet::new();
+    items.retain(|i| seen.insert(i.label.clone()));
+    items
+}
+
+const BUILTIN_TYPES: &[&str] = &[
+    "Bool", "Int", "Float", "String", "Quantity", "Secret", "Name", "Port", "Image", "Cron",
+    "EnvName", "Json",
+];
+
+/// The string literals a type admits.
+fn literals(t: &SType) -> Vec<String> {
+    match t {
+        SType::Literal(s) => vec![s.clone()],
+        SType::Union(ts) => ts.iter().flat_map(literals).collect(),
+        SType::Optional(t) => literals(t),
+        _ => Vec::new(),
+    }
+}
+
+/// A key as written: quoted unless an identifier.
+fn quote_key(k: &str) -> String {
+    let ident = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ident {
+        k.to_string()
+    } else {
+        format!("{k:?}")
+    }
+}
+
+/// The markdown shown beside a field.
+fn field_doc(f: &FieldInfo) -> String {
+    let mut out = String::new();
+    if let Some(d) = &f.doc {
+        out.push_str(d);
+        out.push_str("\n\n");
+    }
+    match (&f.default, f.required) {
+        (Some(d), _) => out.push_str(&format!("Default: `{d}`")),
+        (None, true) => out.push_str("Required"),
+        (None, false) => {}
+    }
+    out
+}
+
+/// The first key of every member of `body` (what is already set there).
+fn set_here(at: &At<'_>, body: Option<BodyId>) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let Some(b) = body.and_then(|b| at.sema().body(b)) else {
+        return out;
+    };
+    for id in &b.members {
+        let Some(m) = at.sema().member(*id) else { continue };
+        let first = match &m.kind {
+            MemberKind::Assign { path, .. }
+            | MemberKind::Append { path, .. }
+            | MemberKind::Amend { path, .. } => path.first().and_then(|s| s.name.clone()),
+            MemberKind::Decl { name, .. } => Some(name.clone()),
+            _ => None,
+        };
+        out.extend(first);
+    }
+    out
+}
+
+/// Names in scope at the cursor: loop variables and `let`s of the
+/// enclosing bodies, fields of the enclosing objects, imports, schemas,
+/// type aliases and builtins.
+fn names_in_scope(at: &At<'_>) -> Vec<(String, CompletionItemKind, Option<String>)> {
+    let sema = at.sema();
+    let mut out = Vec::new();
+    let mut body = sema.body_at(at.file, at.offset);
+    let model = sema.module(at.module);
+    while let Some(b) = body.and_then(|b| sema.body(b)) {
+        if let Some(model) = model {
+            for l in model.lets.iter().filter(|l| l.body == b.id) {
+                out.push((l.name.clone(), CompletionItemKind::VARIABLE, Some("let".into())));
+            }
+        }
+        if let Some(owner) = b.owner.and_then(|m| sema.member(m)) {
+            if let MemberKind::For { vars, .. } = &owner.kind {
+                for (v, _) in vars {
+                    out.push((v.clone(), CompletionItemKind::VARIABLE, Some("loop variable".into())));
+                }
+            }
+        }
+        if !matches!(b.ty, BodyType::Map(_)) && !matches!(b.kind, BodyKind::For | BodyKind::Then | BodyKind::Else) {
+            for f in sema.fields_of_body(b.id) {
+                if is_ident(&f.name) {
+                    out.push((f.name.clone(), CompletionItemKind::FIELD, f.ty.clone()));
+                }
+            }
+        }
+        body = b.parent;
+    }
+    if let Some(m) = at.a.graph.get(at.module) {
+        for i in &m.imports {
+            out.push((i.alias.clone(), CompletionItemKind::MODULE, Some("import".into())));
+        }
+    }
+    for &m in sema.amends_chain(at.module) {
+        let Some(model) = sema.module(m) else { continue };
+        for s in &model.schemas {
+            out.push((s.name.clone(), CompletionItemKind::STRUCT, Some("schema".into())));
+        }
+    }
+    for (name, _, _, sig) in digit_compiler::eval::builtins::BUILTINS {
+        out.push((name.to_string(), CompletionItemKind::FUNCTION, Some(sig.to_string())));
+    }
+    out.push(("root".into(), CompletionItemKind::KEYWORD, Some("the module's value".into())));
+    out.push(("key".into(), CompletionItemKind::KEYWORD, Some("the key of the entry being defined".into())));
+    out
+}
+
+fn is_ident(k: &str) -> bool {
+    quote_key(k) == k
+}
+
+/// The fields of the value named by `segments` (`kafka`, `core.services`).
+fn fields_of_chain(at: &At<'_>, segments: &[String]) -> Vec<FieldInfo> {
+    let sema = at.sema();
+    let Some((first, rest)) = segments.split_first() else {
+        return Vec::new();
+    };
+    // An import alias: the module's fields.
+    let import = at
+        .a
+        .graph
+        .get(at.module)
+        .and_then(|m| m.imports.iter().find(|i| i.alias == *first))
+        .and_then(|i| i.target);
+    let mut ty = None;
+    let mut module_path: Option<(ModuleId, Vec<String>)> = None;
+    if let Some(target) = import {
+        module_path = Some((target, Vec::new()));
+    } else if first == "root" {
+        module_path = Some((at.module, Vec::new()));
+    } else if let Some(l) = sema
+        .module(at.module)
+        .and_then(|m| m.lets.iter().find(|l| l.name == *first))
+    {
+        // A let whose value is a record or an instance.
+        let body = l.member.and_then(|m| sema.member(m)).and_then(|m| m.value_body);
+        if rest.is_empty() {
+            return body.map(|b| sema.fields_of_body(b)).unwrap_or_default();
+        }
+        return Vec::new();
+    } else {
+        // A field of an enclosing object: the innermost one that has it.
+        let mut body = sema.body_at(at.file, at.offset).and_then(|b| sema.body(b));
+        while let Some(b) = body {
+            if let Some(f) = sema.fields_of_body(b.id).into_iter().find(|f| f.name == *first) {
+                ty = field_type(sema, &f);
+                if ty.is_none() {
+                    if let Some(p) = &b.path {
+                        let mut p = p.clone();
+                        p.push(first.clone());
+                        module_path = Some((at.module, p));
+                    }
+                }
+                break;
+            }
+            body = b.parent.and_then(|p| sema.body(p));
+        }
+    }
+    let mut segs = rest.iter();
+    if let Some((m, mut path)) = module_path {
+        if ty.is_none() {
+            // Follow the module's own field path as far as it is declared.
+            let mut remaining: Vec<&String> = Vec::new();
+            for s in segs.by_ref() {
+                path.push(s.clone());
+                remaining.push(s);
+            }
+            if path.is_empty() {
+                let body = sema.module(m).and_then(|mm| mm.bodies.first()).map(|b| b.id);
+                return body.map(|b| sema.fields_of_body(b)).unwrap_or_default();
+            }
+            let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+            let defs = sema.definitions(m, &refs);
+            let decl = defs.iter().find(|d| d.kind == DefinitionKind::Declaration);
+            ty = decl
+                .and_then(|d| sema.member(d.member))
+                .and_then(|mem| mem.target_ty.clone());
+            if ty.is_none() {
+                // An undeclared record: the fields its definitions set.
+                let body = defs.iter().rev().find_map(|d| {
+                    let mem = sema.member(d.member)?;
+                    match &mem.kind {
+                        MemberKind::Amend { body, .. } => Some(*body),
+                        _ => mem.value_body,
+                    }
+                });
+                return body.map(|b| sema.fields_of_body(b)).unwrap_or_default();
+            }
+        }
+    }
+    let mut ty = match ty {
+        Some(t) => t,
+        None => return Vec::new(),
+    };
+    for s in segs {
+        ty = match ty.strip_optional() {
+            SType::Schema(id, _) => {
+                let body = sema.schema(*id).map(|sc| sc.body);
+                let f = body.and_then(|b| sema.fields_of_body(b).into_iter().find(|f| f.name == *s));
+                match f.and_then(|f| field_type(sema, &f)) {
+                    Some(t) => t,
+                    None => return Vec::new(),
+                }
+            }
+            SType::Map(_, v) => (**v).clone(),
+            _ => return Vec::new(),
+        };
+    }
+    match ty.strip_optional() {
+        SType::Schema(id, _) => sema
+            .schema(*id)
+            .map(|sc| sema.fields_of_body(sc.body))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// A field's declared type.
+fn field_type(sema: &Sema, f: &FieldInfo) -> Option<SType> {
+    let m = sema.member(f.member)?;
+    match &m.kind {
+        MemberKind::Decl { ty, .. } => Some(ty.clone()),
+        _ => m.target_ty.clone(),
+    }
+}
+
+/// The keys a map body's field already has where the module amends from:
+/// its base's value at the body's path, evaluated (lazily: only the keys).
+fn map_keys(at: &At<'_>, body: Option<BodyId>) -> Vec<String> {
+    let Some(path) = body.and_then(|b| at.sema().body(b)).and_then(|b| b.path.clone()) else {
+        return Vec::new();
+    };
+    let chain = at.sema().amends_chain(at.module);
+    let Some(&base) = chain.get(1) else {
+        return Vec::new();
+    };
+    super::values::keys_at(at.a, at.loader, base, &path)
+}
+
+// ---------------------------------------------------------------------------
+// Hover and definition
+
+/// Hover at the cursor.
+pub fn hover(at: &At<'_>) -> Option<Hover> {
+    let sema = at.sema();
+    let r = sema.resolve_at(at.file, at.offset)?;
+    let mut parts: Vec<String> = Vec::new();
+    match &r.kind {
+        ResolvedKind::Field | ResolvedKind::Key => {
+            let defs = sema.definitions_at(at.file, at.offset);
+            let decl_member = defs
+                .iter()
+                .find(|d| d.kind == DefinitionKind::Declaration)
+                .map(|d| d.member)
+                .or_else(|| r.decl.and_then(|s| decl_at(sema, s)));
+            match decl_member.and_then(|m| sema.member(m)) {
+                Some(m) => {
+                    if let MemberKind::Decl { name, ty, default, .. } = &m.kind {
+                        let mut sig = format!("{name}: {ty}");
+                        if let Some(d) = default.as_deref().filter(|d| !d.contains('\n') && d.len() <= 80) {
+                            sig.push_str(&format!(" = {d}"));
+                        }
+                        parts.push(format!("```digit\n{sig}\n```"));
+                        if matches!(ty.strip_optional(), SType::Secret) {
+                            parts.push("A secret: only its path is shown, never its value.".into());
+                        }
+                    }
+                    if let Some(doc) = &m.doc {
+                        parts.push(doc.clone());
+                    }
+                    parts.push(format!("Declared in `{}`", at.place(m.span)));
+                }
+                None => parts.push(format!("```digit\n{}\n```", r.name)),
+            }
+            if let Some(last) = defs
+                .iter()
+                .rev()
+                .find(|d| matches!(d.kind, DefinitionKind::Set | DefinitionKind::Append | DefinitionKind::Amend))
+            {
+                parts.push(format!("Last set in `{}`", at.place(last.span)));
+            }
+        }
+        ResolvedKind::Let(id) => {
+            let l = sema.let_(*id)?;
+            let m = l.member.and_then(|m| sema.member(m));
+            let snippet = m.map(|m| first_line(at.a.sources.snippet(m.span))).unwrap_or_default();
+            parts.push(format!("```digit\n{snippet}\n```"));
+            if let Some(doc) = m.and_then(|m| m.doc.clone()) {
+                parts.push(doc);
+            }
+        }
+        ResolvedKind::LoopVar => parts.push(format!("```digit\n{}\n```\nloop variable", r.name)),
+        ResolvedKind::Import(target) => {
+            let key = target.and_then(|t| at.a.graph.get(t)).map(|m| m.key.display());
+            parts.push(format!(
+                "```digit\nimport \"{}\" as {}\n```",
+                key.unwrap_or_default(),
+                r.name
+            ));
+        }
+        ResolvedKind::Schema(id) => {
+            let s = sema.schema(*id)?;
+            parts.push(format!("```digit\nschema {}\n```", s.name));
+            parts.extend(s.doc.clone());
+            parts.push(format!("Declared in `{}`", at.place(s.span)));
+        }
+        ResolvedKind::Alias(id) => {
+            let a = sema.alias(*id)?;
+            parts.push(format!("```digit\ntype {} = {}\n```", a.name, a.ty));
+            parts.extend(a.doc.clone());
+        }
+        ResolvedKind::Builtin(sig) => parts.push(format!("```digit\n{sig}\n```")),
+        ResolvedKind::BuiltinType => parts.push(format!("```digit\n{}\n```\nbuilt-in type", r.name)),
+        ResolvedKind::Root => parts.push("`root`: the module's value".into()),
+        ResolvedKind::TypeAsValue | ResolvedKind::Dynamic | ResolvedKind::Undefined => return None,
+    }
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: parts.join("\n\n"),
+        }),
+        range: Some(span_range(&at.a.sources, r.span)),
+    })
+}
+
+/// The declaring member whose name is at `span`.
+fn decl_at(sema: &Sema, span: Span) -> Option<sema::MemberId> {
+    let m = sema.module_of_file(span.file)?;
+    sema.module(m)?
+        .members
+        .iter()
+        .find(|mem| matches!(&mem.kind, MemberKind::Decl { name_span, .. } if *name_span == span))
+        .map(|mem| mem.id)
+}
+
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("");
+    if s.lines().nth(1).is_some() {
+        format!("{line} …")
+    } else {
+        line.to_string()
+    }
+}
+
+/// Where the name or field at the cursor is declared.
+pub fn definition(at: &At<'_>) -> Option<Location> {
+    let sema = at.sema();
+    let r = sema.resolve_at(at.file, at.offset)?;
+    if matches!(r.kind, ResolvedKind::Field | ResolvedKind::Key) {
+        let defs = sema.definitions_at(at.file, at.offset);
+        if let Some(d) = defs.iter().find(|d| d.kind == DefinitionKind::Declaration) {
+            return Some(at.location(d.key_span));
+        }
+    }
+    let decl = r.decl?;
+    Some(at.location(decl))
+}
