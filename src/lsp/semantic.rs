@@ -148,6 +148,8 @@ pub enum Cursor {
     Value,
     /// Inside a string that is a value: `x = "cl|`.
     StringValue,
+    /// Inside a quoted key at the start of a member: `"egov-u|`.
+    MemberString,
     /// After `a.b.`: the segments before the dot.
     Field(Vec<String>),
     /// A type, after `name:`.
@@ -175,14 +177,28 @@ pub fn cursor(text: &str, offset: u32) -> (Cursor, u32) {
     let before: Vec<&(Token<'_>, Span)> = tokens.iter().filter(|(_, s)| s.end <= start).collect();
     // Inside a string: its opening quote is before, its end after.
     if let Some(i) = before.iter().rposition(|(t, _)| matches!(t, Token::StrStart)) {
-        let closed = before[i + 1..].iter().any(|(t, _)| matches!(t, Token::StrEnd));
+        // An unterminated string ends in an empty `StrEnd` at the line's
+        // end: the cursor there is still inside it.
+        let closed = before[i + 1..]
+            .iter()
+            .any(|(t, s)| matches!(t, Token::StrEnd) && (!s.is_empty() || s.end < offset));
         if !closed {
-            let value = i > 0 && matches!(before[i - 1].0, Token::Eq | Token::Comma | Token::LBracket);
             let q = before[i].1.end;
-            return (
-                if value { Cursor::StringValue } else { Cursor::Nothing },
-                q,
-            );
+            let kind = match i.checked_sub(1).map(|p| (&before[p].0, before[p].1)) {
+                Some((Token::Eq | Token::Comma | Token::LBracket | Token::LParen, _)) => {
+                    Cursor::StringValue
+                }
+                None | Some((Token::LBrace | Token::Semi, _)) => Cursor::MemberString,
+                Some((_, prev)) => {
+                    let gap = text.get(prev.end as usize..before[i].1.start as usize);
+                    if gap.is_some_and(digit_lang::source::has_line_break) {
+                        Cursor::MemberString
+                    } else {
+                        Cursor::Nothing
+                    }
+                }
+            };
+            return (kind, q);
         }
     }
     let Some((prev, prev_span)) = before.last().map(|(t, s)| (t, *s)) else {
@@ -265,7 +281,17 @@ pub fn complete(at: &At<'_>, cursor: &Cursor, start: u32) -> Vec<CompletionItem>
     let index = digit_lang::source::LineIndex::new(at.text);
     let range = super::workspace::range(&index, at.text, start, at.offset);
     let mut items = Vec::new();
+    // Inside a quoted key, the key goes in bare, closing the string when
+    // it is still open.
+    let in_key = *cursor == Cursor::MemberString;
+    let close = if at.text[at.offset as usize..].starts_with('"') { "" } else { "\"" };
     let mut push = |label: String, kind, detail: Option<String>, doc: Option<String>, sort: u8| {
+        let (label, new_text) = if in_key {
+            let bare = label.trim_matches('"').to_string();
+            (bare.clone(), format!("{bare}{close}"))
+        } else {
+            (label.clone(), label)
+        };
         items.push(CompletionItem {
             label: label.clone(),
             kind: Some(kind),
@@ -278,15 +304,12 @@ pub fn complete(at: &At<'_>, cursor: &Cursor, start: u32) -> Vec<CompletionItem>
             }),
             sort_text: Some(format!("{sort}{label}")),
             filter_text: Some(label.trim_matches('"').to_string()),
-            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-                range,
-                new_text: label,
-            })),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit { range, new_text })),
             ..Default::default()
         });
     };
     match cursor {
-        Cursor::Member => {
+        Cursor::Member | Cursor::MemberString => {
             let body = at.sema().body_at(at.file, at.offset);
             match body.and_then(|b| at.sema().body(b)).map(|b| &b.ty) {
                 Some(BodyType::Map(value)) => {
@@ -320,7 +343,7 @@ pub fn complete(at: &At<'_>, cursor: &Cursor, start: u32) -> Vec<CompletionItem>
             }
         }
         Cursor::Value | Cursor::StringValue => {
-            let expected = at.sema().expected_type_at(at.file, at.offset);
+            let expected = expected_type(at, start);
             let quoted = *cursor == Cursor::Value;
             if let Some(e) = &expected {
                 for lit in literals(&e.ty) {
@@ -367,6 +390,19 @@ pub fn complete(at: &At<'_>, cursor: &Cursor, start: u32) -> Vec<CompletionItem>
     let mut seen = HashSet::new();
     items.retain(|i| seen.insert(i.label.clone()));
     items
+}
+
+/// The type expected at the cursor; for a value not written yet (`x = |`),
+/// asked just after the `=`.
+fn expected_type(at: &At<'_>, start: u32) -> Option<sema::ExpectedType> {
+    let sema = at.sema();
+    if let Some(t) = sema.expected_type_at(at.file, at.offset) {
+        return Some(t);
+    }
+    let before = at.text.get(..start as usize)?;
+    let trimmed = before.trim_end_matches([' ', '\t']).len() as u32;
+    sema.expected_type_at(at.file, trimmed)
+        .or_else(|| sema.expected_type_at(at.file, trimmed.saturating_sub(1)))
 }
 
 const BUILTIN_TYPES: &[&str] = &[
@@ -617,7 +653,9 @@ fn map_keys(at: &At<'_>, body: Option<BodyId>) -> Vec<String> {
 /// Hover at the cursor.
 pub fn hover(at: &At<'_>) -> Option<Hover> {
     let sema = at.sema();
-    let r = sema.resolve_at(at.file, at.offset)?;
+    let Some(r) = sema.resolve_at(at.file, at.offset) else {
+        return hover_declaration(at);
+    };
     let mut parts: Vec<String> = Vec::new();
     match &r.kind {
         ResolvedKind::Field | ResolvedKind::Key => {
@@ -628,22 +666,7 @@ pub fn hover(at: &At<'_>) -> Option<Hover> {
                 .map(|d| d.member)
                 .or_else(|| r.decl.and_then(|s| decl_at(sema, s)));
             match decl_member.and_then(|m| sema.member(m)) {
-                Some(m) => {
-                    if let MemberKind::Decl { name, ty, default, .. } = &m.kind {
-                        let mut sig = format!("{name}: {ty}");
-                        if let Some(d) = default.as_deref().filter(|d| !d.contains('\n') && d.len() <= 80) {
-                            sig.push_str(&format!(" = {d}"));
-                        }
-                        parts.push(format!("```digit\n{sig}\n```"));
-                        if matches!(ty.strip_optional(), SType::Secret) {
-                            parts.push("A secret: only its path is shown, never its value.".into());
-                        }
-                    }
-                    if let Some(doc) = &m.doc {
-                        parts.push(doc.clone());
-                    }
-                    parts.push(format!("Declared in `{}`", at.place(m.span)));
-                }
+                Some(m) => parts.extend(decl_parts(at, m)),
                 None => parts.push(format!("```digit\n{}\n```", r.name)),
             }
             if let Some(last) = defs
@@ -654,15 +677,7 @@ pub fn hover(at: &At<'_>) -> Option<Hover> {
                 parts.push(format!("Last set in `{}`", at.place(last.span)));
             }
         }
-        ResolvedKind::Let(id) => {
-            let l = sema.let_(*id)?;
-            let m = l.member.and_then(|m| sema.member(m));
-            let snippet = m.map(|m| first_line(at.a.sources.snippet(m.span))).unwrap_or_default();
-            parts.push(format!("```digit\n{snippet}\n```"));
-            if let Some(doc) = m.and_then(|m| m.doc.clone()) {
-                parts.push(doc);
-            }
-        }
+        ResolvedKind::Let(id) => parts.extend(let_parts(at, sema.let_(*id)?)),
         ResolvedKind::LoopVar => parts.push(format!("```digit\n{}\n```\nloop variable", r.name)),
         ResolvedKind::Import(target) => {
             let key = target.and_then(|t| at.a.graph.get(t)).map(|m| m.key.display());
@@ -697,6 +712,64 @@ pub fn hover(at: &At<'_>) -> Option<Hover> {
     })
 }
 
+/// Hover on a declaration's own name: a field's, a `let`'s, a schema's.
+fn hover_declaration(at: &At<'_>) -> Option<Hover> {
+    let sema = at.sema();
+    let model = sema.module(at.module)?;
+    let (parts, span) = if let Some(l) = model.lets.iter().find(|l| l.name_span.contains(at.offset)) {
+        (let_parts(at, l), l.name_span)
+    } else if let Some(s) = model.schemas.iter().find(|s| s.name_span.contains(at.offset)) {
+        let mut parts = vec![format!("```digit\nschema {}\n```", s.name)];
+        parts.extend(s.doc.clone());
+        (parts, s.name_span)
+    } else {
+        let m = model.members.iter().find(|m| {
+            matches!(&m.kind, MemberKind::Decl { name_span, .. } if name_span.contains(at.offset))
+        })?;
+        let MemberKind::Decl { name_span, .. } = &m.kind else {
+            return None;
+        };
+        (decl_parts(at, m), *name_span)
+    };
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: parts.join("\n\n"),
+        }),
+        range: Some(span_range(&at.a.sources, span)),
+    })
+}
+
+/// A field declaration: its signature, whether it is a secret, its doc and
+/// where it is declared.
+fn decl_parts(at: &At<'_>, m: &sema::Member) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let MemberKind::Decl { name, ty, default, .. } = &m.kind {
+        let mut sig = format!("{name}: {ty}");
+        if let Some(d) = default.as_deref().filter(|d| !d.contains('\n') && d.len() <= 80) {
+            sig.push_str(&format!(" = {d}"));
+        }
+        parts.push(format!("```digit\n{sig}\n```"));
+        if matches!(ty.strip_optional(), SType::Secret) {
+            parts.push("A secret: only its path is shown, never its value.".into());
+        }
+    }
+    parts.extend(m.doc.clone());
+    parts.push(format!("Declared in `{}`", at.place(m.span)));
+    parts
+}
+
+/// A `let`: its first line and doc.
+fn let_parts(at: &At<'_>, l: &sema::Let) -> Vec<String> {
+    let m = l.member.and_then(|m| at.sema().member(m));
+    let snippet = m
+        .map(|m| first_line(at.a.sources.snippet(m.span)))
+        .unwrap_or_default();
+    let mut parts = vec![format!("```digit\n{snippet}\n```")];
+    parts.extend(m.and_then(|m| m.doc.clone()));
+    parts
+}
+
 /// The declaring member whose name is at `span`.
 fn decl_at(sema: &Sema, span: Span) -> Option<sema::MemberId> {
     let m = sema.module_of_file(span.file)?;
@@ -728,4 +801,28 @@ pub fn definition(at: &At<'_>) -> Option<Location> {
     }
     let decl = r.decl?;
     Some(at.location(decl))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, marker: &str) -> (Cursor, u32) {
+        let off = (text.find(marker).unwrap() + marker.len()) as u32;
+        cursor(text, off)
+    }
+
+    #[test]
+    fn cursor_contexts() {
+        let t = "services {\n  \"egov-u\n  x = 1\n}\n";
+        assert_eq!(at(t, "\"egov-u").0, Cursor::MemberString);
+        let t = "a {\n  b = 1\n  re\n}";
+        assert_eq!(at(t, "  re"), (Cursor::Member, 14));
+        assert_eq!(at("x = kafka.", "kafka.").0, Cursor::Field(vec!["kafka".into()]));
+        assert_eq!(at("x = a.\"b-c\".", "\".").0, Cursor::Field(vec!["a".into(), "b-c".into()]));
+        assert_eq!(at("x = \"cl", "\"cl").0, Cursor::StringValue);
+        assert_eq!(at("x: ", ": ").0, Cursor::Type);
+        assert_eq!(at("x = 1 // co", "co").0, Cursor::Nothing);
+        assert_eq!(at("x = ", "= ").0, Cursor::Value);
+    }
 }

@@ -252,7 +252,6 @@ pub fn pos(v: &Value) -> (usize, usize) {
     )
 }
 
-#[allow(dead_code)]
 /// The position of the first occurrence of `marker` in `text` (0-based
 /// line, UTF-16 column), plus `shift` characters.
 pub fn find(text: &str, marker: &str, shift: usize) -> Value {

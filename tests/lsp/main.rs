@@ -4,6 +4,7 @@
 
 mod client;
 mod robustness;
+mod semantic;
 
 use client::{draw, examples, uri, Client};
 use serde_json::{json, Value};
