@@ -173,8 +173,14 @@ fn random_edits() {
                 }),
             );
             if version % 7 == 0 {
-                let method = ["textDocument/documentSymbol", "textDocument/formatting"]
-                    [rng.below(2)];
+                let method = [
+                    "textDocument/documentSymbol",
+                    "textDocument/formatting",
+                    "textDocument/completion",
+                    "textDocument/hover",
+                    "textDocument/definition",
+                    "textDocument/completion",
+                ][rng.below(6)];
                 let params = json!({
                     "textDocument": { "uri": uri(&path) },
                     "position": position(&text, boundary(&text, rng.below(text.len() + 1))),
