@@ -177,7 +177,11 @@ impl Checker {
         touched.sort();
         for file in touched {
             let diagnostics = self.merged(&file);
-            if diagnostics.is_empty() && !self.published.contains(&file) {
+            // An open buffer that changed always hears back (an empty list
+            // says it is clean at that version); other files only when
+            // their list changes.
+            let edited = dirty.contains(&file) && state.docs.contains_key(&file);
+            if diagnostics.is_empty() && !self.published.contains(&file) && !edited {
                 continue;
             }
             if diagnostics.is_empty() {
