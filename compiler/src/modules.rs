@@ -175,6 +175,8 @@ pub struct GraphBuilder<'l> {
     pub sources: SourceMap,
     pub problems: Problems,
     stack: Vec<ModuleId>,
+    /// Parses kept from an earlier run ([`GraphBuilder::with_cache`]).
+    cache: Option<crate::sema::ParseCache>,
 }
 
 /// The edge being followed: where it was written, for errors.
@@ -193,7 +195,27 @@ impl<'l> GraphBuilder<'l> {
             sources: SourceMap::new(),
             problems: Problems::new(),
             stack: Vec::new(),
+            cache: None,
         }
+    }
+
+    /// A builder that takes its source map and parses from `cache` (an
+    /// unchanged file keeps its [`FileId`] and is not parsed again; an
+    /// edited one keeps its id and gets its new text); give the cache back
+    /// with [`GraphBuilder::take_cache`].
+    pub fn with_cache(loader: &'l dyn Loader, mut cache: crate::sema::ParseCache) -> Self {
+        let mut b = GraphBuilder::new(loader);
+        b.sources = cache.take_sources();
+        b.cache = Some(cache);
+        b
+    }
+
+    /// The cache given to [`GraphBuilder::with_cache`], holding this run's
+    /// parses and a copy of its source map.
+    pub fn take_cache(&mut self) -> Option<crate::sema::ParseCache> {
+        let mut c = self.cache.take()?;
+        c.keep_sources(self.sources.clone());
+        Some(c)
     }
 
     /// Loads an entry file (and everything it reaches). An unreadable entry
@@ -219,14 +241,20 @@ impl<'l> GraphBuilder<'l> {
     }
 
     fn add_module(&mut self, key: ModuleKey, bytes: Vec<u8>, is_stdlib: bool) -> ModuleId {
-        let (file, parse) = digit_lang::parse_source(&mut self.sources, key.display(), &bytes);
-        self.problems.extend(parse.diagnostics);
+        let (file, module, diagnostics) = match &mut self.cache {
+            Some(c) => c.parse(&mut self.sources, key.display(), &bytes),
+            None => {
+                let (file, p) = digit_lang::parse_source(&mut self.sources, key.display(), &bytes);
+                (file, p.module, p.diagnostics)
+            }
+        };
+        self.problems.extend(diagnostics);
         let id = self.graph.modules.len();
         self.graph.index.insert(key.clone(), id);
         self.graph.modules.push(ModuleInfo {
             key,
             file,
-            ast: parse.module,
+            ast: module,
             amends: None,
             imports: Vec::new(),
             is_stdlib,

@@ -68,6 +68,21 @@ impl SourceMap {
         id
     }
 
+    /// Replaces the text of file `id` (an edited buffer), keeping its id
+    /// and name, so spans into the other files stay valid; its line index
+    /// is made again when next asked for. False when `id` is not a file of
+    /// this map.
+    pub fn replace(&mut self, id: FileId, text: impl Into<Arc<str>>) -> bool {
+        match self.files.get_mut(id.0 as usize) {
+            Some(f) => {
+                f.text = text.into();
+                f.lines = OnceLock::new();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The id the next [`SourceMap::add`] will return.
     pub fn next_id(&self) -> FileId {
         FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX))

@@ -120,6 +120,16 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
         chains: (0..graph.modules.len())
             .map(|m| graph.amends_chain(m))
             .collect(),
+        imports: graph
+            .modules
+            .iter()
+            .map(|m| {
+                m.imports
+                    .iter()
+                    .map(|i| (i.alias.clone(), i.span, i.target))
+                    .collect()
+            })
+            .collect(),
         diagnostics: Vec::new(),
     };
     let mut diags = Vec::new();
@@ -603,6 +613,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                         },
                         dynamic: false,
                         path: path.clone(),
+                        key: true,
                     });
                 }
                 if let Some(d) = default {
@@ -656,7 +667,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 }
             }
             ast::MemberKind::Let { name, value } => {
-                self.walk_expr(value, None);
+                value_body = self.walk_value(value, None, None);
                 let let_id = self
                     .out
                     .lets
@@ -760,6 +771,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                     res: Res::Field { decl },
                     dynamic: decl.is_none(),
                     path: full.clone(),
+                    key: true,
                 });
             }
             segs.push(PathSeg {
@@ -858,6 +870,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                             res,
                             dynamic,
                             path: None,
+                            key: false,
                         });
                         if dynamic {
                             BodyType::Unknown
@@ -890,6 +903,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                             res,
                             dynamic: false,
                             path: None,
+                            key: false,
                         });
                         body_type(Some(&t))
                     }
@@ -1023,6 +1037,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 res: Res::Undefined,
                 dynamic: false,
                 path: None,
+                key: false,
             });
             return;
         };
@@ -1032,6 +1047,7 @@ impl<'w, 'g> Walker<'w, 'g> {
             res: Res::Builtin(sig),
             dynamic: false,
             path: None,
+            key: false,
         });
         if args.len() < min || args.len() > max {
             let want = if min == max {
@@ -1163,6 +1179,7 @@ impl<'w, 'g> Walker<'w, 'g> {
             res,
             dynamic,
             path: None,
+            key: false,
         });
     }
 

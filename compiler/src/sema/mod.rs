@@ -30,9 +30,9 @@ mod query;
 mod workspace;
 
 pub use query::{
-    Definition, DefinitionKind, ExpectedType, FieldInfo, Resolution, ResolvedKind,
+    Definition, DefinitionKind, ExpectedType, FieldInfo, Resolution, ResolvedKind, ScopeName,
 };
-pub use workspace::{analyze, SemaAnalysis};
+pub use workspace::{analyze, ParseCache, SemaAnalysis, Workspace};
 
 use build::body_type as build_body_type;
 use crate::modules::{ModuleGraph, ModuleId};
@@ -338,6 +338,8 @@ pub struct NameUse {
     /// For a key of a member path: the field path from the module's value,
     /// when static.
     pub path: Option<Vec<String>>,
+    /// A key of a member path or a declaration's name (not an expression).
+    pub key: bool,
 }
 
 /// What a written type name refers to.
@@ -389,6 +391,8 @@ pub struct Sema {
     files: Vec<FileId>,
     /// Each module's amends chain, itself first.
     chains: Vec<Vec<ModuleId>>,
+    /// Each module's imports: alias, its span, target.
+    imports: Vec<Vec<(String, Span, Option<ModuleId>)>>,
     diagnostics: Vec<Diagnostic>,
 }
 

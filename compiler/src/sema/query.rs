@@ -417,9 +417,11 @@ impl Sema {
 
     /// Every definition of the field `path` (`["kafka", "replicas"]`) of
     /// module `module`'s value, bottom first: its declaration (in the
-    /// standard library, a base, or a schema), then each member that sets,
-    /// appends to or amends it, module by module from the base of the
-    /// amends chain up to `module` itself.
+    /// standard library, a base, or a schema) comes first, then each member
+    /// that sets, appends to or amends it, module by module from the base
+    /// of the amends chain up to `module` itself, in source order within a
+    /// module. So the last element is the most derived definition (the one
+    /// evaluation applies last), in `module` when it defines the field.
     pub fn definitions(&self, module: ModuleId, path: &[&str]) -> Vec<Definition> {
         let mut out = Vec::new();
         if path.is_empty() {
@@ -531,7 +533,7 @@ impl Sema {
                     let names: Option<Vec<&str>> = p.iter().map(|s| s.name.as_deref()).collect();
                     let Some(names) = names else { continue };
                     let n = names.len().min(path.len());
-                    if names[..n] != path[..n] {
+                    if n == 0 || names[..n] != path[..n] {
                         continue;
                     }
                     let kind = match &m.kind {
@@ -562,6 +564,369 @@ impl Sema {
                         };
                         if let Some(ib) = inner.and_then(|b| self.body(b)) {
                             self.defs_in(ib, &path[n..], out);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A name visible at a position ([`Sema::names_in_scope`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScopeName {
+    pub name: String,
+    pub kind: ResolvedKind,
+    pub decl: Option<Span>,
+}
+
+/// What a dotted path reaches: a module's value (through an import) or a
+/// value of a type.
+enum PathTy {
+    Module(ModuleId),
+    Ty(SType),
+}
+
+impl Sema {
+    /// The field whose key (any segment of a member path, or a
+    /// declaration's name) or whose name (an expression naming a field) is
+    /// at `offset`, described by its declaration. None for a map entry's
+    /// key and for names that are not fields.
+    pub fn field_at(&self, file: FileId, offset: u32) -> Option<FieldInfo> {
+        let (_, model) = self.model_of(file)?;
+        let n = smallest(
+            model
+                .names
+                .iter()
+                .filter(|n| n.span.contains(offset))
+                .map(|n| (n.span, n)),
+        )?;
+        match &n.res {
+            Res::Field { decl: Some(d) } => self.field_info_at(*d),
+            _ => None,
+        }
+    }
+
+    /// The field declared (or first defined) at `span`.
+    fn field_info_at(&self, span: Span) -> Option<FieldInfo> {
+        let (_, model) = self.model_of(span.file)?;
+        for m in &model.members {
+            match &m.kind {
+                MemberKind::Decl {
+                    name,
+                    name_span,
+                    ty,
+                    default,
+                    ..
+                } if *name_span == span => {
+                    return Some(FieldInfo {
+                        name: name.clone(),
+                        ty: Some(ty.to_string()),
+                        default: default.clone(),
+                        doc: m.doc.clone(),
+                        decl: span,
+                        module: m.id.module,
+                        required: default.is_none(),
+                        member: m.id,
+                    })
+                }
+                MemberKind::Assign { path, .. }
+                | MemberKind::Append { path, .. }
+                | MemberKind::Amend { path, .. } => {
+                    if let Some((i, seg)) = path.iter().enumerate().find(|(_, s)| s.span == span) {
+                        return Some(FieldInfo {
+                            name: seg.name.clone()?,
+                            ty: if i + 1 == path.len() {
+                                m.target_ty.as_ref().map(|t| t.to_string())
+                            } else {
+                                None
+                            },
+                            default: None,
+                            doc: m.doc.clone(),
+                            decl: span,
+                            module: m.id.module,
+                            required: false,
+                            member: m.id,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Every name visible at `offset`, innermost first, each once (the
+    /// binding that shadows the others): `let`s and `for` variables of the
+    /// enclosing bodies, the fields of the enclosing objects (a schema body
+    /// then sees its module's `let`s and fields), `key`, `root`, the
+    /// imports, the schemas and aliases in scope (for `S { ... }`) and the
+    /// builtin functions. Comprehension variables are not included.
+    pub fn names_in_scope(&self, file: FileId, offset: u32) -> Vec<ScopeName> {
+        let mut out: Vec<ScopeName> = Vec::new();
+        let Some(module) = self.module_of_file(file) else {
+            return out;
+        };
+        let push = |out: &mut Vec<ScopeName>, name: &str, kind, decl| {
+            if !name.is_empty() && !out.iter().any(|n| n.name == name) {
+                out.push(ScopeName {
+                    name: name.to_string(),
+                    kind,
+                    decl,
+                });
+            }
+        };
+        let mut cur = self.body_at(file, offset);
+        while let Some(b) = cur.and_then(|b| self.body(b)) {
+            for id in &b.members {
+                if let Some(MemberKind::Let(l)) = self.member(*id).map(|m| &m.kind) {
+                    if let Some(l) = self.let_(*l) {
+                        push(&mut out, &l.name, ResolvedKind::Let(l.id), Some(l.name_span));
+                    }
+                }
+            }
+            if b.kind == BodyKind::For {
+                if let Some(MemberKind::For { vars, .. }) =
+                    b.owner.and_then(|m| self.member(m)).map(|m| &m.kind)
+                {
+                    for (n, s) in vars.iter().rev() {
+                        push(&mut out, n, ResolvedKind::LoopVar, Some(*s));
+                    }
+                }
+            }
+            let frame = !matches!(b.kind, BodyKind::For | BodyKind::Then | BodyKind::Else);
+            if frame && !matches!(b.ty, BodyType::Map(_)) {
+                for f in self.fields_of_body(b.id) {
+                    push(&mut out, &f.name, ResolvedKind::Field, Some(f.decl));
+                }
+            }
+            cur = b.parent;
+        }
+        push(&mut out, "key", ResolvedKind::Key, None);
+        push(&mut out, "root", ResolvedKind::Root, None);
+        if let Some(imports) = self.imports.get(module) {
+            for (alias, span, target) in imports {
+                push(&mut out, alias, ResolvedKind::Import(*target), Some(*span));
+            }
+        }
+        for &x in self.amends_chain(module) {
+            let Some(model) = self.modules.get(x) else {
+                continue;
+            };
+            for s in &model.schemas {
+                push(&mut out, &s.name, ResolvedKind::Schema(s.id), Some(s.name_span));
+            }
+            for a in &model.aliases {
+                push(&mut out, &a.name, ResolvedKind::Alias(a.id), Some(a.name_span));
+            }
+        }
+        for (name, _, _, sig) in crate::eval::builtins::BUILTINS {
+            push(&mut out, name, ResolvedKind::Builtin(sig), None);
+        }
+        out
+    }
+
+    /// The fields of a value of type `ty`: a schema's declared fields;
+    /// nothing for other types.
+    pub fn fields_of_type(&self, ty: &SType) -> Vec<FieldInfo> {
+        match ty.strip_optional() {
+            SType::Schema(s, _) => self
+                .schema(*s)
+                .map(|s| self.fields_of_body(s.body))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The fields of module `module`'s value (what `alias.` offers for an
+    /// import): declared along its amends chain, then only defined.
+    pub fn fields_of_module(&self, module: ModuleId) -> Vec<FieldInfo> {
+        match self.module_body(module) {
+            Some(b) => self.fields_of_body(b.id),
+            None => Vec::new(),
+        }
+    }
+
+    /// The static type of `path` (`["kafka", "topics"]`) read at `offset`:
+    /// its first segment is a name in scope there, the others fields of
+    /// schemas or entries of maps. None when a step is not known
+    /// statically or `path` names a module.
+    pub fn type_of_path_at(&self, file: FileId, offset: u32, path: &[&str]) -> Option<SType> {
+        match self.path_ty(file, offset, path)? {
+            PathTy::Ty(t) => Some(t),
+            PathTy::Module(_) => None,
+        }
+    }
+
+    /// The fields offered after `path.` at `offset`: of a schema-typed
+    /// value, or of a module reached through an import alias.
+    pub fn fields_of_path_at(&self, file: FileId, offset: u32, path: &[&str]) -> Vec<FieldInfo> {
+        match self.path_ty(file, offset, path) {
+            Some(PathTy::Module(m)) => self.fields_of_module(m),
+            Some(PathTy::Ty(t)) => self.fields_of_type(&t),
+            None => Vec::new(),
+        }
+    }
+
+    fn path_ty(&self, file: FileId, offset: u32, path: &[&str]) -> Option<PathTy> {
+        let (first, rest) = path.split_first()?;
+        let names = self.names_in_scope(file, offset);
+        let n = names.iter().find(|n| n.name == *first)?;
+        let mut cur = match &n.kind {
+            ResolvedKind::Import(m) => PathTy::Module((*m)?),
+            ResolvedKind::Field => {
+                let f = self.field_info_at(n.decl?)?;
+                PathTy::Ty(self.member(f.member)?.target_ty.clone()?)
+            }
+            ResolvedKind::Let(l) => {
+                let m = self.member(self.let_(*l)?.member?)?;
+                let b = self.body(m.value_body?)?;
+                match &b.ty {
+                    BodyType::Schema(s) => {
+                        PathTy::Ty(SType::Schema(*s, self.schema(*s)?.name.clone()))
+                    }
+                    BodyType::Map(v) => {
+                        PathTy::Ty(SType::Map(Box::new(SType::Str), Box::new(v.clone())))
+                    }
+                    _ => return None,
+                }
+            }
+            ResolvedKind::Root => PathTy::Module(self.root_module(file)?),
+            _ => return None,
+        };
+        for name in rest {
+            cur = PathTy::Ty(match cur {
+                PathTy::Module(m) => {
+                    let d = self.amends_chain(m).iter().find_map(|x| {
+                        let b = self.module_body(*x)?;
+                        self.decl_member(b, name)
+                    })?;
+                    d.target_ty.clone()?
+                }
+                PathTy::Ty(t) => match t.strip_optional() {
+                    SType::Schema(s, _) => {
+                        let b = self.schema(*s).and_then(|s| self.body(s.body))?;
+                        self.decl_member(b, name)?.target_ty.clone()?
+                    }
+                    SType::Map(_, v) => (**v).clone(),
+                    _ => return None,
+                },
+            });
+        }
+        Some(cur)
+    }
+
+    /// The module `root` stands for when `file` is evaluated as the entry.
+    fn root_module(&self, file: FileId) -> Option<ModuleId> {
+        self.module_of_file(file)
+    }
+
+    /// The keys of the map whose body holds `offset`, defined anywhere
+    /// along the amends chain of the file's module (for completing a new
+    /// entry in `services { }` of an environment), each with the span of
+    /// its first definition. Empty outside a map.
+    pub fn map_keys_at(&self, file: FileId, offset: u32) -> Vec<(String, Span)> {
+        let Some(mut b) = self.body_at(file, offset).and_then(|b| self.body(b)) else {
+            return Vec::new();
+        };
+        while matches!(b.kind, BodyKind::For | BodyKind::Then | BodyKind::Else) {
+            match b.parent.and_then(|p| self.body(p)) {
+                Some(p) => b = p,
+                None => break,
+            }
+        }
+        if !matches!(b.ty, BodyType::Map(_)) {
+            return Vec::new();
+        }
+        match &b.path {
+            Some(p) => {
+                let refs: Vec<&str> = p.iter().map(String::as_str).collect();
+                self.keys_of(b.id.module, &refs)
+            }
+            None => {
+                let mut out = Vec::new();
+                self.first_keys(b, &mut out);
+                out
+            }
+        }
+    }
+
+    /// The keys defined under `path` of module `module`'s value, along its
+    /// amends chain (base first), each once.
+    pub fn keys_of(&self, module: ModuleId, path: &[&str]) -> Vec<(String, Span)> {
+        let mut out = Vec::new();
+        let chain: Vec<ModuleId> = self.amends_chain(module).iter().rev().copied().collect();
+        for x in chain {
+            if let Some(b) = self.module_body(x) {
+                if path.is_empty() {
+                    self.first_keys(b, &mut out);
+                } else {
+                    self.keys_in(b, path, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    fn first_keys(&self, b: &Body, out: &mut Vec<(String, Span)>) {
+        let mut members = Vec::new();
+        self.members_deep(b, &mut members);
+        for m in members {
+            let key = match &m.kind {
+                MemberKind::Decl {
+                    name, name_span, ..
+                } => Some((name.clone(), *name_span)),
+                MemberKind::Assign { path, .. }
+                | MemberKind::Append { path, .. }
+                | MemberKind::Amend { path, .. } => path
+                    .first()
+                    .and_then(|s| Some((s.name.clone()?, s.span))),
+                _ => None,
+            };
+            if let Some((k, s)) = key {
+                if !k.is_empty() && !out.iter().any(|(n, _)| *n == k) {
+                    out.push((k, s));
+                }
+            }
+        }
+    }
+
+    fn keys_in(&self, b: &Body, path: &[&str], out: &mut Vec<(String, Span)>) {
+        let Some((first, rest)) = path.split_first() else {
+            self.first_keys(b, out);
+            return;
+        };
+        let mut members = Vec::new();
+        self.members_deep(b, &mut members);
+        for m in members {
+            match &m.kind {
+                MemberKind::Decl { name, .. } if name == first => {
+                    if let Some(vb) = m.value_body.and_then(|b| self.body(b)) {
+                        self.keys_in(vb, rest, out);
+                    }
+                }
+                MemberKind::Assign { path: p, .. }
+                | MemberKind::Append { path: p, .. }
+                | MemberKind::Amend { path: p, .. } => {
+                    let names: Option<Vec<&str>> = p.iter().map(|s| s.name.as_deref()).collect();
+                    let Some(names) = names else { continue };
+                    let n = names.len().min(path.len());
+                    if n == 0 || names[..n] != path[..n] {
+                        continue;
+                    }
+                    if names.len() > path.len() {
+                        let k = names[path.len()].to_string();
+                        if !out.iter().any(|(x, _)| *x == k) {
+                            out.push((k, p[path.len()].span));
+                        }
+                    } else {
+                        let inner = match &m.kind {
+                            MemberKind::Amend { body, .. } => Some(*body),
+                            _ => m.value_body,
+                        };
+                        if let Some(ib) = inner.and_then(|b| self.body(b)) {
+                            self.keys_in(ib, &path[n..], out);
                         }
                     }
                 }
