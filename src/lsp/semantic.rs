@@ -11,7 +11,7 @@ use super::diagnostics::{location_uri, parse_uri, span_range};
 use super::workspace::Snapshot;
 use digit_compiler::modules::{ModuleId, ModuleKey};
 use digit_compiler::sema::{
-    self, BodyId, BodyKind, BodyType, DefinitionKind, FieldInfo, MemberKind, ResolvedKind, SType,
+    self, BodyId, BodyType, DefinitionKind, FieldInfo, MemberKind, ResolvedKind, SType,
     Sema, SemaAnalysis,
 };
 use digit_lang::lexer::{self, Token};
@@ -27,6 +27,9 @@ use std::sync::Arc;
 /// Analyses kept between requests, most recent first.
 #[derive(Default)]
 pub struct Kept {
+    /// The parse cache: a file whose text did not change is not parsed
+    /// again.
+    workspace: sema::Workspace,
     analyses: Vec<KeptAnalysis>,
 }
 
@@ -61,7 +64,7 @@ impl Kept {
                 self.analyses.insert(0, k);
             }
             None => {
-                let analysis = sema::analyze(s, path);
+                let analysis = self.workspace.analyze(s, path);
                 let inputs = analysis
                     .graph
                     .modules
@@ -466,185 +469,53 @@ fn set_here(at: &At<'_>, body: Option<BodyId>) -> HashSet<String> {
     out
 }
 
-/// Names in scope at the cursor: loop variables and `let`s of the
-/// enclosing bodies, fields of the enclosing objects, imports, schemas,
-/// type aliases and builtins.
+/// Names in scope at the cursor, innermost first, as the semantic model
+/// resolves them.
 fn names_in_scope(at: &At<'_>) -> Vec<(String, CompletionItemKind, Option<String>)> {
-    let sema = at.sema();
-    let mut out = Vec::new();
-    let mut body = sema.body_at(at.file, at.offset);
-    let model = sema.module(at.module);
-    while let Some(b) = body.and_then(|b| sema.body(b)) {
-        if let Some(model) = model {
-            for l in model.lets.iter().filter(|l| l.body == b.id) {
-                out.push((l.name.clone(), CompletionItemKind::VARIABLE, Some("let".into())));
-            }
-        }
-        if let Some(owner) = b.owner.and_then(|m| sema.member(m)) {
-            if let MemberKind::For { vars, .. } = &owner.kind {
-                for (v, _) in vars {
-                    out.push((v.clone(), CompletionItemKind::VARIABLE, Some("loop variable".into())));
-                }
-            }
-        }
-        if !matches!(b.ty, BodyType::Map(_)) && !matches!(b.kind, BodyKind::For | BodyKind::Then | BodyKind::Else) {
-            for f in sema.fields_of_body(b.id) {
-                if is_ident(&f.name) {
-                    out.push((f.name.clone(), CompletionItemKind::FIELD, f.ty.clone()));
-                }
-            }
-        }
-        body = b.parent;
-    }
-    if let Some(m) = at.a.graph.get(at.module) {
-        for i in &m.imports {
-            out.push((i.alias.clone(), CompletionItemKind::MODULE, Some("import".into())));
-        }
-    }
-    for &m in sema.amends_chain(at.module) {
-        let Some(model) = sema.module(m) else { continue };
-        for s in &model.schemas {
-            out.push((s.name.clone(), CompletionItemKind::STRUCT, Some("schema".into())));
-        }
-    }
-    for (name, _, _, sig) in digit_compiler::eval::builtins::BUILTINS {
-        out.push((name.to_string(), CompletionItemKind::FUNCTION, Some(sig.to_string())));
-    }
-    out.push(("root".into(), CompletionItemKind::KEYWORD, Some("the module's value".into())));
-    out.push(("key".into(), CompletionItemKind::KEYWORD, Some("the key of the entry being defined".into())));
-    out
-}
-
-fn is_ident(k: &str) -> bool {
-    quote_key(k) == k
+    at.sema()
+        .names_in_scope(at.file, at.offset)
+        .into_iter()
+        .filter_map(|n| {
+            let (kind, detail) = match n.kind {
+                ResolvedKind::Let(_) => (CompletionItemKind::VARIABLE, "let".to_string()),
+                ResolvedKind::LoopVar => (CompletionItemKind::VARIABLE, "loop variable".into()),
+                ResolvedKind::Field => (CompletionItemKind::FIELD, "field".into()),
+                ResolvedKind::Import(_) => (CompletionItemKind::MODULE, "import".into()),
+                ResolvedKind::Schema(_) => (CompletionItemKind::STRUCT, "schema".into()),
+                ResolvedKind::Alias(_) => (CompletionItemKind::TYPE_PARAMETER, "type".into()),
+                ResolvedKind::Builtin(sig) => (CompletionItemKind::FUNCTION, sig.to_string()),
+                ResolvedKind::Root => (CompletionItemKind::KEYWORD, "the module's value".into()),
+                ResolvedKind::Key => (CompletionItemKind::KEYWORD, "the entry's key".into()),
+                _ => return None,
+            };
+            Some((n.name, kind, Some(detail)))
+        })
+        .collect()
 }
 
 /// The fields of the value named by `segments` (`kafka`, `core.services`).
 fn fields_of_chain(at: &At<'_>, segments: &[String]) -> Vec<FieldInfo> {
-    let sema = at.sema();
-    let Some((first, rest)) = segments.split_first() else {
-        return Vec::new();
-    };
-    // An import alias: the module's fields.
-    let import = at
-        .a
-        .graph
-        .get(at.module)
-        .and_then(|m| m.imports.iter().find(|i| i.alias == *first))
-        .and_then(|i| i.target);
-    let mut ty = None;
-    let mut module_path: Option<(ModuleId, Vec<String>)> = None;
-    if let Some(target) = import {
-        module_path = Some((target, Vec::new()));
-    } else if first == "root" {
-        module_path = Some((at.module, Vec::new()));
-    } else if let Some(l) = sema
-        .module(at.module)
-        .and_then(|m| m.lets.iter().find(|l| l.name == *first))
-    {
-        // A let whose value is a record or an instance.
-        let body = l.member.and_then(|m| sema.member(m)).and_then(|m| m.value_body);
-        if rest.is_empty() {
-            return body.map(|b| sema.fields_of_body(b)).unwrap_or_default();
-        }
-        return Vec::new();
-    } else {
-        // A field of an enclosing object: the innermost one that has it.
-        let mut body = sema.body_at(at.file, at.offset).and_then(|b| sema.body(b));
-        while let Some(b) = body {
-            if let Some(f) = sema.fields_of_body(b.id).into_iter().find(|f| f.name == *first) {
-                ty = field_type(sema, &f);
-                if ty.is_none() {
-                    if let Some(p) = &b.path {
-                        let mut p = p.clone();
-                        p.push(first.clone());
-                        module_path = Some((at.module, p));
-                    }
-                }
-                break;
-            }
-            body = b.parent.and_then(|p| sema.body(p));
-        }
-    }
-    let mut segs = rest.iter();
-    if let Some((m, mut path)) = module_path {
-        if ty.is_none() {
-            // Follow the module's own field path as far as it is declared.
-            let mut remaining: Vec<&String> = Vec::new();
-            for s in segs.by_ref() {
-                path.push(s.clone());
-                remaining.push(s);
-            }
-            if path.is_empty() {
-                let body = sema.module(m).and_then(|mm| mm.bodies.first()).map(|b| b.id);
-                return body.map(|b| sema.fields_of_body(b)).unwrap_or_default();
-            }
-            let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-            let defs = sema.definitions(m, &refs);
-            let decl = defs.iter().find(|d| d.kind == DefinitionKind::Declaration);
-            ty = decl
-                .and_then(|d| sema.member(d.member))
-                .and_then(|mem| mem.target_ty.clone());
-            if ty.is_none() {
-                // An undeclared record: the fields its definitions set.
-                let body = defs.iter().rev().find_map(|d| {
-                    let mem = sema.member(d.member)?;
-                    match &mem.kind {
-                        MemberKind::Amend { body, .. } => Some(*body),
-                        _ => mem.value_body,
-                    }
-                });
-                return body.map(|b| sema.fields_of_body(b)).unwrap_or_default();
-            }
-        }
-    }
-    let mut ty = match ty {
-        Some(t) => t,
-        None => return Vec::new(),
-    };
-    for s in segs {
-        ty = match ty.strip_optional() {
-            SType::Schema(id, _) => {
-                let body = sema.schema(*id).map(|sc| sc.body);
-                let f = body.and_then(|b| sema.fields_of_body(b).into_iter().find(|f| f.name == *s));
-                match f.and_then(|f| field_type(sema, &f)) {
-                    Some(t) => t,
-                    None => return Vec::new(),
-                }
-            }
-            SType::Map(_, v) => (**v).clone(),
-            _ => return Vec::new(),
-        };
-    }
-    match ty.strip_optional() {
-        SType::Schema(id, _) => sema
-            .schema(*id)
-            .map(|sc| sema.fields_of_body(sc.body))
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    }
-}
-
-/// A field's declared type.
-fn field_type(sema: &Sema, f: &FieldInfo) -> Option<SType> {
-    let m = sema.member(f.member)?;
-    match &m.kind {
-        MemberKind::Decl { ty, .. } => Some(ty.clone()),
-        _ => m.target_ty.clone(),
-    }
+    let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    at.sema().fields_of_path_at(at.file, at.offset, &refs)
 }
 
 /// The keys a map body's field already has where the module amends from:
 /// its base's value at the body's path, evaluated (lazily: only the keys).
+/// Keys written statically along the amends chain come too (evaluation
+/// finds none in a base that does not evaluate).
 fn map_keys(at: &At<'_>, body: Option<BodyId>) -> Vec<String> {
-    let Some(path) = body.and_then(|b| at.sema().body(b)).and_then(|b| b.path.clone()) else {
-        return Vec::new();
-    };
+    let mut keys = Vec::new();
+    let path = body.and_then(|b| at.sema().body(b)).and_then(|b| b.path.clone());
     let chain = at.sema().amends_chain(at.module);
-    let Some(&base) = chain.get(1) else {
-        return Vec::new();
-    };
-    super::values::keys_at(at.a, at.loader, base, &path)
+    if let (Some(path), Some(&base)) = (path, chain.get(1)) {
+        keys = super::values::keys_at(at.a, at.loader, base, &path);
+    }
+    for (k, _) in at.sema().map_keys_at(at.file, at.offset) {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys
 }
 
 // ---------------------------------------------------------------------------
@@ -660,10 +531,14 @@ pub fn hover(at: &At<'_>) -> Option<Hover> {
     match &r.kind {
         ResolvedKind::Field | ResolvedKind::Key => {
             let defs = sema.definitions_at(at.file, at.offset);
-            let decl_member = defs
-                .iter()
-                .find(|d| d.kind == DefinitionKind::Declaration)
-                .map(|d| d.member)
+            let decl_member = sema
+                .field_at(at.file, at.offset)
+                .map(|f| f.member)
+                .or_else(|| {
+                    defs.iter()
+                        .find(|d| d.kind == DefinitionKind::Declaration)
+                        .map(|d| d.member)
+                })
                 .or_else(|| r.decl.and_then(|s| decl_at(sema, s)));
             match decl_member.and_then(|m| sema.member(m)) {
                 Some(m) => parts.extend(decl_parts(at, m)),
@@ -794,6 +669,9 @@ pub fn definition(at: &At<'_>) -> Option<Location> {
     let sema = at.sema();
     let r = sema.resolve_at(at.file, at.offset)?;
     if matches!(r.kind, ResolvedKind::Field | ResolvedKind::Key) {
+        if let Some(f) = sema.field_at(at.file, at.offset) {
+            return Some(at.location(f.decl));
+        }
         let defs = sema.definitions_at(at.file, at.offset);
         if let Some(d) = defs.iter().find(|d| d.kind == DefinitionKind::Declaration) {
             return Some(at.location(d.key_span));
