@@ -120,12 +120,13 @@ def measure(binary, root, env, big, n=200):
     env_path = os.path.join(root, env)
     env_uri = "file://" + env_path
     text = open(env_path).read()
-    # A member position inside `db { }`, and a field to hover.
-    text = "// x\n" + text.replace("db {\n", "db {\n  \n", 1)
+    # A member position inside `kafka { }` (added at the end), and a field
+    # to hover.
+    text = "// x\n" + text + "\nkafka {\n  \n}\n"
     c.notify("textDocument/didOpen", {"textDocument": {
         "uri": env_uri, "languageId": "digit", "version": 1, "text": text}})
     version = 1
-    complete_at = position(text, "db {\n  ", 7)
+    complete_at = position(text, "\nkafka {\n  ", 11)
     hover_at = position(text, "\ndomain", 2)
     times = {"completion": [], "hover": []}
     for i in range(n):

@@ -91,6 +91,9 @@ pub fn placeholder(ty: &str) -> String {
     }
 }
 
+/// A missing required field: its name, declared type, and diagnostic.
+type Missing = (String, String, lsp_types::Diagnostic);
+
 /// The quick fixes for the diagnostics the client sent.
 pub fn code_actions(
     s: &Snapshot,
@@ -100,8 +103,7 @@ pub fn code_actions(
     let (_, text) = super::requests::document(s, uri)?;
     let index = LineIndex::new(&text);
     let mut out = Vec::new();
-    let mut missing: HashMap<(u32, u32, u32, u32), Vec<(String, String, lsp_types::Diagnostic)>> =
-        HashMap::new();
+    let mut missing: HashMap<(u32, u32, u32, u32), Vec<Missing>> = HashMap::new();
     for d in &params.context.diagnostics {
         let Some(data) = &d.data else { continue };
         if let Some(replace) = data["replace"].as_str() {
@@ -148,7 +150,7 @@ pub fn code_actions(
         let Some(at) = insertion(&parse.module, &text, start, end) else {
             continue;
         };
-        let edit = |fields: &[(String, String, lsp_types::Diagnostic)]| {
+        let edit = |fields: &[Missing]| {
             let lines: String = fields
                 .iter()
                 .map(|(f, ty, _)| format!("{}{f} = {}\n", at.indent, placeholder(ty)))
@@ -187,6 +189,8 @@ fn action(
     diagnostic: lsp_types::Diagnostic,
     preferred: bool,
 ) -> CodeActionOrCommand {
+    // `Uri` caches its parse in a `Cell`, which the map never touches.
+    #[allow(clippy::mutable_key_type)]
     let mut changes = HashMap::new();
     changes.insert(super::diagnostics::parse_uri(uri), edits);
     CodeActionOrCommand::CodeAction(CodeAction {
@@ -225,7 +229,11 @@ fn insertion(module: &Module, text: &str, start: u32, end: u32) -> Option<Insert
     let Some(body) = best else {
         // The module: at the end of the file.
         if start == 0 || end as usize >= text.len() {
-            let before = if text.ends_with('\n') || text.is_empty() { "" } else { "\n" };
+            let before = if text.ends_with('\n') || text.is_empty() {
+                ""
+            } else {
+                "\n"
+            };
             return Some(Insertion {
                 offset: text.len() as u32,
                 indent: String::new(),
@@ -271,8 +279,14 @@ mod tests {
 
     #[test]
     fn suggestions_and_placeholders() {
-        assert_eq!(suggestion("did you mean `replicas`?").as_deref(), Some("replicas"));
-        assert_eq!(suggestion("did you mean \"../base.dg\"?").as_deref(), Some("../base.dg"));
+        assert_eq!(
+            suggestion("did you mean `replicas`?").as_deref(),
+            Some("replicas")
+        );
+        assert_eq!(
+            suggestion("did you mean \"../base.dg\"?").as_deref(),
+            Some("../base.dg")
+        );
         assert_eq!(
             suggestion("did you mean `Gi` (powers of 1024) or `G` (powers of 1000)?"),
             None

@@ -36,7 +36,10 @@ pub fn module_path_at(text: &str, offset: u32) -> Option<(u32, String)> {
     if offset < start || offset > end.min(line_end) {
         return None;
     }
-    Some((start, text.get(start as usize..offset as usize)?.to_string()))
+    Some((
+        start,
+        text.get(start as usize..offset as usize)?.to_string(),
+    ))
 }
 
 /// Files and `digit:` modules for the module path `written` so far, in the
@@ -90,8 +93,8 @@ pub fn module_paths(
         .filter_map(|p| {
             let name = p.file_name()?.to_str()?.to_string();
             let is_dir = p.is_dir();
-            let wanted = is_dir && !name.starts_with('.') && name != "target"
-                || name.ends_with(".dg");
+            let wanted =
+                is_dir && !name.starts_with('.') && name != "target" || name.ends_with(".dg");
             wanted.then_some((name, is_dir))
         })
         .collect();
@@ -133,7 +136,10 @@ mod tests {
             Some((8, "../ba".to_string()))
         );
         assert_eq!(module_path_at(text, at("\"y")), None);
-        assert_eq!(module_path_at(text, at("./s")).map(|p| p.1), Some("./s".into()));
+        assert_eq!(
+            module_path_at(text, at("./s")).map(|p| p.1),
+            Some("./s".into())
+        );
         assert_eq!(module_path_at(text, 3), None);
     }
 }

@@ -172,7 +172,12 @@ impl Checker {
                 touched.extend(old.diagnostics.into_keys());
             }
         }
-        touched.extend(self.published.iter().filter(|p| !files.contains(*p)).cloned());
+        touched.extend(
+            self.published
+                .iter()
+                .filter(|p| !files.contains(*p))
+                .cloned(),
+        );
         let mut touched: Vec<PathBuf> = touched.into_iter().collect();
         touched.sort();
         for file in touched {
@@ -271,7 +276,11 @@ fn check_entry(snapshot: &Snapshot, entry: &Path) -> EntryResult {
             continue;
         };
         reached.insert(path.clone());
-        let named = m.ast.amends.iter().chain(m.ast.imports.iter().map(|i| &i.path));
+        let named = m
+            .ast
+            .amends
+            .iter()
+            .chain(m.ast.imports.iter().map(|i| &i.path));
         for target in named.filter(|t| !t.path.starts_with("digit:")) {
             reached.insert(resolve_relative(path, &target.path));
         }

@@ -44,10 +44,8 @@ const WORKER_STACK: usize = 32 << 20;
 /// Serves one client on stdin/stdout until `exit`. Returns the exit code:
 /// 0 after `shutdown` then `exit`, 1 otherwise (as the LSP asks).
 pub fn run() -> u8 {
-    let (out, inbox, io) = transport::start(
-        std::io::BufReader::new(std::io::stdin()),
-        std::io::stdout(),
-    );
+    let (out, inbox, io) =
+        transport::start(std::io::BufReader::new(std::io::stdin()), std::io::stdout());
     let code = serve(out, inbox);
     io.join();
     code

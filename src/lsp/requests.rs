@@ -6,8 +6,8 @@
 //! get InvalidParams; an unknown method MethodNotFound; a handler that
 //! panics InternalError, and the worker goes on with the next request.
 
-use super::workspace::{self, Snapshot};
 use super::semantic::{self, At};
+use super::workspace::{self, Snapshot};
 use super::{actions, completion, definition, symbols, Shared};
 use crossbeam_channel::Receiver;
 use lsp_server::{ErrorCode, RequestId, Response, ResponseError};
@@ -61,7 +61,8 @@ pub fn run(shared: Arc<Shared>, jobs: Receiver<Job>) {
             continue;
         }
         let id = job.id.clone();
-        let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&job, &mut kept)));
+        let answered =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&job, &mut kept)));
         let response = match answered {
             Ok(Ok(value)) => Response::new_ok(id, value),
             Ok(Err(e)) => Response {
@@ -69,14 +70,14 @@ pub fn run(shared: Arc<Shared>, jobs: Receiver<Job>) {
                 response_result: Err(e),
             },
             Err(_) => {
-            // The kept analyses may be half updated: start afresh.
-            kept = semantic::Kept::default();
-            Response::new_err(
-                id,
-                ErrorCode::InternalError as i32,
-                format!("digitc lsp: `{}` failed inside the server", job.method),
-            )
-        }
+                // The kept analyses may be half updated: start afresh.
+                kept = semantic::Kept::default();
+                Response::new_err(
+                    id,
+                    ErrorCode::InternalError as i32,
+                    format!("digitc lsp: `{}` failed inside the server", job.method),
+                )
+            }
         };
         shared.respond(response);
     }
@@ -98,7 +99,12 @@ fn handle(job: &Job, kept: &mut semantic::Kept) -> Answer {
         req::GotoDefinition::METHOD => {
             let p: lsp_types::GotoDefinitionParams = params(job)?;
             let at = p.text_document_position_params;
-            to_value(definition(s, kept, at.text_document.uri.as_str(), at.position))
+            to_value(definition(
+                s,
+                kept,
+                at.text_document.uri.as_str(),
+                at.position,
+            ))
         }
         req::HoverRequest::METHOD => {
             let p: lsp_types::HoverParams = params(job)?;
@@ -112,7 +118,12 @@ fn handle(job: &Job, kept: &mut semantic::Kept) -> Answer {
         req::Completion::METHOD => {
             let p: lsp_types::CompletionParams = params(job)?;
             let at = p.text_document_position;
-            to_value(completion(s, kept, at.text_document.uri.as_str(), at.position))
+            to_value(completion(
+                s,
+                kept,
+                at.text_document.uri.as_str(),
+                at.position,
+            ))
         }
         m => Err(error(
             ErrorCode::MethodNotFound,
@@ -260,9 +271,11 @@ fn completion(
     with_at(s, kept, uri, pos, |at| {
         let (cursor, start) = semantic::cursor(at.text, at.offset);
         let items = semantic::complete(at, &cursor, start);
-        Some(lsp_types::CompletionResponse::List(lsp_types::CompletionList {
-            is_incomplete: false,
-            items,
-        }))
+        Some(lsp_types::CompletionResponse::List(
+            lsp_types::CompletionList {
+                is_incomplete: false,
+                items,
+            },
+        ))
     })
 }

@@ -11,8 +11,8 @@ use super::diagnostics::{location_uri, parse_uri, span_range};
 use super::workspace::Snapshot;
 use digit_compiler::modules::{ModuleId, ModuleKey};
 use digit_compiler::sema::{
-    self, BodyId, BodyType, DefinitionKind, FieldInfo, MemberKind, ResolvedKind, SType,
-    Sema, SemaAnalysis,
+    self, BodyId, BodyType, DefinitionKind, FieldInfo, MemberKind, ResolvedKind, SType, Sema,
+    SemaAnalysis,
 };
 use digit_lang::lexer::{self, Token};
 use digit_lang::{FileId, Span};
@@ -50,13 +50,13 @@ impl Kept {
     pub fn analysis(&mut self, s: &Snapshot, path: &Path) -> &SemaAnalysis {
         let fresh = |k: &KeptAnalysis| {
             k.path == path
-                && k.inputs.iter().all(|(p, text)| {
-                    match (s.docs.get(p).map(|d| &d.text), text) {
+                && k.inputs
+                    .iter()
+                    .all(|(p, text)| match (s.docs.get(p).map(|d| &d.text), text) {
                         (Some(now), Some(then)) => Arc::ptr_eq(now, then),
                         (None, None) => true,
                         _ => false,
-                    }
-                })
+                    })
         };
         match self.analyses.iter().position(fresh) {
             Some(i) => {
@@ -70,7 +70,9 @@ impl Kept {
                     .modules
                     .iter()
                     .filter_map(|m| match &m.key {
-                        ModuleKey::File(p) => Some((p.clone(), s.docs.get(p).map(|d| d.text.clone()))),
+                        ModuleKey::File(p) => {
+                            Some((p.clone(), s.docs.get(p).map(|d| d.text.clone())))
+                        }
                         ModuleKey::Std(_) => None,
                     })
                     .collect();
@@ -173,13 +175,16 @@ pub fn cursor(text: &str, offset: u32) -> (Cursor, u32) {
     }
     let tokens = &lexed.tokens;
     // The word under or before the cursor.
-    let word = tokens.iter().position(|(t, s)| {
-        s.start < offset && offset <= s.end && is_word(t)
-    });
+    let word = tokens
+        .iter()
+        .position(|(t, s)| s.start < offset && offset <= s.end && is_word(t));
     let start = word.map_or(offset, |i| tokens[i].1.start);
     let before: Vec<&(Token<'_>, Span)> = tokens.iter().filter(|(_, s)| s.end <= start).collect();
     // Inside a string: its opening quote is before, its end after.
-    if let Some(i) = before.iter().rposition(|(t, _)| matches!(t, Token::StrStart)) {
+    if let Some(i) = before
+        .iter()
+        .rposition(|(t, _)| matches!(t, Token::StrStart))
+    {
         // An unterminated string ends in an empty `StrEnd` at the line's
         // end: the cursor there is still inside it.
         let closed = before[i + 1..]
@@ -207,7 +212,9 @@ pub fn cursor(text: &str, offset: u32) -> (Cursor, u32) {
     let Some((prev, prev_span)) = before.last().map(|(t, s)| (t, *s)) else {
         return (Cursor::Member, start);
     };
-    let gap = text.get(prev_span.end as usize..start as usize).unwrap_or("");
+    let gap = text
+        .get(prev_span.end as usize..start as usize)
+        .unwrap_or("");
     let new_line = digit_lang::source::has_line_break(gap);
     let kind = match prev {
         Token::Dot => Cursor::Field(chain(&before)),
@@ -248,7 +255,10 @@ fn is_word(t: &Token<'_>) -> bool {
     matches!(
         t,
         Token::Ident(_) | Token::True | Token::False | Token::None | Token::Let | Token::If
-    ) || matches!(t, Token::For | Token::In | Token::Check | Token::Schema | Token::Type)
+    ) || matches!(
+        t,
+        Token::For | Token::In | Token::Check | Token::Schema | Token::Type
+    )
 }
 
 /// The names of `a.b.` before the last dot (quoted keys decoded as written).
@@ -287,7 +297,11 @@ pub fn complete(at: &At<'_>, cursor: &Cursor, start: u32) -> Vec<CompletionItem>
     // Inside a quoted key, the key goes in bare, closing the string when
     // it is still open.
     let in_key = *cursor == Cursor::MemberString;
-    let close = if at.text[at.offset as usize..].starts_with('"') { "" } else { "\"" };
+    let close = if at.text[at.offset as usize..].starts_with('"') {
+        ""
+    } else {
+        "\""
+    };
     let mut push = |label: String, kind, detail: Option<String>, doc: Option<String>, sort: u8| {
         let (label, new_text) = if in_key {
             let bare = label.trim_matches('"').to_string();
@@ -320,12 +334,20 @@ pub fn complete(at: &At<'_>, cursor: &Cursor, start: u32) -> Vec<CompletionItem>
                     for key in map_keys(at, body) {
                         let label = quote_key(&key);
                         let sort = if set.contains(&key) { 2 } else { 0 };
-                        push(label, CompletionItemKind::VALUE, Some(value.to_string()), None, sort);
+                        push(
+                            label,
+                            CompletionItemKind::VALUE,
+                            Some(value.to_string()),
+                            None,
+                            sort,
+                        );
                     }
                 }
                 _ => {
                     let set = set_here(at, body);
-                    let fields = body.map(|b| at.sema().fields_of_body(b)).unwrap_or_default();
+                    let fields = body
+                        .map(|b| at.sema().fields_of_body(b))
+                        .unwrap_or_default();
                     for f in fields {
                         let sort = if set.contains(&f.name) {
                             3
@@ -351,7 +373,13 @@ pub fn complete(at: &At<'_>, cursor: &Cursor, start: u32) -> Vec<CompletionItem>
             if let Some(e) = &expected {
                 for lit in literals(&e.ty) {
                     let label = if quoted { format!("{lit:?}") } else { lit };
-                    push(label, CompletionItemKind::ENUM_MEMBER, Some(e.text.clone()), None, 0);
+                    push(
+                        label,
+                        CompletionItemKind::ENUM_MEMBER,
+                        Some(e.text.clone()),
+                        None,
+                        0,
+                    );
                 }
             }
             if quoted {
@@ -362,7 +390,13 @@ pub fn complete(at: &At<'_>, cursor: &Cursor, start: u32) -> Vec<CompletionItem>
                     )
                 });
                 for (kw, first) in [("true", bool_first), ("false", bool_first), ("none", opt)] {
-                    push(kw.into(), CompletionItemKind::KEYWORD, None, None, if first { 0 } else { 2 });
+                    push(
+                        kw.into(),
+                        CompletionItemKind::KEYWORD,
+                        None,
+                        None,
+                        if first { 0 } else { 2 },
+                    );
                 }
                 for (name, kind, detail) in names_in_scope(at) {
                     push(name, kind, detail, None, 1);
@@ -371,20 +405,46 @@ pub fn complete(at: &At<'_>, cursor: &Cursor, start: u32) -> Vec<CompletionItem>
         }
         Cursor::Field(segments) => {
             for f in fields_of_chain(at, segments) {
-                push(quote_key(&f.name), CompletionItemKind::FIELD, f.ty.clone(), Some(field_doc(&f)), 0);
+                push(
+                    quote_key(&f.name),
+                    CompletionItemKind::FIELD,
+                    f.ty.clone(),
+                    Some(field_doc(&f)),
+                    0,
+                );
             }
         }
         Cursor::Type => {
             for t in BUILTIN_TYPES {
-                push((*t).into(), CompletionItemKind::TYPE_PARAMETER, None, None, 1);
+                push(
+                    (*t).into(),
+                    CompletionItemKind::TYPE_PARAMETER,
+                    None,
+                    None,
+                    1,
+                );
             }
             for &m in at.sema().amends_chain(at.module) {
-                let Some(model) = at.sema().module(m) else { continue };
+                let Some(model) = at.sema().module(m) else {
+                    continue;
+                };
                 for s in &model.schemas {
-                    push(s.name.clone(), CompletionItemKind::STRUCT, Some("schema".into()), s.doc.clone(), 0);
+                    push(
+                        s.name.clone(),
+                        CompletionItemKind::STRUCT,
+                        Some("schema".into()),
+                        s.doc.clone(),
+                        0,
+                    );
                 }
                 for a in &model.aliases {
-                    push(a.name.clone(), CompletionItemKind::TYPE_PARAMETER, Some(a.ty.to_string()), a.doc.clone(), 0);
+                    push(
+                        a.name.clone(),
+                        CompletionItemKind::TYPE_PARAMETER,
+                        Some(a.ty.to_string()),
+                        a.doc.clone(),
+                        0,
+                    );
                 }
             }
         }
@@ -425,7 +485,10 @@ fn literals(t: &SType) -> Vec<String> {
 
 /// A key as written: quoted unless an identifier.
 fn quote_key(k: &str) -> String {
-    let ident = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let ident = k
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if ident {
         k.to_string()
@@ -456,7 +519,9 @@ fn set_here(at: &At<'_>, body: Option<BodyId>) -> HashSet<String> {
         return out;
     };
     for id in &b.members {
-        let Some(m) = at.sema().member(*id) else { continue };
+        let Some(m) = at.sema().member(*id) else {
+            continue;
+        };
         let first = match &m.kind {
             MemberKind::Assign { path, .. }
             | MemberKind::Append { path, .. }
@@ -505,7 +570,9 @@ fn fields_of_chain(at: &At<'_>, segments: &[String]) -> Vec<FieldInfo> {
 /// finds none in a base that does not evaluate).
 fn map_keys(at: &At<'_>, body: Option<BodyId>) -> Vec<String> {
     let mut keys = Vec::new();
-    let path = body.and_then(|b| at.sema().body(b)).and_then(|b| b.path.clone());
+    let path = body
+        .and_then(|b| at.sema().body(b))
+        .and_then(|b| b.path.clone());
     let chain = at.sema().amends_chain(at.module);
     if let (Some(path), Some(&base)) = (path, chain.get(1)) {
         keys = super::values::keys_at(at.a, at.loader, base, &path);
@@ -544,18 +611,21 @@ pub fn hover(at: &At<'_>) -> Option<Hover> {
                 Some(m) => parts.extend(decl_parts(at, m)),
                 None => parts.push(format!("```digit\n{}\n```", r.name)),
             }
-            if let Some(last) = defs
-                .iter()
-                .rev()
-                .find(|d| matches!(d.kind, DefinitionKind::Set | DefinitionKind::Append | DefinitionKind::Amend))
-            {
+            if let Some(last) = defs.iter().rev().find(|d| {
+                matches!(
+                    d.kind,
+                    DefinitionKind::Set | DefinitionKind::Append | DefinitionKind::Amend
+                )
+            }) {
                 parts.push(format!("Last set in `{}`", at.place(last.span)));
             }
         }
         ResolvedKind::Let(id) => parts.extend(let_parts(at, sema.let_(*id)?)),
         ResolvedKind::LoopVar => parts.push(format!("```digit\n{}\n```\nloop variable", r.name)),
         ResolvedKind::Import(target) => {
-            let key = target.and_then(|t| at.a.graph.get(t)).map(|m| m.key.display());
+            let key = target
+                .and_then(|t| at.a.graph.get(t))
+                .map(|m| m.key.display());
             parts.push(format!(
                 "```digit\nimport \"{}\" as {}\n```",
                 key.unwrap_or_default(),
@@ -574,7 +644,9 @@ pub fn hover(at: &At<'_>) -> Option<Hover> {
             parts.extend(a.doc.clone());
         }
         ResolvedKind::Builtin(sig) => parts.push(format!("```digit\n{sig}\n```")),
-        ResolvedKind::BuiltinType => parts.push(format!("```digit\n{}\n```\nbuilt-in type", r.name)),
+        ResolvedKind::BuiltinType => {
+            parts.push(format!("```digit\n{}\n```\nbuilt-in type", r.name))
+        }
         ResolvedKind::Root => parts.push("`root`: the module's value".into()),
         ResolvedKind::TypeAsValue | ResolvedKind::Dynamic | ResolvedKind::Undefined => return None,
     }
@@ -591,9 +663,14 @@ pub fn hover(at: &At<'_>) -> Option<Hover> {
 fn hover_declaration(at: &At<'_>) -> Option<Hover> {
     let sema = at.sema();
     let model = sema.module(at.module)?;
-    let (parts, span) = if let Some(l) = model.lets.iter().find(|l| l.name_span.contains(at.offset)) {
+    let (parts, span) = if let Some(l) = model.lets.iter().find(|l| l.name_span.contains(at.offset))
+    {
         (let_parts(at, l), l.name_span)
-    } else if let Some(s) = model.schemas.iter().find(|s| s.name_span.contains(at.offset)) {
+    } else if let Some(s) = model
+        .schemas
+        .iter()
+        .find(|s| s.name_span.contains(at.offset))
+    {
         let mut parts = vec![format!("```digit\nschema {}\n```", s.name)];
         parts.extend(s.doc.clone());
         (parts, s.name_span)
@@ -619,9 +696,15 @@ fn hover_declaration(at: &At<'_>) -> Option<Hover> {
 /// where it is declared.
 fn decl_parts(at: &At<'_>, m: &sema::Member) -> Vec<String> {
     let mut parts = Vec::new();
-    if let MemberKind::Decl { name, ty, default, .. } = &m.kind {
+    if let MemberKind::Decl {
+        name, ty, default, ..
+    } = &m.kind
+    {
         let mut sig = format!("{name}: {ty}");
-        if let Some(d) = default.as_deref().filter(|d| !d.contains('\n') && d.len() <= 80) {
+        if let Some(d) = default
+            .as_deref()
+            .filter(|d| !d.contains('\n') && d.len() <= 80)
+        {
             sig.push_str(&format!(" = {d}"));
         }
         parts.push(format!("```digit\n{sig}\n```"));
@@ -696,8 +779,14 @@ mod tests {
         assert_eq!(at(t, "\"egov-u").0, Cursor::MemberString);
         let t = "a {\n  b = 1\n  re\n}";
         assert_eq!(at(t, "  re"), (Cursor::Member, 14));
-        assert_eq!(at("x = kafka.", "kafka.").0, Cursor::Field(vec!["kafka".into()]));
-        assert_eq!(at("x = a.\"b-c\".", "\".").0, Cursor::Field(vec!["a".into(), "b-c".into()]));
+        assert_eq!(
+            at("x = kafka.", "kafka.").0,
+            Cursor::Field(vec!["kafka".into()])
+        );
+        assert_eq!(
+            at("x = a.\"b-c\".", "\".").0,
+            Cursor::Field(vec!["a".into(), "b-c".into()])
+        );
         assert_eq!(at("x = \"cl", "\"cl").0, Cursor::StringValue);
         assert_eq!(at("x: ", ": ").0, Cursor::Type);
         assert_eq!(at("x = 1 // co", "co").0, Cursor::Nothing);

@@ -18,7 +18,11 @@ use std::thread;
 pub enum Out {
     Message(Message),
     /// A JSON-RPC error whose id could not be read (`"id": null`).
-    Error { id: serde_json::Value, code: i32, message: String },
+    Error {
+        id: serde_json::Value,
+        code: i32,
+        message: String,
+    },
 }
 
 /// The two stdio threads; [`Io::join`] waits for them after `exit`.
@@ -186,7 +190,9 @@ fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
         Some(Ok(n)) if n > MAX_BODY => {
             // Read and drop it, so the next frame is found.
             io::copy(&mut io::Read::take(&mut *input, n as u64), &mut io::sink())?;
-            return Ok(Frame::Malformed(format!("a message of {n} bytes is too large")));
+            return Ok(Frame::Malformed(format!(
+                "a message of {n} bytes is too large"
+            )));
         }
         Some(Ok(n)) => n,
     };

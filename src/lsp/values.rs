@@ -12,7 +12,12 @@ use digit_compiler::value::ValueKind;
 use digit_compiler::Loader;
 
 /// The keys of the object at `path` of module `module`'s value.
-pub fn keys_at(a: &SemaAnalysis, loader: &dyn Loader, module: ModuleId, path: &[String]) -> Vec<String> {
+pub fn keys_at(
+    a: &SemaAnalysis,
+    loader: &dyn Loader,
+    module: ModuleId,
+    path: &[String],
+) -> Vec<String> {
     digit_compiler::with_root(&a.graph, loader, module, |ev, root| {
         let mut obj = root;
         for key in path {

@@ -1,6 +1,8 @@
 //! Walks over the syntax tree: every body, every expression.
 
-use digit_lang::ast::{Body, CompClause, Expr, ExprKind, Item, Member, MemberKind, Module, StrPart};
+use digit_lang::ast::{
+    Body, CompClause, Expr, ExprKind, Item, Member, MemberKind, Module, StrPart,
+};
 
 /// Nesting walked at most (the parser's own limit is lower).
 const MAX_DEPTH: usize = 512;

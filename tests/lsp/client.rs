@@ -3,10 +3,10 @@
 //! the source for snapshots.
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 /// How long any single answer may take before the test fails.
@@ -121,7 +121,9 @@ impl Client {
         }
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let m = self.next(deadline).unwrap_or_else(|| panic!("no response to {id}"));
+            let m = self
+                .next(deadline)
+                .unwrap_or_else(|| panic!("no response to {id}"));
             if m.get("method").is_some() && m.get("id").is_none() {
                 self.notifications.push(m);
             } else if &m["id"] == id {
@@ -134,10 +136,7 @@ impl Client {
 
     fn next(&mut self, deadline: Instant) -> Option<Value> {
         let left = deadline.saturating_duration_since(Instant::now());
-        match self.rx.recv_timeout(left) {
-            Ok(v) => Some(v),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.rx.recv_timeout(left).ok()
     }
 
     /// Opens a buffer.
@@ -255,7 +254,10 @@ pub fn pos(v: &Value) -> (usize, usize) {
 /// The position of the first occurrence of `marker` in `text` (0-based
 /// line, UTF-16 column), plus `shift` characters.
 pub fn find(text: &str, marker: &str, shift: usize) -> Value {
-    let at = text.find(marker).unwrap_or_else(|| panic!("{marker:?} not in text")) + shift;
+    let at = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker:?} not in text"))
+        + shift;
     let before = &text[..at];
     let line = before.matches('\n').count();
     let col: usize = before[before.rfind('\n').map_or(0, |i| i + 1)..]
@@ -284,7 +286,16 @@ pub fn draw(text: &str, cursor: Option<&Value>, ranges: &[(Value, String)]) -> S
             } else {
                 lines.get(l).map_or(0, |s| s.chars().count())
             };
-            marks.push((l, from, to, if l == el { label.clone() } else { String::new() }));
+            marks.push((
+                l,
+                from,
+                to,
+                if l == el {
+                    label.clone()
+                } else {
+                    String::new()
+                },
+            ));
         }
     }
     let mut shown: Vec<usize> = marks

@@ -17,7 +17,11 @@ fn draw_diagnostics(text: &str, params: &Value) -> String {
         out.push_str(&format!(
             "{} ({}): {}\n",
             d["code"].as_str().unwrap_or("?"),
-            if d["severity"] == 1 { "error" } else { "warning" },
+            if d["severity"] == 1 {
+                "error"
+            } else {
+                "warning"
+            },
             d["message"].as_str().unwrap_or("").replace('\n', "\n    ")
         ));
         out.push_str(&draw(text, None, &[(d["range"].clone(), "here".into())]));
@@ -84,10 +88,7 @@ fn diagnostics_follow_edits_and_bases() {
     let second = draw_diagnostics(&qa_text, &p);
     let dev = root.join("env/dev.dg");
     let p_dev = c.diagnostics(&dev, |p| p["diagnostics"].as_array().is_some());
-    assert!(
-        p_dev["version"].is_null(),
-        "dev.dg is not open: no version"
-    );
+    assert!(p_dev["version"].is_null(), "dev.dg is not open: no version");
 
     // Back to the saved base: qa.dg is clean again.
     c.replace(&base, 2, &base_text);
@@ -115,8 +116,14 @@ fn formatting() {
     assert_eq!(edits.len(), 1);
     let expected = digit_lang::format::format(digit_lang::FileId(0), text).unwrap();
     assert_eq!(edits[0]["newText"], expected);
-    assert_eq!(edits[0]["range"]["start"], json!({ "line": 0, "character": 0 }));
-    assert_eq!(edits[0]["range"]["end"], json!({ "line": 4, "character": 0 }));
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({ "line": 0, "character": 0 })
+    );
+    assert_eq!(
+        edits[0]["range"]["end"],
+        json!({ "line": 4, "character": 0 })
+    );
 
     // Already formatted: no edit.
     c.replace(&path, 2, &expected);
@@ -189,10 +196,7 @@ fn kind_name(k: u64) -> &'static str {
 
 /// A fresh empty directory under the system's temporary directory.
 pub fn tempdir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "digitc-lsp-{name}-{}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("digitc-lsp-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -241,7 +245,11 @@ fn code_actions() {
     let fixed = apply(&text, edits);
     assert_eq!(fixed, read(&qa));
     let mut out = format!("----- {}\n", action["title"].as_str().unwrap());
-    out.push_str(&draw(&text, None, &[(edits[0]["range"].clone(), edits[0]["newText"].to_string())]));
+    out.push_str(&draw(
+        &text,
+        None,
+        &[(edits[0]["range"].clone(), edits[0]["newText"].to_string())],
+    ));
 
     // An instance without its required `image`; a buffer never saved.
     let t = root.join("env/lsp-test-missing.dg");
@@ -261,7 +269,11 @@ fn code_actions() {
     );
     for a in r["result"].as_array().unwrap() {
         let edits = a["edit"]["changes"][uri(&t)].as_array().unwrap();
-        out.push_str(&format!("----- {}\n{}", a["title"].as_str().unwrap(), apply(src, edits)));
+        out.push_str(&format!(
+            "----- {}\n{}",
+            a["title"].as_str().unwrap(),
+            apply(src, edits)
+        ));
     }
     // The fix is accepted: the field is no longer missing.
     let all = &r["result"][0]["edit"]["changes"][uri(&t)];
@@ -298,10 +310,19 @@ fn definition_of_paths_and_secrets() {
     );
     let mut out = draw(&base_text, Some(&at), &[]);
     for loc in r["result"].as_array().unwrap() {
-        let file = loc["uri"].as_str().unwrap().strip_prefix(&uri(&root)).unwrap().to_string();
+        let file = loc["uri"]
+            .as_str()
+            .unwrap()
+            .strip_prefix(&uri(&root))
+            .unwrap()
+            .to_string();
         let text = read(&root.join(file.trim_start_matches('/')));
         out.push_str(&format!("----- {file}\n"));
-        out.push_str(&draw(&text, None, &[(loc["range"].clone(), "stored here".into())]));
+        out.push_str(&draw(
+            &text,
+            None,
+            &[(loc["range"].clone(), "stored here".into())],
+        ));
     }
     assert_eq!(c.shutdown(), 0);
     insta::assert_snapshot!(out);
@@ -324,7 +345,13 @@ fn completion_of_module_paths() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| format!("{} -> {}", i["label"].as_str().unwrap(), i["textEdit"]["newText"].as_str().unwrap()))
+        .map(|i| {
+            format!(
+                "{} -> {}",
+                i["label"].as_str().unwrap(),
+                i["textEdit"]["newText"].as_str().unwrap()
+            )
+        })
         .collect();
     labels.sort();
     assert_eq!(c.shutdown(), 0);

@@ -7,7 +7,12 @@ use serde_json::{json, Value};
 
 /// `(file, (from, to) edit of the file, cursor marker, characters after
 /// the marker's start)`.
-type Case = (&'static str, (&'static str, &'static str), &'static str, usize);
+type Case = (
+    &'static str,
+    (&'static str, &'static str),
+    &'static str,
+    usize,
+);
 
 fn run(method: &str, cases: &[Case], show: impl Fn(&str, &Value, &Value) -> String) -> String {
     let root = examples();
@@ -27,7 +32,10 @@ fn run(method: &str, cases: &[Case], show: impl Fn(&str, &Value, &Value) -> Stri
         assert!(r.get("error").is_none(), "{r}");
         out.push_str(&format!("===== {file}: {marker:?}\n"));
         out.push_str(&show(&text, &at, &r["result"]));
-        c.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri(&path) } }));
+        c.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri(&path) } }),
+        );
     }
     assert_eq!(c.shutdown(), 0);
     out
@@ -37,29 +45,67 @@ fn run(method: &str, cases: &[Case], show: impl Fn(&str, &Value, &Value) -> Stri
 fn completion() {
     let cases: &[Case] = &[
         // Fields of a schema instance, on an incomplete line.
-        ("env/qa.dg", ("  ssl = true", "  ssl = true\n  po"), "\n  po", 5),
+        (
+            "env/qa.dg",
+            ("  ssl = true", "  ssl = true\n  po"),
+            "\n  po",
+            5,
+        ),
         // Service names of the base, in `services { }` of an environment.
-        ("env/qa.dg", ("services {\n", "services {\n  \"egov-u\n"), "\"egov-u", 7),
+        (
+            "env/qa.dg",
+            ("services {\n", "services {\n  \"egov-u\n"),
+            "\"egov-u",
+            7,
+        ),
         // After `.`: the fields of the value's type.
-        ("env/qa.dg", ("name = \"qa\"", "name = \"qa\"\nx = kafka."), "kafka.", 6),
+        (
+            "env/qa.dg",
+            ("name = \"qa\"", "name = \"qa\"\nx = kafka."),
+            "kafka.",
+            6,
+        ),
         // A Bool field's value.
         ("env/qa.dg", ("  ssl = true", "  ssl = "), "ssl = ", 6),
         // A union of string literals, inside the string.
-        ("env/qa.dg", ("    replicas = 2\n", "    replicas = 2\n    expose = \"\"\n"), "expose = \"", 10),
+        (
+            "env/qa.dg",
+            (
+                "    replicas = 2\n",
+                "    replicas = 2\n    expose = \"\"\n",
+            ),
+            "expose = \"",
+            10,
+        ),
         // The fields of the module, at the start of a line.
-        ("env/qa.dg", ("config_branch", "core_\nconfig_branch"), "core_\n", 5),
+        (
+            "env/qa.dg",
+            ("config_branch", "core_\nconfig_branch"),
+            "core_\n",
+            5,
+        ),
     ];
     insta::assert_snapshot!(run("textDocument/completion", cases, |text, at, result| {
         let items = result["items"].as_array().cloned().unwrap_or_default();
         let mut items: Vec<Value> = items;
         items.sort_by_key(|i| i["sortText"].as_str().unwrap_or("").to_string());
         let range = items.first().map(|i| i["textEdit"]["range"].clone());
-        let mut out = draw(text, Some(at), &range.into_iter().map(|r| (r, "replaced".to_string())).collect::<Vec<_>>());
+        let mut out = draw(
+            text,
+            Some(at),
+            &range
+                .into_iter()
+                .map(|r| (r, "replaced".to_string()))
+                .collect::<Vec<_>>(),
+        );
         for i in items.iter().take(12) {
             out.push_str(&format!(
                 "  {}{}\n",
                 i["label"].as_str().unwrap(),
-                i["detail"].as_str().map(|d| format!(": {d}")).unwrap_or_default()
+                i["detail"]
+                    .as_str()
+                    .map(|d| format!(": {d}"))
+                    .unwrap_or_default()
             ));
         }
         if items.len() > 12 {
@@ -127,7 +173,11 @@ fn definition() {
             None => return out,
         };
         let target_text = std::fs::read_to_string(path).unwrap_or_default();
-        out.push_str(&draw(&target_text, None, &[(result["range"].clone(), "declared here".into())]));
+        out.push_str(&draw(
+            &target_text,
+            None,
+            &[(result["range"].clone(), "declared here".into())],
+        ));
         out
     }));
 }

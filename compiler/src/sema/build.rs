@@ -85,11 +85,13 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
                         index: si,
                     };
                     si += 1;
-                    pm.types.insert(s.name.name.to_string(), TypeRes::Schema(id));
+                    pm.types
+                        .insert(s.name.name.to_string(), TypeRes::Schema(id));
                     let mut fields = HashMap::new();
                     let refs: Vec<&ast::Member> = s.body.members.iter().collect();
                     collect_decls(&refs, m, &env, &pre.schema_ids, &mut fields);
-                    let mut names: Names = fields.iter().map(|(k, d)| (k.clone(), d.span)).collect();
+                    let mut names: Names =
+                        fields.iter().map(|(k, d)| (k.clone(), d.span)).collect();
                     let (keys, _) = static_keys(&refs);
                     for (k, s) in keys {
                         names.entry(k).or_insert(s);
@@ -150,7 +152,8 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
         let mut out = w.out;
         out.names.sort_by_key(|n| (n.span.start, n.span.end));
         out.types.sort_by_key(|n| (n.span.start, n.span.end));
-        out.slots.sort_by_key(|n| (n.span.start, std::cmp::Reverse(n.span.end)));
+        out.slots
+            .sort_by_key(|n| (n.span.start, std::cmp::Reverse(n.span.end)));
         sema.modules.push(out);
     }
     diags.extend(env.errors.borrow_mut().drain(..));
@@ -711,7 +714,14 @@ impl<'w, 'g> Walker<'w, 'g> {
             } => {
                 self.walk_expr(cond, None);
                 let p = bpath.map(<[String]>::to_vec);
-                let t = self.walk_body(BodyKind::Then, then_body, bty.clone(), p.clone(), None, None);
+                let t = self.walk_body(
+                    BodyKind::Then,
+                    then_body,
+                    bty.clone(),
+                    p.clone(),
+                    None,
+                    None,
+                );
                 let e = else_body
                     .as_ref()
                     .map(|b| self.walk_body(BodyKind::Else, b, bty.clone(), p, None, None));
@@ -886,12 +896,9 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             ExprKind::Field { target, name } => {
                 let typed = match (&target.kind, name.as_static()) {
-                    (ExprKind::Name(alias), Some(n))
-                        if self.import(&alias.name).is_some() =>
-                    {
-                        self.type_named(&[alias.name.as_str(), n])
-                            .map(|t| (alias, n, t))
-                    }
+                    (ExprKind::Name(alias), Some(n)) if self.import(&alias.name).is_some() => self
+                        .type_named(&[alias.name.as_str(), n])
+                        .map(|t| (alias, n, t)),
                     _ => None,
                 };
                 match typed {
@@ -995,7 +1002,9 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             ExprKind::Unary { operand, .. } => self.walk_expr(operand, None),
             ExprKind::Binary { op, lhs, rhs } => {
-                let t = (*op == ast::BinaryOp::Coalesce).then_some(expected).flatten();
+                let t = (*op == ast::BinaryOp::Coalesce)
+                    .then_some(expected)
+                    .flatten();
                 self.walk_expr(lhs, t);
                 self.walk_value(rhs, t, None);
             }
@@ -1363,9 +1372,7 @@ fn fit(e: &ast::Expr, ty: &SType) -> Fit {
         (SType::Secret | SType::Name | SType::Image | SType::Cron | SType::EnvName, Lit::Str) => {
             Fit::Unsure
         }
-        (SType::Secret | SType::Name | SType::Image | SType::Cron | SType::EnvName, _) => {
-            no(None)
-        }
+        (SType::Secret | SType::Name | SType::Image | SType::Cron | SType::EnvName, _) => no(None),
         (SType::Literal(l), Lit::Str) => match &plain {
             Some(s) => yes(s == l),
             None => Fit::Unsure,

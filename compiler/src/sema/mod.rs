@@ -34,8 +34,8 @@ pub use query::{
 };
 pub use workspace::{analyze, ParseCache, SemaAnalysis, Workspace};
 
-use build::body_type as build_body_type;
 use crate::modules::{ModuleGraph, ModuleId};
+use build::body_type as build_body_type;
 use digit_lang::{Diagnostic, FileId, SourceMap, Span};
 use std::fmt;
 
@@ -227,11 +227,20 @@ pub enum MemberKind {
         default_span: Option<Span>,
     },
     /// `path = value`.
-    Assign { path: Vec<PathSeg>, value: Span },
+    Assign {
+        path: Vec<PathSeg>,
+        value: Span,
+    },
     /// `path += value`.
-    Append { path: Vec<PathSeg>, value: Span },
+    Append {
+        path: Vec<PathSeg>,
+        value: Span,
+    },
     /// `path { body }`.
-    Amend { path: Vec<PathSeg>, body: BodyId },
+    Amend {
+        path: Vec<PathSeg>,
+        body: BodyId,
+    },
     Let(LetId),
     For {
         vars: Vec<(String, Span)>,
@@ -299,10 +308,14 @@ pub struct Alias {
 pub enum Res {
     Let(LetId),
     /// A `for` variable (of a member or a comprehension), declared at `span`.
-    LoopVar { span: Span },
+    LoopVar {
+        span: Span,
+    },
     /// A field of an enclosing object; `decl` is its declaration, or its
     /// first static definition.
-    Field { decl: Option<Span> },
+    Field {
+        decl: Option<Span>,
+    },
     Key,
     Root,
     /// An import alias; the target when it loaded.

@@ -682,7 +682,12 @@ impl Sema {
             for id in &b.members {
                 if let Some(MemberKind::Let(l)) = self.member(*id).map(|m| &m.kind) {
                     if let Some(l) = self.let_(*l) {
-                        push(&mut out, &l.name, ResolvedKind::Let(l.id), Some(l.name_span));
+                        push(
+                            &mut out,
+                            &l.name,
+                            ResolvedKind::Let(l.id),
+                            Some(l.name_span),
+                        );
                     }
                 }
             }
@@ -715,10 +720,20 @@ impl Sema {
                 continue;
             };
             for s in &model.schemas {
-                push(&mut out, &s.name, ResolvedKind::Schema(s.id), Some(s.name_span));
+                push(
+                    &mut out,
+                    &s.name,
+                    ResolvedKind::Schema(s.id),
+                    Some(s.name_span),
+                );
             }
             for a in &model.aliases {
-                push(&mut out, &a.name, ResolvedKind::Alias(a.id), Some(a.name_span));
+                push(
+                    &mut out,
+                    &a.name,
+                    ResolvedKind::Alias(a.id),
+                    Some(a.name_span),
+                );
             }
         }
         for (name, _, _, sig) in crate::eval::builtins::BUILTINS {
@@ -879,9 +894,9 @@ impl Sema {
                 } => Some((name.clone(), *name_span)),
                 MemberKind::Assign { path, .. }
                 | MemberKind::Append { path, .. }
-                | MemberKind::Amend { path, .. } => path
-                    .first()
-                    .and_then(|s| Some((s.name.clone()?, s.span))),
+                | MemberKind::Amend { path, .. } => {
+                    path.first().and_then(|s| Some((s.name.clone()?, s.span)))
+                }
                 _ => None,
             };
             if let Some((k, s)) = key {
