@@ -232,7 +232,9 @@ fn hover(
 ) -> Option<lsp_types::Hover> {
     with_at(s, kept, uri, pos, |at| {
         let ast = &at.a.graph.get(at.module)?.ast;
-        if let Some((group, key)) = definition::secret_reference(ast, at.offset) {
+        let reference = definition::secret_reference(ast, at.offset)
+            .or_else(|| semantic::secret_entry_at(at));
+        if let Some((group, key)) = reference {
             let path = workspace::uri_to_path(uri)?;
             let n = definition::secret_sites(s, &path, &group, &key).len();
             return Some(lsp_types::Hover {

@@ -728,6 +728,21 @@ fn let_parts(at: &At<'_>, l: &sema::Let) -> Vec<String> {
     parts
 }
 
+/// The secret stored by the member whose key is at the cursor
+/// (`password = secret("dg1:...")` inside `secrets { db { } }`): its
+/// group and key.
+pub fn secret_entry_at(at: &At<'_>) -> Option<(String, String)> {
+    let member = at.sema().member(at.sema().member_at(at.file, at.offset)?)?;
+    let ast = &at.a.graph.get(at.module)?.ast;
+    // The member stores exactly this one secret (not `secrets { ... }`).
+    let mut inside = digit_compiler::secret::edit::Secrets::of(ast)
+        .sites
+        .into_iter()
+        .filter(|s| member.span.start <= s.value.start && s.value.end <= member.span.end);
+    let site = inside.next().filter(|s| at.offset < s.value.start)?;
+    inside.next().is_none().then_some((site.group, site.key))
+}
+
 /// The declaring member whose name is at `span`.
 fn decl_at(sema: &Sema, span: Span) -> Option<sema::MemberId> {
     let m = sema.module_of_file(span.file)?;

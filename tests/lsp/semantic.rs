@@ -129,8 +129,10 @@ fn hover() {
         ("base.dg", ("", ""), "let es_host", 6),
         // A schema named as a value's base.
         ("services/core.dg", ("", ""), "digit.Service}", 8),
-        // A secret: its path, never its value.
+        // A secret: its path, never its value; where it is used and where
+        // it is stored.
         ("base.dg", ("", ""), "secrets.db.password", 12),
+        ("env/qa.dg", ("", ""), "    password = secret", 5),
     ];
     insta::assert_snapshot!(run("textDocument/hover", cases, |text, at, result| {
         let ranges: Vec<(Value, String)> = result["range"]
