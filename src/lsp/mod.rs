@@ -115,6 +115,8 @@ pub struct State {
     pub docs: Arc<Docs>,
     pub roots: Arc<Vec<PathBuf>>,
     pub generation: u64,
+    /// Raised when files may have changed on disk.
+    pub disk: u64,
 }
 
 impl Shared {
@@ -130,6 +132,7 @@ impl Shared {
             Snapshot {
                 docs: s.docs.clone(),
                 roots: s.roots.clone(),
+                disk: s.disk,
             },
             s.generation,
         )
@@ -315,12 +318,17 @@ impl Server {
                 let Some(p) = decode::<lsp_types::DidSaveTextDocumentParams>(n.params) else {
                     return;
                 };
+                self.shared.lock().disk += 1;
                 if let Some(path) = workspace::uri_to_path(p.text_document.uri.as_str()) {
                     let _ = self.checks.send(diagnostics::Job::Changed(vec![path]));
                 }
             }
             note::DidChangeWatchedFiles::METHOD => {
-                self.shared.lock().generation += 1;
+                {
+                    let mut state = self.shared.lock();
+                    state.generation += 1;
+                    state.disk += 1;
+                }
                 let _ = self.checks.send(diagnostics::Job::Rescan);
             }
             note::Cancel::METHOD => {

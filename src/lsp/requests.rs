@@ -232,8 +232,8 @@ fn hover(
 ) -> Option<lsp_types::Hover> {
     with_at(s, kept, uri, pos, |at| {
         let ast = &at.a.graph.get(at.module)?.ast;
-        let reference = definition::secret_reference(ast, at.offset)
-            .or_else(|| semantic::secret_entry_at(at));
+        let reference =
+            definition::secret_reference(ast, at.offset).or_else(|| semantic::secret_entry_at(at));
         if let Some((group, key)) = reference {
             let path = workspace::uri_to_path(uri)?;
             let n = definition::secret_sites(s, &path, &group, &key).len();

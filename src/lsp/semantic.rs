@@ -38,6 +38,8 @@ const KEEP: usize = 4;
 
 struct KeptAnalysis {
     path: PathBuf,
+    /// [`Snapshot::disk`] when it was made.
+    disk: u64,
     /// Every file it read, with the open buffer's text it read (none: the
     /// disk's).
     inputs: Vec<(PathBuf, Option<Arc<str>>)>,
@@ -50,6 +52,7 @@ impl Kept {
     pub fn analysis(&mut self, s: &Snapshot, path: &Path) -> &SemaAnalysis {
         let fresh = |k: &KeptAnalysis| {
             k.path == path
+                && k.disk == s.disk
                 && k.inputs
                     .iter()
                     .all(|(p, text)| match (s.docs.get(p).map(|d| &d.text), text) {
@@ -80,6 +83,7 @@ impl Kept {
                     0,
                     KeptAnalysis {
                         path: path.to_path_buf(),
+                        disk: s.disk,
                         inputs,
                         analysis,
                     },

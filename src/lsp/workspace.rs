@@ -33,6 +33,9 @@ pub struct Snapshot {
     pub docs: Arc<Docs>,
     /// The workspace folders the client named.
     pub roots: Arc<Vec<PathBuf>>,
+    /// Raised when files may have changed on disk (a save, a file event),
+    /// so that what was read from the disk is read again.
+    pub disk: u64,
 }
 
 impl Snapshot {

@@ -38,6 +38,28 @@ impl Client {
     /// Starts the server with `root` as its workspace folder and
     /// initializes it.
     pub fn start(root: &Path) -> Client {
+        let mut c = Client::spawn();
+        c.initialize(root);
+        c
+    }
+
+    /// Sends `initialize` and `initialized`.
+    pub fn initialize(&mut self, root: &Path) {
+        let init = self.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": uri(root),
+                "workspaceFolders": [{ "uri": uri(root), "name": "root" }],
+                "capabilities": {},
+            }),
+        );
+        assert!(init["result"]["capabilities"].is_object(), "{init}");
+        self.notify("initialized", json!({}));
+    }
+
+    /// Starts the server, not initialized.
+    pub fn spawn() -> Client {
         let cache = std::env::temp_dir().join(format!(
             "digitc-lsp-test-{}-{}",
             std::process::id(),
@@ -62,7 +84,7 @@ impl Client {
                 }
             }
         });
-        let mut c = Client {
+        Client {
             child,
             stdin,
             rx,
@@ -70,19 +92,7 @@ impl Client {
             notifications: Vec::new(),
             responses: Vec::new(),
             cache,
-        };
-        let init = c.request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": uri(root),
-                "workspaceFolders": [{ "uri": uri(root), "name": "root" }],
-                "capabilities": {},
-            }),
-        );
-        assert!(init["result"]["capabilities"].is_object(), "{init}");
-        c.notify("initialized", json!({}));
-        c
+        }
     }
 
     pub fn send_raw(&mut self, bytes: &[u8]) {
@@ -196,6 +206,18 @@ impl Client {
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 let _ = std::fs::remove_dir_all(&self.cache);
+                return status.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits for the process to end; returns its exit code.
+    pub fn wait_exit(&mut self) -> i32 {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
                 return status.code().unwrap_or(-1);
             }
             assert!(Instant::now() < deadline, "the server did not exit");

@@ -54,6 +54,26 @@ fn malformed_messages_get_errors() {
     assert_eq!(c.shutdown(), 0);
 }
 
+/// Before `initialize`, requests are refused; `exit` without `shutdown`
+/// ends the server with exit code 1, as the protocol says.
+#[test]
+fn lifecycle() {
+    let mut c = Client::spawn();
+    let r = c.request("textDocument/hover", json!({}));
+    assert_eq!(code(&r), -32002, "{r}");
+    c.initialize(&examples());
+    let r = c.request("shutdown", Value::Null);
+    assert!(r["result"].is_null() && r.get("error").is_none(), "{r}");
+    let r = c.request("textDocument/hover", json!({}));
+    assert_eq!(code(&r), INVALID_REQUEST, "after shutdown: {r}");
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit(), 0);
+
+    let mut c = Client::start(&examples());
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit(), 1);
+}
+
 /// A request cancelled while it waits behind a slow one is answered
 /// RequestCancelled, once.
 #[test]
