@@ -43,7 +43,7 @@ Make the file readable UTF-8 text."),
     url = \"jdbc:postgresql://${db.hots}\"   // fine: a field access
     url = \"jdbc:postgresql://${dbb.host}\"  // `dbb` is not defined
 
-Fix the spelling; the help line suggests the closest name in scope."),
+Fix the spelling; the help line suggests the closest name in scope. Names are resolved before evaluation, so this is reported in code that never runs too: a schema nothing instantiates, a `let` nothing reads, a branch not taken."),
     code!("E0302", "unknown type", "A type annotation names no builtin type, schema or type alias in scope.
 
     replicas: Integer = 1

@@ -1,7 +1,8 @@
 //! digit-compiler: from source files to checked values.
 //!
 //! Stages: [`modules`] (load and parse every file through a [`Loader`]),
-//! [`eval`] (lazy, late-bound evaluation with expected types flowing down,
+//! [`sema`] (every name and written type resolved statically; the queries
+//! of the language server), [`eval`] (lazy, late-bound evaluation with expected types flowing down,
 //! [`types`] resolving written types), [`validate`] (force everything, run
 //! checks), [`output`] (values to JSON). [`pipeline`] chains them. The crate
 //! is pure: files come in through the [`Loader`] only.

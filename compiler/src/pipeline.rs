@@ -1,7 +1,8 @@
 //! The pipeline: the one place that chains the stages.
 //!
-//! load (module graph, parse) -> evaluate -> validate, collecting every
-//! problem of every stage into one [`Problems`]. Nothing here stops early:
+//! load (module graph, parse) -> sema (names and types, statically) ->
+//! evaluate -> validate, collecting every problem of every stage into one
+//! [`Problems`]. Nothing here stops early:
 //! a broken import still lets the rest of the file be checked.
 
 use crate::eval::{Evaluator, Object};
@@ -9,7 +10,7 @@ use crate::loader::{normalize, Loader};
 use crate::modules::{GraphBuilder, ModuleGraph, ModuleId, ModuleKey};
 use crate::output;
 use crate::value::{Value, ValueKind};
-use digit_lang::{Diagnostic, Problems, SourceMap};
+use digit_lang::{Diagnostic, Problems, SourceMap, ToDiagnostic};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -100,12 +101,29 @@ fn add_sema(b: &GraphBuilder<'_>, problems: &mut Problems) {
     let broken = broken_files(&b.problems);
     let seen: HashSet<(&str, digit_lang::Span)> =
         problems.iter().map(|d| (d.code, d.span)).collect();
-    let new: Vec<Diagnostic> = sema
+    let mut new: Vec<Diagnostic> = sema
         .diagnostics()
         .iter()
         .filter(|d| !broken.contains(&d.span.file) && !seen.contains(&(d.code, d.span)))
         .cloned()
         .collect();
+    // As many problems as one evaluation keeps, the rest counted (E0523).
+    let room = crate::eval::MAX_PROBLEMS.saturating_sub(problems.len());
+    if new.len() > room {
+        let first = new[room].span;
+        let more = (new.len() - room) as u64;
+        new.truncate(room);
+        if !problems.iter().any(|d| d.code == "E0523") {
+            new.push(
+                crate::eval::EvalError::TooManyProblems {
+                    span: first,
+                    shown: crate::eval::MAX_PROBLEMS,
+                    more,
+                }
+                .to_diagnostic(),
+            );
+        }
+    }
     problems.extend(new);
 }
 

@@ -18,9 +18,15 @@ use digit_lang::ast::{self, ExprKind, Item, StrPart, TypeKind};
 use digit_lang::{Diagnostic, SourceMap, Span, ToDiagnostic};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// Names with the span of their declaration (or first definition).
 type Names = HashMap<String, Span>;
+
+/// The names of an object's frame, each with its declaration's span; none
+/// for a name only a module amending this one defines (so that a model does
+/// not depend on where in such a module the name is: see `Workspace`).
+type FrameNames = HashMap<String, Option<Span>>;
 
 /// A field declaration seen by the first pass.
 #[derive(Clone, Debug)]
@@ -36,8 +42,6 @@ struct PreModule {
     decls: HashMap<String, PreDecl>,
     /// Every static key its top level defines or declares.
     keys: Names,
-    /// A computed key at the top level.
-    open: bool,
     /// Own schemas and aliases by name.
     types: HashMap<String, TypeRes>,
 }
@@ -45,13 +49,22 @@ struct PreModule {
 struct Pre {
     modules: Vec<PreModule>,
     schema_fields: HashMap<SchemaId, HashMap<String, PreDecl>>,
-    schema_names: HashMap<SchemaId, Rc<Names>>,
+    schema_names: HashMap<SchemaId, Rc<FrameNames>>,
     /// TypeEnv's schema index to ours.
     schema_ids: Vec<SchemaId>,
-    family: HashMap<ModuleId, Option<Rc<Names>>>,
+    family: HashMap<ModuleId, Option<Rc<FrameNames>>>,
+    /// Frames of untyped objects at a static path of a module's value.
+    paths: HashMap<(ModuleId, Vec<String>), Option<Rc<FrameNames>>>,
+    /// Candidates the did-you-mean suggestions may still compare
+    /// (evaluation's budget: many undefined names stay cheap).
+    suggest_left: u64,
 }
 
-pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
+pub(super) fn build(
+    graph: &ModuleGraph,
+    sources: &SourceMap,
+    reuse: &dyn Fn(ModuleId) -> Option<Arc<ModuleModel>>,
+) -> Sema {
     let env = TypeEnv::new(graph);
     let mut schema_ids = Vec::new();
     for (m, info) in graph.modules.iter().enumerate() {
@@ -72,6 +85,8 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
         schema_names: HashMap::new(),
         schema_ids,
         family: HashMap::new(),
+        paths: HashMap::new(),
+        suggest_left: crate::eval::SUGGEST_BUDGET,
     };
     for (m, info) in graph.modules.iter().enumerate() {
         let mut pm = PreModule::default();
@@ -90,11 +105,12 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
                     let mut fields = HashMap::new();
                     let refs: Vec<&ast::Member> = s.body.members.iter().collect();
                     collect_decls(&refs, m, &env, &pre.schema_ids, &mut fields);
-                    let mut names: Names =
-                        fields.iter().map(|(k, d)| (k.clone(), d.span)).collect();
-                    let (keys, _) = static_keys(&refs);
-                    for (k, s) in keys {
-                        names.entry(k).or_insert(s);
+                    let mut names: FrameNames = fields
+                        .iter()
+                        .map(|(k, d)| (k.clone(), Some(d.span)))
+                        .collect();
+                    for (k, s) in static_keys(&refs) {
+                        names.entry(k).or_insert(Some(s));
                     }
                     pre.schema_fields.insert(id, fields);
                     pre.schema_names.insert(id, Rc::new(names));
@@ -111,9 +127,7 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
             }
         }
         collect_decls(&top, m, &env, &pre.schema_ids, &mut pm.decls);
-        let (keys, open) = static_keys(&top);
-        pm.keys = keys;
-        pm.open = open;
+        pm.keys = static_keys(&top);
         pre.modules.push(pm);
     }
     let mut sema = Sema {
@@ -135,7 +149,12 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
         diagnostics: Vec::new(),
     };
     let mut diags = Vec::new();
+    let mut models: Vec<Option<Arc<ModuleModel>>> = Vec::with_capacity(graph.modules.len());
     for m in 0..graph.modules.len() {
+        if let Some(kept) = reuse(m) {
+            models.push(Some(kept));
+            continue;
+        }
         let mut w = Walker {
             graph,
             sources,
@@ -154,12 +173,34 @@ pub(super) fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
         out.types.sort_by_key(|n| (n.span.start, n.span.end));
         out.slots
             .sort_by_key(|n| (n.span.start, std::cmp::Reverse(n.span.end)));
-        sema.modules.push(out);
+        sema.modules.push(Arc::new(out));
+        models.push(None);
     }
     diags.extend(env.errors.borrow_mut().drain(..));
+    // Each diagnostic belongs to the module of its file; a kept model keeps
+    // its own.
     let mut seen = HashSet::new();
     diags.retain(|d| seen.insert((d.code, d.span)));
-    sema.diagnostics = diags;
+    let mut built = std::mem::take(&mut sema.modules).into_iter();
+    for (m, kept) in models.into_iter().enumerate() {
+        let model = match kept {
+            Some(k) => k,
+            None => {
+                let mut out = built.next().unwrap_or_default();
+                let file = sema.files.get(m).copied();
+                if let Some(o) = Arc::get_mut(&mut out) {
+                    o.diagnostics = diags
+                        .iter()
+                        .filter(|d| Some(d.span.file) == file)
+                        .cloned()
+                        .collect();
+                }
+                out
+            }
+        };
+        sema.diagnostics.extend(model.diagnostics.iter().cloned());
+        sema.modules.push(model);
+    }
     sema
 }
 
@@ -229,61 +270,140 @@ fn collect_decls(
     }
 }
 
-/// The static keys `members` define (through `for`/`if` bodies too), and
-/// whether one is computed.
-fn static_keys(members: &[&ast::Member]) -> (Names, bool) {
+/// The static keys `members` define (through `for`/`if` bodies too).
+/// A computed key (`"${k}" = ...`) is never a name in scope: evaluation
+/// looks names up among static keys only (`Evaluator::has_field`).
+fn static_keys(members: &[&ast::Member]) -> Names {
     let mut out = Names::new();
-    let mut open = false;
-    fn go(members: &[ast::Member], out: &mut Names, open: &mut bool) {
+    fn go(members: &[ast::Member], out: &mut Names) {
         let refs: Vec<&ast::Member> = members.iter().collect();
-        go_refs(&refs, out, open);
+        go_refs(&refs, out);
     }
-    fn go_refs(members: &[&ast::Member], out: &mut Names, open: &mut bool) {
+    fn go_refs(members: &[&ast::Member], out: &mut Names) {
         for m in members {
-            match &m.kind {
-                ast::MemberKind::Decl { name, .. } => match name.as_static() {
-                    Some(n) => {
-                        out.entry(n.to_string()).or_insert(name.span());
-                    }
-                    None => *open = true,
-                },
+            let key = match &m.kind {
+                ast::MemberKind::Decl { name, .. } => Some(name),
                 ast::MemberKind::Assign { path, .. }
                 | ast::MemberKind::Append { path, .. }
-                | ast::MemberKind::Amend { path, .. } => match path.first() {
-                    Some(k) => match k.as_static() {
-                        Some(n) => {
-                            out.entry(n.to_string()).or_insert(k.span());
-                        }
-                        None => *open = true,
-                    },
-                    None => *open = true,
-                },
-                ast::MemberKind::For { body, .. } => go(&body.members, out, open),
+                | ast::MemberKind::Amend { path, .. } => path.first(),
+                ast::MemberKind::For { body, .. } => {
+                    go(&body.members, out);
+                    None
+                }
                 ast::MemberKind::If {
                     then_body,
                     else_body,
                     ..
                 } => {
-                    go(&then_body.members, out, open);
+                    go(&then_body.members, out);
                     if let Some(b) = else_body {
-                        go(&b.members, out, open);
+                        go(&b.members, out);
                     }
+                    None
                 }
                 ast::MemberKind::Let { .. }
                 | ast::MemberKind::Check { .. }
-                | ast::MemberKind::Error => {}
+                | ast::MemberKind::Error => None,
+            };
+            if let Some(n) = key.and_then(|k| Some((k.as_static()?, k.span()))) {
+                out.entry(n.0.to_string()).or_insert(n.1);
             }
         }
     }
-    go_refs(members, &mut out, &mut open);
-    (out, open)
+    go_refs(members, &mut out);
+    out
+}
+
+/// Adds to `out` the static keys the definitions of `path` among
+/// `members` give the object at `path`; false when one of them makes that
+/// object from a computed value or a key on the way is computed (the
+/// object's fields are then not static).
+fn path_keys(members: &[&ast::Member], path: &[String], out: &mut Names) -> bool {
+    let Some((first, rest)) = path.split_first() else {
+        for (k, s) in static_keys(members) {
+            out.entry(k).or_insert(s);
+        }
+        return true;
+    };
+    fn refs(b: &ast::Body) -> Vec<&ast::Member> {
+        b.members.iter().collect()
+    }
+    let mut ok = true;
+    for m in members {
+        ok &= match &m.kind {
+            ast::MemberKind::For { body, .. } => path_keys(&refs(body), path, out),
+            ast::MemberKind::If {
+                then_body,
+                else_body,
+                ..
+            } => {
+                let a = path_keys(&refs(then_body), path, out);
+                let b = else_body
+                    .as_ref()
+                    .is_none_or(|b| path_keys(&refs(b), path, out));
+                a && b
+            }
+            ast::MemberKind::Decl { name, default, .. } => match name.as_static() {
+                Some(n) if n == first => default.as_ref().is_none_or(|d| value_keys(d, rest, out)),
+                Some(_) => true,
+                None => false,
+            },
+            ast::MemberKind::Assign { path: p, value }
+            | ast::MemberKind::Append { path: p, value } => {
+                seg_keys(p, path, out, |rest, out| value_keys(value, rest, out))
+            }
+            ast::MemberKind::Amend { path: p, body } => {
+                seg_keys(p, path, out, |rest, out| path_keys(&refs(body), rest, out))
+            }
+            ast::MemberKind::Let { .. }
+            | ast::MemberKind::Check { .. }
+            | ast::MemberKind::Error => true,
+        };
+    }
+    ok
+}
+
+/// [`path_keys`] for one member path `p`: a longer path adds its next
+/// key, a prefix of `path` continues into the member's value with `inner`.
+fn seg_keys(
+    p: &[ast::Key],
+    path: &[String],
+    out: &mut Names,
+    inner: impl FnOnce(&[String], &mut Names) -> bool,
+) -> bool {
+    for (i, k) in p.iter().enumerate() {
+        let Some(want) = path.get(i) else {
+            if let Some(n) = k.as_static() {
+                out.entry(n.to_string()).or_insert(k.span());
+            }
+            return true;
+        };
+        match k.as_static() {
+            Some(n) if n == want => {}
+            Some(_) => return true,
+            None => return false,
+        }
+    }
+    inner(&path[p.len().min(path.len())..], out)
+}
+
+/// [`path_keys`] for a value: only a `{ ... }` has static keys.
+fn value_keys(v: &ast::Expr, rest: &[String], out: &mut Names) -> bool {
+    match &v.kind {
+        ExprKind::Record(b) => {
+            let refs: Vec<&ast::Member> = b.members.iter().collect();
+            path_keys(&refs, rest, out)
+        }
+        ExprKind::Paren(e) => value_keys(e, rest, out),
+        _ => false,
+    }
 }
 
 /// The fields of an object, for name lookup.
 #[derive(Clone)]
 enum Frame {
     /// Exactly these names (declared, or defined by the body itself).
-    Closed(Rc<Names>, Rc<Names>),
+    Closed(Rc<FrameNames>, Rc<Names>),
     /// Not known statically.
     Open,
     /// A map: its entries are not names.
@@ -443,6 +563,20 @@ impl<'w, 'g> Walker<'w, 'g> {
         frame: Option<Frame>,
         vars: Option<Vec<(String, Span)>>,
     ) -> BodyId {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            self.walk_body_inner(kind, body, ty, path, frame, vars)
+        })
+    }
+
+    fn walk_body_inner(
+        &mut self,
+        kind: BodyKind,
+        body: &ast::Body,
+        ty: BodyType,
+        path: Option<Vec<String>>,
+        frame: Option<Frame>,
+        vars: Option<Vec<(String, Span)>>,
+    ) -> BodyId {
         let id = self.new_body(kind, body.span, ty.clone(), path.clone());
         let depth = self.scopes.len();
         if let Some(v) = vars {
@@ -491,7 +625,7 @@ impl<'w, 'g> Walker<'w, 'g> {
 
     /// The frame of module `m`'s value: the static keys of every loaded
     /// module of its amends family (those it amends and those amending it),
-    /// open when one has a computed key or an `amends` that did not load.
+    /// open when one has an `amends` that did not load.
     fn module_frame(&mut self, m: ModuleId) -> Frame {
         if let Some(f) = self.pre.family.get(&m) {
             return match f {
@@ -499,13 +633,9 @@ impl<'w, 'g> Walker<'w, 'g> {
                 None => Frame::Open,
             };
         }
-        let mut family: Vec<ModuleId> = self.graph.amends_chain(m);
-        for (x, _) in self.graph.modules.iter().enumerate() {
-            if x != m && self.graph.amends_chain(x).contains(&m) {
-                family.push(x);
-            }
-        }
-        let mut names = Names::new();
+        let family = self.family(m);
+        let chain = self.graph.amends_chain(m);
+        let mut names = FrameNames::new();
         let mut open = false;
         for &x in &family {
             let Some(info) = self.graph.get(x) else {
@@ -515,16 +645,17 @@ impl<'w, 'g> Walker<'w, 'g> {
                 open = true;
             }
             if let Some(pm) = self.pre.modules.get(x) {
-                open |= pm.open;
+                let own = chain.contains(&x);
                 for (k, d) in &pm.decls {
-                    names.entry(k.clone()).or_insert(d.span);
+                    names.entry(k.clone()).or_insert(own.then_some(d.span));
                 }
             }
         }
         for &x in &family {
             if let Some(pm) = self.pre.modules.get(x) {
+                let own = chain.contains(&x);
                 for (k, s) in &pm.keys {
-                    names.entry(k.clone()).or_insert(*s);
+                    names.entry(k.clone()).or_insert(own.then_some(*s));
                 }
             }
         }
@@ -536,18 +667,91 @@ impl<'w, 'g> Walker<'w, 'g> {
         }
     }
 
-    /// The frame of an object of type `ty` whose body is `members`.
-    fn frame_of(&mut self, ty: &BodyType, members: &[ast::Member]) -> Frame {
+    /// The frame of an object of type `ty` whose body is `members`, stored
+    /// at `path` of the module's value when that is static.
+    fn frame_of(
+        &mut self,
+        ty: &BodyType,
+        members: &[ast::Member],
+        path: Option<&[String]>,
+    ) -> Frame {
         match ty {
             BodyType::Schema(s) => {
                 let names = self.pre.schema_names.get(s).cloned().unwrap_or_default();
                 let refs: Vec<&ast::Member> = members.iter().collect();
-                let (own, _) = static_keys(&refs);
-                Frame::Closed(names, Rc::new(own))
+                Frame::Closed(names, Rc::new(static_keys(&refs)))
             }
             BodyType::Map(_) => Frame::Map,
-            BodyType::Module(m) => self.module_frame(*m),
-            BodyType::Unknown => Frame::Open,
+            BodyType::Module(m) => match self.module_frame(*m) {
+                Frame::Closed(names, _) => {
+                    let refs: Vec<&ast::Member> = members.iter().collect();
+                    Frame::Closed(names, Rc::new(static_keys(&refs)))
+                }
+                f => f,
+            },
+            BodyType::Unknown => match path {
+                Some(p) => self.path_frame(p),
+                None => Frame::Open,
+            },
+        }
+    }
+
+    /// The modules whose layers can make this module's value: its amends
+    /// chain and every loaded module amending it.
+    fn family(&self, m: ModuleId) -> Vec<ModuleId> {
+        let mut family: Vec<ModuleId> = self.graph.amends_chain(m);
+        for (x, _) in self.graph.modules.iter().enumerate() {
+            if x != m && self.graph.amends_chain(x).contains(&m) {
+                family.push(x);
+            }
+        }
+        family
+    }
+
+    /// The frame of the untyped object at static `path` of this module's
+    /// value: the static keys every definition of that path, in every
+    /// module of the family, gives it; open when one of them is not written
+    /// as a `{ ... }` body (its value is computed, so its fields are not
+    /// static) or a key on the way is computed.
+    fn path_frame(&mut self, path: &[String]) -> Frame {
+        let key = (self.module, path.to_vec());
+        if let Some(f) = self.pre.paths.get(&key) {
+            return match f {
+                Some(n) => Frame::Closed(n.clone(), Rc::new(Names::new())),
+                None => Frame::Open,
+            };
+        }
+        let mut names = FrameNames::new();
+        let mut ok = !path.is_empty();
+        let chain = self.graph.amends_chain(self.module);
+        for x in self.family(self.module) {
+            let Some(info) = self.graph.get(x) else {
+                continue;
+            };
+            if info.ast.amends.is_some() && info.amends.is_none() {
+                ok = false;
+            }
+            let top: Vec<&ast::Member> = info
+                .ast
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Member(m) => Some(m),
+                    _ => None,
+                })
+                .collect();
+            let mut found = Names::new();
+            ok &= path_keys(&top, path, &mut found);
+            let own = chain.contains(&x);
+            for (k, s) in found {
+                names.entry(k).or_insert(own.then_some(s));
+            }
+        }
+        let f = ok.then(|| Rc::new(names));
+        self.pre.paths.insert(key, f.clone());
+        match f {
+            Some(n) => Frame::Closed(n, Rc::new(Names::new())),
+            None => Frame::Open,
         }
     }
 
@@ -660,7 +864,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 let depth = self.scopes.len();
                 let (segs, ty, full) = self.walk_path(path, bty, bpath);
                 let bt = body_type(ty.as_ref());
-                let frame = self.frame_of(&bt, &inner.members);
+                let frame = self.frame_of(&bt, &inner.members, full.as_deref());
                 let b = self.walk_body(BodyKind::AmendMember, inner, bt, full, Some(frame), None);
                 self.scopes.truncate(depth);
                 target_ty = ty;
@@ -779,7 +983,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                     name: n.clone(),
                     span: k.span(),
                     res: Res::Field { decl },
-                    dynamic: decl.is_none(),
+                    dynamic: false,
                     path: full.clone(),
                     key: true,
                 });
@@ -796,7 +1000,10 @@ impl<'w, 'g> Walker<'w, 'g> {
                         Rc::new(Names::new()),
                     ),
                     BodyType::Map(_) => Frame::Map,
-                    _ => Frame::Open,
+                    _ => match &full {
+                        Some(p) => self.path_frame(p),
+                        None => Frame::Open,
+                    },
                 };
                 self.scopes.push(Scope::Frame(frame));
                 ty = bt;
@@ -853,7 +1060,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         path: Option<Vec<String>>,
     ) -> BodyId {
         let bt = body_type(expected);
-        let frame = self.frame_of(&bt, &body.members);
+        let frame = self.frame_of(&bt, &body.members, path.as_deref());
         self.walk_body(BodyKind::Record, body, bt, path, Some(frame), None)
     }
 
@@ -890,7 +1097,14 @@ impl<'w, 'g> Walker<'w, 'g> {
                     }
                     None => {
                         self.use_name(id);
-                        body_type(expected)
+                        match res {
+                            // An imported module's value, amended: its
+                            // fields and the body's.
+                            Res::Import {
+                                target: Some(m), ..
+                            } if !dynamic => BodyType::Module(m),
+                            _ => body_type(expected),
+                        }
                     }
                 }
             }
@@ -925,11 +1139,17 @@ impl<'w, 'g> Walker<'w, 'g> {
                 body_type(expected)
             }
         };
-        let frame = self.frame_of(&bt, &body.members);
+        // The base's value gives fields only evaluation knows.
+        let frame = self.frame_of(&bt, &body.members, None);
         self.walk_body(BodyKind::AmendExpr, body, bt, path, Some(frame), None)
     }
 
     fn walk_expr(&mut self, e: &ast::Expr, expected: Option<&SType>) {
+        // Long operator chains nest deeply: grow the stack as evaluation does.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.walk_expr_inner(e, expected));
+    }
+
+    fn walk_expr_inner(&mut self, e: &ast::Expr, expected: Option<&SType>) {
         if let Some(t) = expected {
             self.slot(e.span, t);
         }
@@ -1002,9 +1222,13 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             ExprKind::Unary { operand, .. } => self.walk_expr(operand, None),
             ExprKind::Binary { op, lhs, rhs } => {
-                let t = (*op == ast::BinaryOp::Coalesce)
-                    .then_some(expected)
-                    .flatten();
+                // `??` passes the expected type to both sides, as
+                // evaluation does. Lists joined with `+` are stored where
+                // the whole list goes, so their records become instances of
+                // its element type (`conform`): a superset of their fields.
+                let list = matches!(expected.map(SType::strip_optional), Some(SType::List(_)));
+                let passes = *op == ast::BinaryOp::Coalesce || (*op == ast::BinaryOp::Add && list);
+                let t = passes.then_some(expected).flatten();
                 self.walk_expr(lhs, t);
                 self.walk_value(rhs, t, None);
             }
@@ -1106,7 +1330,10 @@ impl<'w, 'g> Walker<'w, 'g> {
                     }
                 }
                 Scope::Frame(Frame::Closed(decls, own)) => {
-                    if let Some(s) = decls.get(name).or_else(|| own.get(name)) {
+                    if let Some(s) = decls.get(name) {
+                        return (Res::Field { decl: *s }, dynamic);
+                    }
+                    if let Some(s) = own.get(name) {
                         return (Res::Field { decl: Some(*s) }, dynamic);
                     }
                 }
@@ -1132,6 +1359,32 @@ impl<'w, 'g> Walker<'w, 'g> {
             },
             dynamic,
         )
+    }
+
+    /// Whether a did-you-mean over `n` candidates is still affordable
+    /// (spending them if so).
+    fn may_suggest(&mut self, n: usize) -> bool {
+        let n = n as u64;
+        if n > self.pre.suggest_left {
+            self.pre.suggest_left = 0;
+            return false;
+        }
+        self.pre.suggest_left -= n;
+        true
+    }
+
+    /// About how many names [`Self::names_in_scope`] would list.
+    fn scope_size(&self) -> usize {
+        self.scopes
+            .iter()
+            .map(|s| match s {
+                Scope::Vars(v) => v.len(),
+                Scope::Lets(l) => l.len(),
+                Scope::Frame(Frame::Closed(d, o)) => d.len() + o.len(),
+                Scope::Frame(_) => 0,
+                Scope::Root => 2,
+            })
+            .sum()
     }
 
     /// Every name visible here, for did-you-mean.
@@ -1172,9 +1425,13 @@ impl<'w, 'g> Walker<'w, 'g> {
                     help: Some(format!("make an instance with `{} {{ ... }}`", id.name)),
                 });
             } else {
-                let names = self.names_in_scope();
-                let help = suggest::best(&id.name, names.iter().map(String::as_str))
-                    .map(|c| format!("did you mean `{c}`?"));
+                let help = if self.may_suggest(self.scope_size()) {
+                    let names = self.names_in_scope();
+                    suggest::best(&id.name, names.iter().map(String::as_str))
+                        .map(|c| format!("did you mean `{c}`?"))
+                } else {
+                    None
+                };
                 self.report(EvalError::UndefinedName {
                     span: id.span,
                     name: id.name.to_string(),
@@ -1401,10 +1658,21 @@ fn fit(e: &ast::Expr, ty: &SType) -> Fit {
 }
 
 /// The type of the object a `{ ... }` stored at type `t` makes.
+/// As evaluation's `object_type`: a union with one object type takes it.
 pub(super) fn body_type(t: Option<&SType>) -> BodyType {
     match t.map(SType::strip_optional) {
         Some(SType::Schema(id, _)) => BodyType::Schema(*id),
         Some(SType::Map(_, v)) => BodyType::Map((**v).clone()),
+        Some(SType::Union(ts)) => {
+            let mut objects = ts
+                .iter()
+                .map(|t| body_type(Some(t)))
+                .filter(|b| *b != BodyType::Unknown);
+            match (objects.next(), objects.next()) {
+                (Some(b), None) => b,
+                _ => BodyType::Unknown,
+            }
+        }
         _ => BodyType::Unknown,
     }
 }

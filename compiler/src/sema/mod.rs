@@ -18,10 +18,11 @@
 //! fields, then the `let`s and fields of the module that declares it. The
 //! fields of an object are only known statically when its type is a schema
 //! (closed: declared fields) or when it is a module (the static keys of
-//! every loaded module of its amends family); any other object (an untyped
-//! record, a record amended from a computed value, a module with computed
-//! keys) is *open*: a name not found before an open object is left to
-//! evaluation. **Sema never reports what evaluation could find at run
+//! every loaded module of its amends family; a computed key `"${k}"` is
+//! never a name, for evaluation as for sema); any other object (an untyped
+//! record, a record amended from a computed value, a module whose `amends`
+//! did not load) is *open*: a name not found before an open object is left
+//! to evaluation. **Sema never reports what evaluation could find at run
 //! time**; what it reports, evaluation would report the same way at the
 //! same span if it reached the code, so the pipeline keeps one of the two.
 
@@ -38,6 +39,7 @@ use crate::modules::{ModuleGraph, ModuleId};
 use build::body_type as build_body_type;
 use digit_lang::{Diagnostic, FileId, SourceMap, Span};
 use std::fmt;
+use std::sync::Arc;
 
 macro_rules! id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -394,13 +396,16 @@ pub struct ModuleModel {
     pub types: Vec<TypeUse>,
     /// Expressions with an expected type, sorted by span start.
     pub slots: Vec<Slot>,
+    /// What the stage found in this module's file.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The semantic model of a module graph.
 #[derive(Clone, Debug, Default)]
 pub struct Sema {
-    /// Indexed by [`ModuleId`].
-    pub modules: Vec<ModuleModel>,
+    /// Indexed by [`ModuleId`]; shared, so that an analysis redone after an
+    /// edit keeps the models that did not change ([`Workspace`]).
+    pub modules: Vec<Arc<ModuleModel>>,
     files: Vec<FileId>,
     /// Each module's amends chain, itself first.
     chains: Vec<Vec<ModuleId>>,
@@ -412,7 +417,17 @@ pub struct Sema {
 impl Sema {
     /// Resolves every name and type of `graph`.
     pub fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
-        build::build(graph, sources)
+        build::build(graph, sources, &|_| None)
+    }
+
+    /// [`Sema::build`], keeping the model `reuse` gives for a module (one
+    /// built from the same inputs: see [`Workspace`]).
+    pub fn build_reusing(
+        graph: &ModuleGraph,
+        sources: &SourceMap,
+        reuse: &dyn Fn(ModuleId) -> Option<Arc<ModuleModel>>,
+    ) -> Sema {
+        build::build(graph, sources, reuse)
     }
 
     /// What the stage found: undefined names and types, unknown functions,
@@ -434,7 +449,7 @@ impl Sema {
     }
 
     pub fn module(&self, id: ModuleId) -> Option<&ModuleModel> {
-        self.modules.get(id)
+        self.modules.get(id).map(|m| &**m)
     }
 
     pub fn body(&self, id: BodyId) -> Option<&Body> {

@@ -6,10 +6,16 @@
 //! next analysis reads every file through the loader again (the loader lays
 //! the editor's buffers over the disk), and only a file whose text changed
 //! is parsed again, under the [`FileId`] it already had, so spans into the
-//! files that did not change stay valid. The model ([`Sema`]) is rebuilt
-//! whole: it costs a walk of the trees, a fraction of parsing them.
+//! files that did not change stay valid. The model of a module is kept too
+//! when none of its inputs changed: the text of every module it reaches
+//! through `amends` and `import` (its own included), and the *key
+//! skeleton* of every module amending one of those (the keys it defines,
+//! through nested bodies and `{ ... }` values, without values or
+//! positions: what it can add to the names they see). So typing in a value of
+//! env/qa.dg rebuilds the model of env/qa.dg only, not that of a large
+//! base.dg it amends.
 
-use super::Sema;
+use super::{ModuleModel, Sema};
 use crate::loader::Loader;
 use crate::modules::{GraphBuilder, ModuleGraph, ModuleId};
 use digit_lang::ast;
@@ -17,6 +23,7 @@ use digit_lang::{Diagnostic, FileId, Problems, SourceMap};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::Arc;
 
 /// A loaded configuration and its semantic model, without evaluation.
 #[derive(Debug)]
@@ -40,6 +47,10 @@ pub fn analyze(loader: &dyn Loader, entry: &Path) -> SemaAnalysis {
 
 fn finish(b: GraphBuilder<'_>, entry: Option<ModuleId>) -> SemaAnalysis {
     let sema = Sema::build(&b.graph, &b.sources);
+    finish_with(b, entry, sema)
+}
+
+fn finish_with(b: GraphBuilder<'_>, entry: Option<ModuleId>, sema: Sema) -> SemaAnalysis {
     let mut all = b.problems;
     all.extend(sema.diagnostics().iter().cloned());
     let mut problems = Problems::new();
@@ -137,10 +148,21 @@ impl ParseCache {
     }
 }
 
+/// What the last analysis of a workspace built, to keep its models.
+#[derive(Clone, Debug)]
+struct Last {
+    keys: Vec<String>,
+    files: Vec<FileId>,
+    prints: Vec<u64>,
+    sema: Sema,
+}
+
 /// Analyses of one configuration, redone after edits.
 #[derive(Clone, Debug, Default)]
 pub struct Workspace {
     cache: ParseCache,
+    last: Option<Last>,
+    models_kept: usize,
 }
 
 impl Workspace {
@@ -157,12 +179,155 @@ impl Workspace {
         let mut b = GraphBuilder::with_cache(loader, cache);
         let id = b.load_entry(entry);
         self.cache = b.take_cache().unwrap_or_default();
-        finish(b, id)
+        let keys: Vec<String> = b.graph.modules.iter().map(|m| m.key.display()).collect();
+        let files: Vec<FileId> = b.graph.modules.iter().map(|m| m.file).collect();
+        let prints = fingerprints(&b.graph, &b.sources);
+        let last = self
+            .last
+            .take()
+            .filter(|l| l.keys == keys && l.files == files);
+        let kept = std::cell::Cell::new(0);
+        let reuse = |m: ModuleId| -> Option<Arc<ModuleModel>> {
+            let l = last.as_ref()?;
+            if l.prints.get(m) != prints.get(m) {
+                return None;
+            }
+            kept.set(kept.get() + 1);
+            l.sema.modules.get(m).cloned()
+        };
+        let sema = Sema::build_reusing(&b.graph, &b.sources, &reuse);
+        self.models_kept = kept.get();
+        self.last = Some(Last {
+            keys,
+            files,
+            prints,
+            sema: sema.clone(),
+        });
+        finish_with(b, id, sema)
+    }
+
+    /// How many module models the last analysis kept from the one before.
+    pub fn models_kept(&self) -> usize {
+        self.models_kept
     }
 
     /// How many files the last analysis took from the cache, and how many
     /// it parsed.
     pub fn last_run(&self) -> (usize, usize) {
         (self.cache.reused, self.cache.parsed)
+    }
+}
+
+/// For each module, a hash of the inputs of its model (see the module
+/// header).
+fn fingerprints(graph: &ModuleGraph, sources: &SourceMap) -> Vec<u64> {
+    let n = graph.modules.len();
+    let text: Vec<u64> = graph
+        .modules
+        .iter()
+        .map(|m| hash(sources.text(m.file).as_bytes()))
+        .collect();
+    let skeleton: Vec<u64> = graph
+        .modules
+        .iter()
+        .map(|m| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (m.ast.amends.is_some(), m.amends.is_some()).hash(&mut h);
+            for item in &m.ast.items {
+                if let ast::Item::Member(member) = item {
+                    skeleton_member(member, &mut h);
+                }
+            }
+            h.finish()
+        })
+        .collect();
+    (0..n)
+        .map(|m| {
+            let mut reach = vec![false; n];
+            let mut todo = vec![m];
+            while let Some(x) = todo.pop() {
+                if x >= n || std::mem::replace(&mut reach[x], true) {
+                    continue;
+                }
+                if let Some(info) = graph.get(x) {
+                    todo.extend(info.amends);
+                    todo.extend(info.imports.iter().filter_map(|i| i.target));
+                }
+            }
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            n.hash(&mut h);
+            for x in 0..n {
+                if reach[x] {
+                    (0u8, text[x]).hash(&mut h);
+                } else if graph.amends_chain(x).iter().any(|&c| reach[c]) {
+                    // It amends a module this one reaches: its keys are
+                    // names there.
+                    (1u8, skeleton[x]).hash(&mut h);
+                } else {
+                    2u8.hash(&mut h);
+                }
+            }
+            h.finish()
+        })
+        .collect()
+}
+
+/// Hashes the keys `m` defines (see the module header).
+fn skeleton_member(m: &ast::Member, h: &mut impl Hasher) {
+    fn key(k: &ast::Key, h: &mut impl Hasher) {
+        k.as_static().hash(h);
+    }
+    fn body(b: &ast::Body, h: &mut impl Hasher) {
+        b.members.len().hash(h);
+        for m in &b.members {
+            skeleton_member(m, h);
+        }
+    }
+    fn value(e: &ast::Expr, h: &mut impl Hasher) {
+        match &e.kind {
+            ast::ExprKind::Record(b) => {
+                0u8.hash(h);
+                body(b, h);
+            }
+            ast::ExprKind::Paren(inner) => value(inner, h),
+            _ => 1u8.hash(h),
+        }
+    }
+    match &m.kind {
+        ast::MemberKind::Decl { name, default, .. } => {
+            0u8.hash(h);
+            key(name, h);
+            if let Some(d) = default {
+                value(d, h);
+            }
+        }
+        ast::MemberKind::Assign { path, value: v } | ast::MemberKind::Append { path, value: v } => {
+            1u8.hash(h);
+            path.iter().for_each(|k| key(k, h));
+            value(v, h);
+        }
+        ast::MemberKind::Amend { path, body: b } => {
+            2u8.hash(h);
+            path.iter().for_each(|k| key(k, h));
+            body(b, h);
+        }
+        ast::MemberKind::For { body: b, .. } => {
+            3u8.hash(h);
+            body(b, h);
+        }
+        ast::MemberKind::If {
+            then_body,
+            else_body,
+            ..
+        } => {
+            4u8.hash(h);
+            body(then_body, h);
+            if let Some(b) = else_body {
+                body(b, h);
+            }
+        }
+        ast::MemberKind::Let { .. } | ast::MemberKind::Check { .. } | ast::MemberKind::Error => {
+            5u8.hash(h);
+        }
     }
 }
