@@ -46,7 +46,9 @@ const WORKER_STACK: usize = 32 << 20;
 pub fn run() -> u8 {
     let (out, inbox, io) =
         transport::start(std::io::BufReader::new(std::io::stdin()), std::io::stdout());
+    let stop = out.clone();
     let code = serve(out, inbox);
+    let _ = stop.send(Out::Stop);
     io.join();
     code
 }
@@ -84,9 +86,9 @@ pub fn serve(out: Sender<Out>, inbox: Receiver<Message>) -> u8 {
         shut_down: false,
     };
     let code = server.run(&inbox);
-    drop(server);
-    let _ = check_thread.join();
-    let _ = request_thread.join();
+    // The workers are not waited for: a check of a large workspace may
+    // still be running, and the process ends with `exit`.
+    drop((server, check_thread, request_thread));
     code
 }
 

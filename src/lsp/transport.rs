@@ -23,6 +23,9 @@ pub enum Out {
         code: i32,
         message: String,
     },
+    /// Write nothing more: the server is exiting (a check still running
+    /// on a worker thread may try to publish; it is dropped).
+    Stop,
 }
 
 /// The two stdio threads; [`Io::join`] waits for them after `exit`.
@@ -32,8 +35,9 @@ pub struct Io {
 }
 
 impl Io {
-    /// Waits for the writer to flush; the reader is left blocked on stdin
-    /// when the client keeps it open (the process exits anyway).
+    /// Waits for the writer to write what was sent before [`Out::Stop`];
+    /// the reader is left blocked on stdin when the client keeps it open
+    /// (the process exits anyway).
     pub fn join(self) {
         let _ = self.writer.join();
         if self.reader.is_finished() {
@@ -65,6 +69,7 @@ where
 fn write_loop<W: Write>(mut output: W, rx: Receiver<Out>) {
     for out in rx {
         let written = match out {
+            Out::Stop => return,
             Out::Message(m) => m.write(&mut output),
             Out::Error { id, code, message } => {
                 let body = serde_json::json!({
