@@ -810,16 +810,18 @@ impl<'w, 'g> Walker<'w, 'g> {
                 if let ast::Key::Computed(e) = name {
                     self.walk_expr(e, None);
                 }
-                let path = join(bpath, n.as_deref());
+                let path = match default {
+                    Some(d) if is_body(d) => join(bpath, n.as_deref()),
+                    _ => None,
+                };
                 if let Some(n) = &n {
                     self.out.names.push(NameUse {
-                        name: n.clone(),
+                        name: n.as_str().into(),
                         span: name.span(),
                         res: Res::Field {
                             decl: Some(name.span()),
                         },
                         dynamic: false,
-                        path: path.clone(),
                         key: true,
                     });
                 }
@@ -844,7 +846,7 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             ast::MemberKind::Assign { path, value } | ast::MemberKind::Append { path, value } => {
                 let depth = self.scopes.len();
-                let (segs, ty, full) = self.walk_path(path, bty, bpath);
+                let (segs, ty, full) = self.walk_path(path, bty, bpath, is_body(value));
                 value_body = self.walk_value(value, ty.as_ref(), full);
                 self.scopes.truncate(depth);
                 target_ty = ty;
@@ -862,7 +864,7 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             ast::MemberKind::Amend { path, body: inner } => {
                 let depth = self.scopes.len();
-                let (segs, ty, full) = self.walk_path(path, bty, bpath);
+                let (segs, ty, full) = self.walk_path(path, bty, bpath, true);
                 let bt = body_type(ty.as_ref());
                 let frame = self.frame_of(&bt, &inner.members, full.as_deref());
                 let b = self.walk_body(BodyKind::AmendMember, inner, bt, full, Some(frame), None);
@@ -960,36 +962,37 @@ impl<'w, 'g> Walker<'w, 'g> {
         path: &[ast::Key],
         bty: &BodyType,
         bpath: Option<&[String]>,
+        need_full: bool,
     ) -> (Vec<PathSeg>, Option<SType>, Option<Vec<String>>) {
-        let mut segs = Vec::new();
+        // The field path up to segment `i`, when static (made only when a
+        // frame or a body needs it).
+        let prefix = |i: usize| -> Option<Vec<String>> {
+            let mut p = bpath?.to_vec();
+            for k in &path[..=i] {
+                p.push(k.as_static()?.to_string());
+            }
+            Some(p)
+        };
+        let mut segs = Vec::with_capacity(path.len());
         let mut ty = bty.clone();
-        let mut full = bpath.map(<[String]>::to_vec);
         let mut last = None;
         for (i, k) in path.iter().enumerate() {
             if let ast::Key::Computed(e) = k {
                 self.walk_expr(e, None);
             }
-            let name = k.as_static().map(str::to_string);
-            full = match (full, &name) {
-                (Some(mut p), Some(n)) => {
-                    p.push(n.clone());
-                    Some(p)
-                }
-                _ => None,
-            };
-            let (decl, t) = self.field_decl(&ty, name.as_deref());
-            if let Some(n) = &name {
+            let name = k.as_static();
+            let (decl, t) = self.field_decl(&ty, name);
+            if let Some(n) = name {
                 self.out.names.push(NameUse {
-                    name: n.clone(),
+                    name: n.into(),
                     span: k.span(),
                     res: Res::Field { decl },
                     dynamic: false,
-                    path: full.clone(),
                     key: true,
                 });
             }
             segs.push(PathSeg {
-                name,
+                name: name.map(Into::into),
                 span: k.span(),
             });
             if i + 1 < path.len() {
@@ -1000,8 +1003,8 @@ impl<'w, 'g> Walker<'w, 'g> {
                         Rc::new(Names::new()),
                     ),
                     BodyType::Map(_) => Frame::Map,
-                    _ => match &full {
-                        Some(p) => self.path_frame(p),
+                    _ => match prefix(i) {
+                        Some(p) => self.path_frame(&p),
                         None => Frame::Open,
                     },
                 };
@@ -1010,6 +1013,11 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             last = t;
         }
+        let full = if need_full && !path.is_empty() {
+            prefix(path.len() - 1)
+        } else {
+            None
+        };
         (segs, last, full)
     }
 
@@ -1082,11 +1090,10 @@ impl<'w, 'g> Walker<'w, 'g> {
                 match ty {
                     Some((res, t)) => {
                         self.out.names.push(NameUse {
-                            name: id.name.to_string(),
+                            name: id.name.clone(),
                             span: id.span,
                             res,
                             dynamic,
-                            path: None,
                             key: false,
                         });
                         if dynamic {
@@ -1119,11 +1126,10 @@ impl<'w, 'g> Walker<'w, 'g> {
                     Some((alias, n, (res, t))) => {
                         self.use_name(alias);
                         self.out.names.push(NameUse {
-                            name: n.to_string(),
+                            name: n.into(),
                             span: name.span(),
                             res,
                             dynamic: false,
-                            path: None,
                             key: false,
                         });
                         body_type(Some(&t))
@@ -1265,21 +1271,19 @@ impl<'w, 'g> Walker<'w, 'g> {
                 help,
             });
             self.out.names.push(NameUse {
-                name: func.name.to_string(),
+                name: func.name.clone(),
                 span: func.span,
                 res: Res::Undefined,
                 dynamic: false,
-                path: None,
                 key: false,
             });
             return;
         };
         self.out.names.push(NameUse {
-            name: name.to_string(),
+            name: name.into(),
             span: func.span,
             res: Res::Builtin(sig),
             dynamic: false,
-            path: None,
             key: false,
         });
         if args.len() < min || args.len() > max {
@@ -1440,11 +1444,10 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
         }
         self.out.names.push(NameUse {
-            name: id.name.to_string(),
+            name: id.name.clone(),
             span: id.span,
             res,
             dynamic,
-            path: None,
             key: false,
         });
     }
@@ -1674,6 +1677,16 @@ pub(super) fn body_type(t: Option<&SType>) -> BodyType {
             }
         }
         _ => BodyType::Unknown,
+    }
+}
+
+/// Whether a value is written as a body (`{ ... }`, `x { ... }`), whose
+/// object's path the walk needs.
+fn is_body(e: &ast::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Record(_) | ExprKind::Amend { .. } => true,
+        ExprKind::Paren(inner) => is_body(inner),
+        _ => false,
     }
 }
 

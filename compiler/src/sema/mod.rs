@@ -37,6 +37,7 @@ pub use workspace::{analyze, ParseCache, SemaAnalysis, Workspace};
 
 use crate::modules::{ModuleGraph, ModuleId};
 use build::body_type as build_body_type;
+pub use digit_lang::ast::CompactString;
 use digit_lang::{Diagnostic, FileId, SourceMap, Span};
 use std::fmt;
 use std::sync::Arc;
@@ -209,7 +210,7 @@ pub struct Body {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathSeg {
     /// The key, or none for a computed key `"${...}"`.
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     pub span: Span,
 }
 
@@ -344,15 +345,12 @@ pub enum Res {
 /// of a member path (resolved to the field's declaration).
 #[derive(Clone, Debug)]
 pub struct NameUse {
-    pub name: String,
+    pub name: CompactString,
     pub span: Span,
     pub res: Res,
     /// An open object (see the module header) comes before the binding
     /// found: evaluation may find the name there instead.
     pub dynamic: bool,
-    /// For a key of a member path: the field path from the module's value,
-    /// when static.
-    pub path: Option<Vec<String>>,
     /// A key of a member path or a declaration's name (not an expression).
     pub key: bool,
 }

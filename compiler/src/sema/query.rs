@@ -286,7 +286,7 @@ impl Sema {
                 MemberKind::Assign { path, .. } | MemberKind::Append { path, .. } | MemberKind::Amend { path, .. }
                 if path.len() == 1);
             out.push(FieldInfo {
-                name,
+                name: name.to_string(),
                 ty: if single {
                     m.target_ty.as_ref().map(|t| t.to_string())
                 } else {
@@ -335,7 +335,7 @@ impl Sema {
                 Res::Undefined => (ResolvedKind::Undefined, None),
             };
             return Some(Resolution {
-                name: n.name.clone(),
+                name: n.name.to_string(),
                 span: n.span,
                 kind,
                 decl,
@@ -442,21 +442,47 @@ impl Sema {
     /// [`Sema::definitions`] of the member key at `offset` (its path from
     /// the module's value), when the key's path is static.
     pub fn definitions_at(&self, file: FileId, offset: u32) -> Vec<Definition> {
-        let Some((m, model)) = self.model_of(file) else {
-            return Vec::new();
-        };
-        let use_ = smallest(
+        self.key_path_at(file, offset)
+            .map(|(m, path)| {
+                let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+                self.definitions(m, &refs)
+            })
+            .unwrap_or_default()
+    }
+
+    /// The static field path (from the module's value) of the member key or
+    /// declaration name at `offset`.
+    pub fn key_path_at(&self, file: FileId, offset: u32) -> Option<(ModuleId, Vec<String>)> {
+        let (m, model) = self.model_of(file)?;
+        let key = smallest(
             model
                 .names
                 .iter()
-                .filter(|n| n.span.contains(offset) && n.path.is_some())
+                .filter(|n| n.key && n.span.contains(offset))
                 .map(|n| (n.span, n)),
-        );
-        let Some(path) = use_.and_then(|n| n.path.as_ref()) else {
-            return Vec::new();
-        };
-        let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-        self.definitions(m, &refs)
+        )?;
+        let member = self.member(self.member_at(file, offset)?)?;
+        let mut path = self.body(member.body)?.path.clone()?;
+        match &member.kind {
+            MemberKind::Decl {
+                name, name_span, ..
+            } if *name_span == key.span => {
+                path.push(name.clone());
+            }
+            MemberKind::Assign { path: p, .. }
+            | MemberKind::Append { path: p, .. }
+            | MemberKind::Amend { path: p, .. } => {
+                for seg in p {
+                    path.push(seg.name.as_deref()?.to_string());
+                    if seg.span == key.span {
+                        return Some((m, path));
+                    }
+                }
+                return None;
+            }
+            _ => return None,
+        }
+        Some((m, path))
     }
 
     /// The declaration of `path` of module `module`'s value.
@@ -636,7 +662,7 @@ impl Sema {
                 | MemberKind::Amend { path, .. } => {
                     if let Some((i, seg)) = path.iter().enumerate().find(|(_, s)| s.span == span) {
                         return Some(FieldInfo {
-                            name: seg.name.clone()?,
+                            name: seg.name.as_deref()?.to_string(),
                             ty: if i + 1 == path.len() {
                                 m.target_ty.as_ref().map(|t| t.to_string())
                             } else {
@@ -894,9 +920,9 @@ impl Sema {
                 } => Some((name.clone(), *name_span)),
                 MemberKind::Assign { path, .. }
                 | MemberKind::Append { path, .. }
-                | MemberKind::Amend { path, .. } => {
-                    path.first().and_then(|s| Some((s.name.clone()?, s.span)))
-                }
+                | MemberKind::Amend { path, .. } => path
+                    .first()
+                    .and_then(|s| Some((s.name.as_deref()?.to_string(), s.span))),
                 _ => None,
             };
             if let Some((k, s)) = key {
