@@ -529,7 +529,10 @@ fn set_here(at: &At<'_>, body: Option<BodyId>) -> HashSet<String> {
         let first = match &m.kind {
             MemberKind::Assign { path, .. }
             | MemberKind::Append { path, .. }
-            | MemberKind::Amend { path, .. } => path.first().and_then(|s| s.name.clone()),
+            | MemberKind::Amend { path, .. } => path
+                .first()
+                .and_then(|s| s.name.as_deref())
+                .map(str::to_string),
             MemberKind::Decl { name, .. } => Some(name.clone()),
             _ => None,
         };
