@@ -18,6 +18,7 @@ mod actions;
 mod completion;
 mod definition;
 mod diagnostics;
+mod navigate;
 mod requests;
 mod semantic;
 mod stdlib;

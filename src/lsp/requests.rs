@@ -8,7 +8,7 @@
 
 use super::semantic::{self, At};
 use super::workspace::{self, Snapshot};
-use super::{actions, completion, definition, symbols, Shared};
+use super::{actions, completion, definition, navigate, symbols, Shared};
 use crossbeam_channel::Receiver;
 use lsp_server::{ErrorCode, RequestId, Response, ResponseError};
 use lsp_types::request::{self as req, Request as _};
@@ -219,7 +219,7 @@ fn definition(
             let sites = definition::secret_sites(s, &path, &group, &key);
             return (!sites.is_empty()).then_some(R::Array(sites));
         }
-        semantic::definition(at).map(R::Scalar)
+        navigate::definition(at).map(R::Scalar)
     })
 }
 
@@ -233,7 +233,7 @@ fn hover(
     with_at(s, kept, uri, pos, |at| {
         let ast = &at.a.graph.get(at.module)?.ast;
         let reference =
-            definition::secret_reference(ast, at.offset).or_else(|| semantic::secret_entry_at(at));
+            definition::secret_reference(ast, at.offset).or_else(|| navigate::secret_entry_at(at));
         if let Some((group, key)) = reference {
             let path = workspace::uri_to_path(uri)?;
             let n = definition::secret_sites(s, &path, &group, &key).len();
@@ -251,7 +251,7 @@ fn hover(
                 range: None,
             });
         }
-        semantic::hover(at)
+        navigate::hover(at)
     })
 }
 
