@@ -141,6 +141,7 @@ fn formatting() {
     );
     assert!(r["result"].is_null(), "{r}");
     assert_eq!(c.shutdown(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
     insta::assert_snapshot!(format!("----- SOURCE\n{text}----- FORMATTED\n{expected}"));
 }
 
