@@ -13,6 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cmd;
 mod files;
+mod lsp;
 mod passcode;
 mod report;
 
@@ -92,6 +93,12 @@ enum Command {
         deny_warnings: bool,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+    },
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp {
+        /// Accepted for clients that pass it; stdio is the only transport.
+        #[arg(long, hide = true)]
+        stdio: bool,
     },
     /// Print the long explanation of a diagnostic code, e.g. `digitc explain E0401`.
     Explain { code: String },
@@ -177,6 +184,7 @@ fn main() -> ExitCode {
             passcode_file,
             deny_warnings,
         }),
+        Command::Lsp { stdio: _ } => lsp::run(),
         Command::Explain { code } => cmd::explain::run(&code),
         Command::Debug { stage, file } => cmd::debug::run(stage, &file),
     };
