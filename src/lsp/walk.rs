@@ -72,6 +72,7 @@ fn member<'a>(m: &'a Member, v: &mut impl Visit<'a>, depth: usize) {
             keys(path, v, d);
             body(b, v, d);
         }
+        MemberKind::Every { body: b } => body(b, v, d),
         MemberKind::For { iter, body: b, .. } => {
             expr(iter, v, d);
             body(b, v, d);

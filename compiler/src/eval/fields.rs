@@ -1236,13 +1236,11 @@ impl<'a> Evaluator<'a> {
                     (_, Some(k)) => {
                         set.insert(k.clone());
                     }
-                    (MemberKind::Every { .. }, _) => {
-                        if !every_applies(obj) {
-                            self.report(EvalError::EveryOutsideMap {
-                                span: every_span(m),
-                                found: obj.describe(),
-                            });
-                        }
+                    (MemberKind::Every { .. }, _) if !every_applies(obj) => {
+                        self.report(EvalError::EveryOutsideMap {
+                            span: every_span(m),
+                            found: obj.describe(),
+                        });
                     }
                     (MemberKind::For { .. } | MemberKind::If { .. }, None) => {
                         match self.expansion(obj, &body.gens, p as u32, m, &body.env, None) {
