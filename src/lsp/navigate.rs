@@ -39,6 +39,7 @@ pub fn hover(at: &At<'_>) -> Option<Hover> {
             }) {
                 parts.push(format!("Last set in `{}`", at.place(last.span)));
             }
+            parts.extend(evaluated_value(at));
         }
         ResolvedKind::Let(id) => parts.extend(let_parts(at, sema.let_(*id)?)),
         ResolvedKind::LoopVar => parts.push(format!("```digit\n{}\n```\nloop variable", r.name)),
@@ -77,6 +78,47 @@ pub fn hover(at: &At<'_>) -> Option<Hover> {
         }),
         range: Some(span_range(&at.a.sources, r.span)),
     })
+}
+
+/// The most source text (the file and all it reaches) whose evaluation a
+/// hover may wait for: the example platform is about 150 KB and evaluates
+/// in a few milliseconds; a generated 1 500-service platform (1.3 MB)
+/// takes a hundred, too long for every hover.
+const CHEAP_EVALUATION: usize = 512 * 1024;
+
+/// The value of the field under the cursor, when the file is an entry
+/// (nothing amends it), its configuration is small enough to evaluate for
+/// a hover and has no errors, and the value is short. Never a Secret's:
+/// a value holding one is not shown.
+fn evaluated_value(at: &At<'_>) -> Option<String> {
+    let graph = &at.a.graph;
+    if graph.modules.iter().any(|m| m.amends == Some(at.module)) {
+        return None;
+    }
+    let size: usize = graph
+        .modules
+        .iter()
+        .map(|m| at.a.sources.text(m.file).len())
+        .sum();
+    if size > CHEAP_EVALUATION {
+        return None;
+    }
+    let (module, path) = at.sema().key_path_at(at.file, at.offset)?;
+    let digit_compiler::modules::ModuleKey::File(file) = &graph.get(module)?.key else {
+        return None;
+    };
+    if module != at.module || path.is_empty() {
+        return None;
+    }
+    let select: Vec<digit_compiler::pipeline::PathSegment> =
+        path.iter().map(|k| k.as_str().into()).collect();
+    let (analysis, value) = digit_compiler::pipeline::eval_file_at(at.loader, file, &select);
+    let value = value.ok()??;
+    if analysis.has_errors() {
+        return None;
+    }
+    let text = serde_json::to_string(&value).ok()?;
+    (text.len() <= 200 && !text.contains("\"$secret\"")).then(|| format!("Value here: `{text}`"))
 }
 
 /// Hover on a declaration's own name: a field's, a `let`'s, a schema's.
