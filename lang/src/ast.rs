@@ -137,6 +137,20 @@ pub struct Member {
     pub span: Span,
 }
 
+impl Member {
+    /// Where a diagnostic or an outline points for this member: the `[*]`
+    /// of `[*] { ... }` (never past its `{`), else the whole member.
+    pub fn head_span(&self) -> Span {
+        match &self.kind {
+            MemberKind::Every { body } if body.span.start > self.span.start => {
+                let end = body.span.start.min(self.span.start + 3);
+                Span::new(self.span.file, self.span.start, end)
+            }
+            _ => self.span,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum MemberKind {
     /// `name: Type = expr` or `name: Type` (required). The name is a single

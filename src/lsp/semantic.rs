@@ -232,22 +232,9 @@ pub fn cursor(text: &str, offset: u32) -> (Cursor, u32) {
         | Token::Else
         | Token::If
         | Token::In
-        | Token::Plus
-        | Token::Minus
-        | Token::Star
-        | Token::Slash
-        | Token::Percent
-        | Token::EqEq
-        | Token::Ne
-        | Token::Lt
-        | Token::Le
-        | Token::Gt
-        | Token::Ge
-        | Token::AndAnd
-        | Token::OrOr
         | Token::Bang
-        | Token::QQ
         | Token::InterpStart => Cursor::Value,
+        op if op.is_binary_operator() => Cursor::Value,
         _ if new_line => Cursor::Member,
         _ => Cursor::Nothing,
     };

@@ -160,7 +160,7 @@ impl Cx<'_> {
             }
             // `[*] { }`: its members apply to every entry, not to one.
             MemberKind::Every { body } => {
-                let star = every_star(m, body);
+                let star = m.head_span();
                 self.symbol(
                     "[*]".to_string(),
                     Some("every entry".into()),
@@ -251,10 +251,4 @@ fn path_span(path: &[Key]) -> Span {
 
 fn path_is(path: &[Key], name: &str) -> bool {
     matches!(path, [k] if k.as_static() == Some(name))
-}
-
-/// The `[*]` of a `[*] { }` member (its selection range).
-fn every_star(m: &Member, body: &digit_lang::ast::Body) -> digit_lang::Span {
-    let end = body.span.start.clamp(m.span.start, m.span.start + 3);
-    digit_lang::Span::new(m.span.file, m.span.start, end)
 }

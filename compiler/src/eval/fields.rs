@@ -76,7 +76,7 @@ impl<'a> Def<'a> {
     /// The span of the key this definition names.
     pub fn key_span(&self) -> Span {
         match &self.member.kind {
-            MemberKind::Every { .. } => every_span(self.member),
+            MemberKind::Every { .. } => self.member.head_span(),
             MemberKind::Decl { name, .. } => name.span(),
             MemberKind::Assign { path, .. }
             | MemberKind::Append { path, .. }
@@ -1187,7 +1187,7 @@ impl<'a> Evaluator<'a> {
                 MemberKind::Every { .. } => {
                     if !every_applies(obj) {
                         self.report(EvalError::EveryOutsideMap {
-                            span: every_span(m),
+                            span: m.head_span(),
                             found: obj.describe(),
                         });
                     }
@@ -1238,7 +1238,7 @@ impl<'a> Evaluator<'a> {
                     }
                     (MemberKind::Every { .. }, _) if !every_applies(obj) => {
                         self.report(EvalError::EveryOutsideMap {
-                            span: every_span(m),
+                            span: m.head_span(),
                             found: obj.describe(),
                         });
                     }
@@ -1260,18 +1260,6 @@ impl<'a> Evaluator<'a> {
 /// their own).
 fn every_applies(obj: &Object<'_>) -> bool {
     matches!(obj.kind, ObjKind::Map { .. } | ObjKind::Record)
-}
-
-/// The `[*]` of a `[*] { }` member.
-pub(crate) fn every_span(m: &Member) -> Span {
-    match &m.kind {
-        MemberKind::Every { body } if body.span.start > m.span.start => {
-            // `[*]` as the formatter writes it; never past the `{`.
-            let end = body.span.start.min(m.span.start + 3);
-            Span::new(m.span.file, m.span.start, end)
-        }
-        _ => m.span,
-    }
 }
 
 /// Appends `k` to `keys` unless it is there: keys are interned, so equal

@@ -217,6 +217,29 @@ impl<'src> Token<'src> {
         }
     }
 
+    /// A binary operator (`+`, `==`, `&&`, `??`, ...; `-` is also unary):
+    /// after one a value is expected, and before one the expression to its
+    /// left goes on.
+    pub fn is_binary_operator(&self) -> bool {
+        matches!(
+            self,
+            Token::Plus
+                | Token::Minus
+                | Token::Star
+                | Token::Slash
+                | Token::Percent
+                | Token::EqEq
+                | Token::Ne
+                | Token::Lt
+                | Token::Le
+                | Token::Gt
+                | Token::Ge
+                | Token::AndAnd
+                | Token::OrOr
+                | Token::QQ
+        )
+    }
+
     /// Whether the token is a keyword (`amends` ... `none`).
     pub fn is_keyword(&self) -> bool {
         matches!(

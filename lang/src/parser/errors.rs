@@ -210,29 +210,16 @@ fn found_noun(t: &Token<'_>) -> String {
 /// Tokens that would only continue the expression before them: listing
 /// them ("expected `.`, `[`, `{`") hides what the author left out.
 fn continues_expression(t: &Token<'_>) -> bool {
-    matches!(
-        t,
-        Token::Dot
-            | Token::LBracket
-            | Token::LBrace
-            | Token::LParen
-            | Token::Plus
-            | Token::Minus
-            | Token::Star
-            | Token::Slash
-            | Token::Percent
-            | Token::EqEq
-            | Token::Ne
-            | Token::Lt
-            | Token::Le
-            | Token::Gt
-            | Token::Ge
-            | Token::AndAnd
-            | Token::OrOr
-            | Token::QQ
-            | Token::Question
-            | Token::Pipe
-    )
+    t.is_binary_operator()
+        || matches!(
+            t,
+            Token::Dot
+                | Token::LBracket
+                | Token::LBrace
+                | Token::LParen
+                | Token::Question
+                | Token::Pipe
+        )
 }
 
 fn describe_expected(expected: &[RichPattern<'_, Token<'_>>]) -> Option<String> {
