@@ -322,7 +322,7 @@ pub fn complete(at: &At<'_>, cursor: &Cursor, start: u32) -> Vec<CompletionItem>
                 Some(BodyType::Map(value)) => {
                     let set = set_here(at, body);
                     for key in map_keys(at, body) {
-                        let label = quote_key(&key);
+                        let label = digit_compiler::value::path_segment(&key);
                         let sort = if set.contains(&key) { 2 } else { 0 };
                         push(
                             label,
@@ -347,7 +347,7 @@ pub fn complete(at: &At<'_>, cursor: &Cursor, start: u32) -> Vec<CompletionItem>
                             1
                         };
                         push(
-                            quote_key(&f.name),
+                            digit_compiler::value::path_segment(&f.name),
                             CompletionItemKind::FIELD,
                             f.ty.clone(),
                             Some(field_doc(&f)),
@@ -396,7 +396,7 @@ pub fn complete(at: &At<'_>, cursor: &Cursor, start: u32) -> Vec<CompletionItem>
         Cursor::Field(segments) => {
             for f in fields_of_chain(at, segments) {
                 push(
-                    quote_key(&f.name),
+                    digit_compiler::value::path_segment(&f.name),
                     CompletionItemKind::FIELD,
                     f.ty.clone(),
                     Some(field_doc(&f)),
@@ -470,20 +470,6 @@ fn literals(t: &SType) -> Vec<String> {
         SType::Union(ts) => ts.iter().flat_map(literals).collect(),
         SType::Optional(t) => literals(t),
         _ => Vec::new(),
-    }
-}
-
-/// A key as written: quoted unless an identifier.
-fn quote_key(k: &str) -> String {
-    let ident = k
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if ident {
-        k.to_string()
-    } else {
-        format!("{k:?}")
     }
 }
 
