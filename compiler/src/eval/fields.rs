@@ -7,7 +7,7 @@
 
 use super::object::{
     BodyIndex, Expansion, FieldPath, GenBody, GenCache, GenState, Layer, LayerEnv, ObjKind, Object,
-    Slot, Src, SyntaxId,
+    Shape, Shaped, Slot, Src, SyntaxId,
 };
 use super::scope::{Scope, ScopeNode};
 use super::{EvalError, Evaluator};
@@ -677,6 +677,49 @@ impl<'a> Evaluator<'a> {
         self.field_with(obj, key, use_span, || key.clone())
     }
 
+    /// The shape of `obj` and its slots, when every layer of it defines
+    /// only static keys; decided once per object.
+    fn shaped<'o>(&self, obj: &'o Object<'a>) -> Option<&'o Shaped> {
+        obj.shaped
+            .get_or_init(|| {
+                if obj.computed.get() || obj.layers.is_empty() {
+                    return None;
+                }
+                let envs = self.layer_envs(obj);
+                let all_static = envs
+                    .iter()
+                    .all(|le| le.ix.as_ref().is_some_and(|ix| ix.static_keys.is_some()));
+                if !all_static {
+                    return None;
+                }
+                let ids: Vec<SyntaxId> = obj.layers.iter().map(|l| l.src.id()).collect();
+                let known = self.shapes.borrow().get(&ids).cloned();
+                let shape = match known {
+                    Some(shape) => shape,
+                    None => {
+                        let keys = self.keys(obj);
+                        let index = keys
+                            .iter()
+                            .enumerate()
+                            .map(|(i, k)| (k.clone(), i as u32))
+                            .collect();
+                        let shape = Rc::new(Shape { keys, index });
+                        self.shapes.borrow_mut().insert(ids, shape.clone());
+                        shape
+                    }
+                };
+                if obj.keys.borrow().is_none() {
+                    *obj.keys.borrow_mut() = Some(shape.keys.clone());
+                }
+                let slots = shape.keys.iter().map(|_| Slot::Empty).collect();
+                Some(Shaped {
+                    shape,
+                    slots: RefCell::new(slots),
+                })
+            })
+            .as_ref()
+    }
+
     fn field_with(
         &self,
         obj: &Object<'a>,
@@ -684,9 +727,13 @@ impl<'a> Evaluator<'a> {
         use_span: Span,
         owned: impl FnOnce() -> Rc<str>,
     ) -> Option<Value> {
+        if let Some(shaped) = self.shaped(obj) {
+            return self.shaped_field(obj, shaped, key, use_span);
+        }
         if let Some(slot) = obj.memo.borrow().get(key) {
             match slot {
                 Slot::Done(v) => return Some(v.clone()),
+                Slot::Empty => {}
                 Slot::InProgress => {
                     match self.computed_key_of(obj, key) {
                         Some(span) => self.report(EvalError::KeyCycle {
@@ -700,16 +747,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        if self.stack.borrow().len() >= super::MAX_FIELD_DEPTH {
-            if !self.halted() {
-                let path = obj.child_path(key, &self.arena).to_string();
-                self.report(EvalError::FieldsTooDeep {
-                    span: self.static_def_span(obj, key).unwrap_or(use_span),
-                    path: short_path(&path),
-                    depth: super::MAX_FIELD_DEPTH,
-                });
-            }
-            self.halt();
+        if self.too_deep(obj, key, use_span) {
             return Some(Value::invalid(use_span));
         }
         let k = owned();
@@ -733,6 +771,63 @@ impl<'a> Evaluator<'a> {
                 None
             }
         }
+    }
+
+    /// [`Self::field_with`] for a shaped object: its fields by position.
+    fn shaped_field(
+        &self,
+        obj: &Object<'a>,
+        shaped: &Shaped,
+        key: &str,
+        use_span: Span,
+    ) -> Option<Value> {
+        // Every key a layer defines is in the shape: any other is no field.
+        let (k, &pos) = shaped.shape.index.get_key_value(key)?;
+        let pos = pos as usize;
+        match shaped.slots.borrow().get(pos)? {
+            Slot::Done(v) => return Some(v.clone()),
+            Slot::InProgress => {
+                self.report_cycle(obj, key, use_span);
+                return Some(Value::invalid(use_span));
+            }
+            Slot::Empty => {}
+        }
+        if self.too_deep(obj, key, use_span) {
+            return Some(Value::invalid(use_span));
+        }
+        let set = |slot: Slot| {
+            if let Some(s) = shaped.slots.borrow_mut().get_mut(pos) {
+                *s = slot;
+            }
+        };
+        set(Slot::InProgress);
+        self.stack.borrow_mut().push((obj.id, k.clone()));
+        let v = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.compute_field(obj, k));
+        self.stack.borrow_mut().pop();
+        match &v {
+            Some(v) => set(Slot::Done(v.clone())),
+            None => set(Slot::Empty),
+        }
+        v
+    }
+
+    /// Whether computing field `key` of `obj` now would pass
+    /// [`super::MAX_FIELD_DEPTH`] (reported once, and the evaluation
+    /// stopped).
+    fn too_deep(&self, obj: &Object<'a>, key: &str, use_span: Span) -> bool {
+        if self.stack.borrow().len() < super::MAX_FIELD_DEPTH {
+            return false;
+        }
+        if !self.halted() {
+            let path = obj.child_path(key, &self.arena).to_string();
+            self.report(EvalError::FieldsTooDeep {
+                span: self.static_def_span(obj, key).unwrap_or(use_span),
+                path: short_path(&path),
+                depth: super::MAX_FIELD_DEPTH,
+            });
+        }
+        self.halt();
+        true
     }
 
     fn report_cycle(&self, obj: &Object<'a>, key: &str, span: Span) {

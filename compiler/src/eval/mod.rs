@@ -139,6 +139,8 @@ pub struct Evaluator<'a> {
     out_of_fuel: Cell<bool>,
     indexes: RefCell<FastMap<SyntaxId, Rc<BodyIndex<'a>>>>,
     gen_keys: RefCell<FastMap<SyntaxId, Rc<GenKeys>>>,
+    /// The shape of the objects made of each list of static member lists.
+    shapes: RefCell<FastMap<Vec<SyntaxId>, Rc<object::Shape>>>,
     modules: RefCell<FastMap<ModuleId, ObjId>>,
     root: Cell<Option<ObjId>>,
     /// The scope of the schema bodies of each module (see
@@ -176,6 +178,7 @@ impl<'a> Evaluator<'a> {
             out_of_fuel: Cell::new(false),
             indexes: RefCell::new(FastMap::default()),
             gen_keys: RefCell::new(FastMap::default()),
+            shapes: RefCell::new(FastMap::default()),
             modules: RefCell::new(FastMap::default()),
             root: Cell::new(None),
             schema_scopes: RefCell::new(FastMap::default()),

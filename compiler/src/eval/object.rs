@@ -151,8 +151,25 @@ pub struct Layer<'a> {
 }
 
 pub(super) enum Slot {
+    /// Not asked for yet (a shaped object's slot; never in a memo map).
+    Empty,
     InProgress,
     Done(Value),
+}
+
+/// The keys of an object whose layers define only static keys, and each
+/// key's position: shared by every object made of the same member lists
+/// (every instance of a schema written once, say), so each such object
+/// keeps its fields in a vector by position instead of a table by name.
+pub struct Shape {
+    pub keys: Rc<[Rc<str>]>,
+    pub index: FastMap<Rc<str>, u32>,
+}
+
+/// A shaped object's fields: its [`Shape`] and a slot per key.
+pub(super) struct Shaped {
+    pub shape: Rc<Shape>,
+    pub slots: RefCell<Vec<Slot>>,
 }
 
 /// The identity of an object in one evaluation: the order it was made in.
@@ -171,6 +188,9 @@ pub struct Object<'a> {
     /// modules whose amends chain declares fields).
     pub closed: bool,
     pub(super) memo: RefCell<super::FastMap<Rc<str>, Slot>>,
+    /// The fields of an object whose keys are all static, by position
+    /// (decided when a field is first asked for; `None`: the memo table).
+    pub(super) shaped: OnceCell<Option<Shaped>>,
     pub(super) keys: RefCell<Option<Rc<[Rc<str>]>>>,
     pub(super) listing: Cell<bool>,
     pub(super) expanding: RefCell<Vec<SyntaxId>>,
@@ -198,6 +218,7 @@ impl<'a> Object<'a> {
             span,
             closed,
             memo: RefCell::new(super::FastMap::default()),
+            shaped: OnceCell::new(),
             keys: RefCell::new(None),
             listing: Cell::new(false),
             expanding: RefCell::new(Vec::new()),
@@ -281,6 +302,9 @@ impl<'a> Object<'a> {
 
     /// Makes room in the memo table for `n` fields.
     pub(crate) fn reserve_fields(&self, n: usize) {
+        if matches!(self.shaped.get(), Some(Some(_))) {
+            return;
+        }
         let mut memo = self.memo.borrow_mut();
         let more = n.saturating_sub(memo.len());
         memo.reserve(more);
