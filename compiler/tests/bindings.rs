@@ -21,6 +21,7 @@ use digit_compiler::sema::{analyze, NameUse, Res, Sema, SemaAnalysis, TypeRes};
 use digit_compiler::types::{Ty, BUILTIN_TYPES};
 use digit_compiler::value::{Value, ValueKind};
 use digit_compiler::{with_root, FsLoader, Loader, MemLoader};
+use digit_lang::Span;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -75,8 +76,9 @@ struct Tally {
     dynamic_other: usize,
     /// Type names compared with evaluation's `TypeEnv`.
     types: usize,
-    /// Real disagreements.
-    wrong: Vec<String>,
+    /// Real disagreements, each with the entry files evaluated when it
+    /// was found.
+    wrong: BTreeMap<String, Vec<String>>,
 }
 
 /// Evaluates the entry of `a` with recording on; what it bound.
@@ -123,14 +125,14 @@ fn evaluate(a: &SemaAnalysis, loader: &dyn Loader, t: &mut Tally) -> Vec<Binding
                 };
                 t.types += 1;
                 if !ok {
-                    t.wrong.push(format!(
-                        "{}: type `{}` at {:?}: sema {:?}, evaluation {:?}",
-                        a.sources.name(tu.span.file),
+                    let what = format!(
+                        "type `{}` at {}: sema {:?}, evaluation's TypeEnv {:?}",
                         tu.text,
-                        tu.span,
+                        loc(a, tu.span),
                         tu.res,
                         found
-                    ));
+                    );
+                    t.wrong.entry(what).or_default().push(entry_name(a));
                 }
             }
         }
@@ -138,8 +140,73 @@ fn evaluate(a: &SemaAnalysis, loader: &dyn Loader, t: &mut Tally) -> Vec<Binding
     })
 }
 
+/// `file:line:col` of a span.
+fn loc(a: &SemaAnalysis, span: Span) -> String {
+    let (line, col) = a.sources.line_col(span.file, span.start);
+    format!("{}:{line}:{col}", a.sources.name(span.file))
+}
+
+/// The name of the entry file of `a`.
+fn entry_name(a: &SemaAnalysis) -> String {
+    let file = a.entry.and_then(|e| a.sema.file(e));
+    file.map_or_else(String::new, |f| a.sources.name(f).to_string())
+}
+
+/// What evaluation bound, for a message.
+fn bound(a: &SemaAnalysis, b: &Bound) -> String {
+    match b {
+        Bound::Let { name } => format!("the `let` at {}", loc(a, *name)),
+        Bound::LoopVar { name } => format!("the loop variable at {}", loc(a, *name)),
+        Bound::Field { frame, defs } => {
+            let defs: Vec<String> = defs.iter().map(|d| loc(a, *d)).collect();
+            format!("a field of a {frame:?} frame defined at {defs:?}")
+        }
+        Bound::Import { span } => format!("the import at {}", loc(a, *span)),
+        Bound::Type {
+            schema: Some(s),
+            text,
+        } => format!("the type {text} (schema at {})", loc(a, *s)),
+        other => format!("{other:?}"),
+    }
+}
+
+/// What sema resolved a name to, for a message.
+fn res(a: &SemaAnalysis, r: &Res) -> String {
+    let s = &a.sema;
+    match r {
+        Res::Let(id) => match s.let_(*id) {
+            Some(l) => format!("the `let` at {}", loc(a, l.name_span)),
+            None => format!("{r:?}"),
+        },
+        Res::LoopVar { span } => format!("the loop variable at {}", loc(a, *span)),
+        Res::Field { decl: Some(d) } => format!("the field declared at {}", loc(a, *d)),
+        Res::Import { span, .. } => format!("the import at {}", loc(a, *span)),
+        Res::Schema(id) => match s.schema(*id) {
+            Some(sc) => format!("the schema at {}", loc(a, sc.name_span)),
+            None => format!("{r:?}"),
+        },
+        other => format!("{other:?}"),
+    }
+}
+
+/// The disagreements found, each with the entries that showed it.
+fn disagreements(t: &Tally) -> String {
+    let mut out = format!("{} disagreements:\n", t.wrong.len());
+    for (what, entries) in &t.wrong {
+        out.push_str(&format!(
+            "{what}\n    (evaluating {}{})\n",
+            entries[0],
+            match entries.len() {
+                1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            }
+        ));
+    }
+    out
+}
+
 /// The expression name sema saw at `span`.
-fn name_at<'s>(sema: &'s Sema, span: digit_lang::Span) -> Option<&'s NameUse> {
+fn name_at<'s>(sema: &'s Sema, span: Span) -> Option<&'s NameUse> {
     let m = sema.module(sema.module_of_file(span.file)?)?;
     let i = m.names.partition_point(|n| n.span.start < span.start);
     m.names[i..]
@@ -157,6 +224,7 @@ fn same(sema: &Sema, n: &NameUse, bound: &Bound) -> Option<&'static str> {
         // the field under; or (no span) only by a module amending this one.
         (Bound::Field { defs, .. }, Res::Field { decl }) => decl.is_none_or(|d| defs.contains(&d)),
         (Bound::Key, Res::Key) | (Bound::Root, Res::Root) => true,
+        (Bound::Undefined, Res::Undefined | Res::TypeAsValue) => true,
         (Bound::Import { span }, Res::Import { span: s, .. }) => s == span,
         (Bound::Builtin(b), Res::Builtin(_)) => n.name == *b,
         (Bound::Type { schema, .. }, Res::Schema(id)) => {
@@ -182,6 +250,7 @@ fn same(sema: &Sema, n: &NameUse, bound: &Bound) -> Option<&'static str> {
         Bound::Import { .. } => "import",
         Bound::Builtin(_) => "builtin",
         Bound::Type { .. } => "type",
+        Bound::Undefined => "undefined",
     })
 }
 
@@ -199,13 +268,13 @@ fn compare(loader: &dyn Loader, path: &Path, t: &mut Tally) {
     t.reached += uses.iter().map(|u| u.span).collect::<HashSet<_>>().len();
     for u in uses {
         let Some(n) = name_at(&a.sema, u.span) else {
-            t.wrong.push(format!(
-                "{}: evaluation bound `{}` at {:?} to {:?}; sema has no name there",
-                path.display(),
+            let what = format!(
+                "`{}` at {}: evaluation bound {}; sema has no name there",
                 a.sources.snippet(u.span),
-                u.span,
-                u.bound
-            ));
+                loc(&a, u.span),
+                bound(&a, &u.bound)
+            );
+            t.wrong.entry(what).or_default().push(entry_name(&a));
             continue;
         };
         if n.res == Res::Dynamic {
@@ -215,15 +284,16 @@ fn compare(loader: &dyn Loader, path: &Path, t: &mut Tally) {
         match same(&a.sema, n, &u.bound) {
             Some(kind) => *t.same.entry(kind).or_default() += 1,
             None if n.dynamic => t.dynamic_other += 1,
-            None => t.wrong.push(format!(
-                "{}: `{}` at {}:{:?}: sema resolves it to {:?}, evaluation bound {:?}",
-                path.display(),
-                n.name,
-                a.sources.name(u.span.file),
-                u.span,
-                n.res,
-                u.bound
-            )),
+            None => {
+                let what = format!(
+                    "`{}` at {}: sema resolves it to {}, evaluation bound {}",
+                    n.name,
+                    loc(&a, u.span),
+                    res(&a, &n.res),
+                    bound(&a, &u.bound)
+                );
+                t.wrong.entry(what).or_default().push(entry_name(&a));
+            }
         }
     }
 }
@@ -236,12 +306,7 @@ fn every_name_evaluation_binds_resolves_statically_to_the_same_thing() {
     for f in &files {
         compare(&FsLoader, f, &mut t);
     }
-    assert!(
-        t.wrong.is_empty(),
-        "{} disagreements:\n{}",
-        t.wrong.len(),
-        t.wrong.join("\n")
-    );
+    assert!(t.wrong.is_empty(), "{}", disagreements(&t));
     let same: usize = t.same.values().sum();
     println!(
         "{} files: {} expression names resolved statically, {} reached by evaluation; \
@@ -302,7 +367,7 @@ m: {String: lib.Entry} = {
     let loader = MemLoader::new().with("lib.dg", lib).with("main.dg", main);
     let mut t = Tally::default();
     compare(&loader, Path::new("main.dg"), &mut t);
-    assert!(t.wrong.is_empty(), "{:#?}", t.wrong);
+    assert!(t.wrong.is_empty(), "{}", disagreements(&t));
     assert!(t.failed.is_empty(), "{t:?}");
     for kind in [
         "let",
@@ -317,4 +382,150 @@ m: {String: lib.Entry} = {
         assert!(t.same.contains_key(kind), "no {kind}: {:?}", t.same);
     }
     assert_eq!(t.dynamic + t.dynamic_other, 0, "{t:?}");
+}
+
+/// Small configurations where the order of the scopes decides what a name
+/// is: each is evaluated and every binding compared (files `main.dg`,
+/// `base.dg` and `lib.dg`).
+const SHADOWING: &[(&str, &[(&str, &str)])] = &[
+    (
+        "an inner record's field hides an outer field and a let",
+        &[(
+            "main.dg",
+            "let a = 1\nb = 2\nr = {\n  a = 3\n  b = 4\n  c = a + b\n}\n",
+        )],
+    ),
+    (
+        "a loop variable hides a field and a let",
+        &[(
+            "main.dg",
+            "let x = 1\ny = 2\nr = {\n  x = 5\n  for x in [3] {\n    \"k${x}\" = x\n  }\n  l = [for y in [4]: y]\n}\n",
+        )],
+    ),
+    (
+        "a key only a branch not taken defines",
+        &[(
+            "main.dg",
+            "x = 1\nr = {\n  if false {\n    x = 2\n  }\n  y = x\n}\n",
+        )],
+    ),
+    (
+        "a key a generator defines is a name",
+        &[(
+            "main.dg",
+            "x = 1\nr = {\n  for i in [1] {\n    x = 2\n  }\n  y = x\n}\n",
+        )],
+    ),
+    (
+        "a field of the object along a member path",
+        &[(
+            "main.dg",
+            "b = 0\na = {\n  b = 1\n  c = {}\n}\na.c.d = b\n",
+        )],
+    ),
+    (
+        "a schema's body: its fields, then its module's lets and fields",
+        &[(
+            "main.dg",
+            "let l = \"let\"\nowner = \"module\"\nname = \"module\"\nschema S {\n  name: String = \"s\"\n  a: String = name\n  b: String = owner\n  c: String = l\n}\ns = S {}\n",
+        )],
+    ),
+    (
+        "a schema of a base module sees the base's fields, not the entry's",
+        &[
+            (
+                "base.dg",
+                "tag = \"base\"\nschema S {\n  t: String = tag\n}\n",
+            ),
+            ("main.dg", "amends \"./base.dg\"\ntag = \"main\"\ns = S {}\n"),
+        ],
+    ),
+    (
+        "a field only the entry defines, read from a schema of the base",
+        &[
+            ("base.dg", "schema S {\n  t: String = only_main\n}\n"),
+            (
+                "main.dg",
+                "amends \"./base.dg\"\nonly_main = \"main\"\ns = S {}\n",
+            ),
+        ],
+    ),
+    (
+        "a base module's default sees the entry's override",
+        &[
+            ("base.dg", "tag: String = \"v1\"\nimage: String = \"app:${tag}\"\n"),
+            ("main.dg", "amends \"./base.dg\"\ntag = \"v2\"\n"),
+        ],
+    ),
+    (
+        "an import alias hidden by a field",
+        &[
+            ("lib.dg", "x = 1\n"),
+            (
+                "main.dg",
+                "import \"./lib.dg\" as lib\nr = {\n  lib = { x = 2 }\n  y = lib.x\n}\nz = lib.x\n",
+            ),
+        ],
+    ),
+    (
+        "key in a map entry, in [*], and in a record inside an entry",
+        &[(
+            "main.dg",
+            "schema E {\n  n: String = key\n  r: {String: String} = { \"x\" = key }\n}\nm: {String: E} = {\n  \"a\" {}\n  [*] { n = \"${key}!\" }\n}\n",
+        )],
+    ),
+    (
+        "a required field left without a value",
+        &[(
+            "main.dg",
+            "name = \"module\"\nschema S {\n  name: String\n  url: String = \"${name}\"\n}\ns = S {}\n",
+        )],
+    ),
+    (
+        "a knob `key` of a module amending a schema's module does not hide `key`",
+        &[
+            ("base.dg", "schema S {\n  n: String = key\n}\n"),
+            (
+                "main.dg",
+                "amends \"./base.dg\"\nkey: String = \"knob\"\nm: {String: S} = {\n  \"a\" {}\n}\n",
+            ),
+        ],
+    ),
+    (
+        "a let of an amended record and a field of its base",
+        &[(
+            "main.dg",
+            "base = { a = 1 }\nr = base {\n  let k = 2\n  b = a + k\n}\n",
+        )],
+    ),
+];
+
+/// Disagreements known and not yet settled (each says which side is
+/// wrong). Only these may appear in [`SHADOWING`], and each must.
+const KNOWN: &[&str] = &[
+    // `if false { x = 2 }` in `r`: sema (and docs/language.md, "generator
+    // bodies count by their static keys") takes `x` to be `r`'s field;
+    // evaluation finds that `r` has no value for `x` and goes on to the
+    // module's `x`, silently. Evaluation should stop at `r` (an error when
+    // the branch that defines `x` is not taken), which needs a new
+    // diagnostic; until then sema's answer is not what evaluation uses.
+    "`x` at main.dg:6:7: sema resolves it to the field declared at main.dg:4:5, \
+     evaluation bound a field of a Module(0) frame defined at [\"main.dg:1:1\"]",
+];
+
+#[test]
+fn names_where_scopes_compete_bind_the_same() {
+    let mut t = Tally::default();
+    for (what, files) in SHADOWING {
+        let mut loader = MemLoader::new();
+        for (name, text) in *files {
+            loader = loader.with(name, *text);
+        }
+        let before = t.wrong.len();
+        compare(&loader, Path::new("main.dg"), &mut t);
+        println!("{what}: {} disagreements", t.wrong.len() - before);
+    }
+    println!("{t:?}");
+    let found: Vec<&str> = t.wrong.keys().map(String::as_str).collect();
+    assert_eq!(found, KNOWN, "{}", disagreements(&t));
 }

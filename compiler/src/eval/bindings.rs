@@ -2,10 +2,10 @@
 //!
 //! Off by default: [`Evaluator::record_bindings`] switches it on and
 //! [`Evaluator::take_bindings`] takes what was recorded. Each name lookup
-//! that succeeds ([`Evaluator::resolve_name`], a builtin call, a type named
-//! as an amend's base) notes the use's span and what it bound, in terms the
-//! semantic model ([`crate::sema`]) can also express, so that a test can
-//! hold the two to each other (`compiler/tests/bindings.rs`).
+//! ([`Evaluator::resolve_name`], a builtin call, a type named as an amend's
+//! base) notes the use's span and what it bound (or that nothing did), in
+//! terms the semantic model ([`crate::sema`]) can also express, so that a
+//! test can hold the two to each other (`compiler/tests/bindings.rs`).
 
 use super::object::{ObjKind, Object, Src};
 use super::scope::ScopeNode;
@@ -44,6 +44,9 @@ pub enum Bound {
     },
     /// A builtin function.
     Builtin(&'static str),
+    /// Nothing: the name is undefined (or a type used as a value), which
+    /// evaluation reports.
+    Undefined,
     /// A type named as a value's base (`Service { ... }`): the span of the
     /// schema's name when it is (or its alias expands to) a schema, and the
     /// type as text.
@@ -147,17 +150,15 @@ impl<'a> Evaluator<'a> {
             },
             ScopeNode::Root { module } => match name {
                 "key" => Bound::Key,
-                "root" => Bound::Root,
-                _ => {
-                    let Some(imp) = self
-                        .graph
-                        .get(*module)
-                        .and_then(|m| m.imports.iter().find(|i| i.alias == name))
-                    else {
-                        return;
-                    };
-                    Bound::Import { span: imp.span }
-                }
+                "root" if self.root.borrow().is_some() => Bound::Root,
+                _ => match self
+                    .graph
+                    .get(*module)
+                    .and_then(|m| m.imports.iter().find(|i| i.alias == name))
+                {
+                    Some(imp) => Bound::Import { span: imp.span },
+                    None => Bound::Undefined,
+                },
             },
         };
         self.note(span, bound);

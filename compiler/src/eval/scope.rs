@@ -248,11 +248,8 @@ impl<'a> Evaluator<'a> {
                     cur = parent;
                 }
                 ScopeNode::Root { module } => {
-                    let r = self.resolve_global(env, *module, name, span);
-                    if matches!(r, Resolved::Value(_)) {
-                        self.note_binding(cur, name, span);
-                    }
-                    return r;
+                    self.note_binding(cur, name, span);
+                    return self.resolve_global(env, *module, name, span);
                 }
             }
         }

@@ -477,7 +477,13 @@ impl<'w, 'g> Walker<'w, 'g> {
                         index: si,
                     };
                     si += 1;
+                    // The scopes are the module's: `key`, `root` and the
+                    // imports, its frame, its `let`s. A schema's body sees
+                    // only the fields of the module's amends chain.
+                    let frame = Scope::Frame(self.chain_frame(self.module));
+                    let module_frame = std::mem::replace(&mut self.scopes[1], frame);
                     self.walk_schema(s, id, body);
+                    self.scopes[1] = module_frame;
                 }
                 Item::TypeAlias(t) => {
                     let id = AliasId {
@@ -669,6 +675,35 @@ impl<'w, 'g> Walker<'w, 'g> {
             Some(n) => Frame::Closed(n, Rc::new(Names::new())),
             None => Frame::Open,
         }
+    }
+
+    /// The fields of module `m`'s value as the bodies of its schemas see
+    /// them: the static keys of `m` and the modules it amends (not of those
+    /// amending it, as evaluation's `ScopeNode::Module`); open when one of
+    /// them has an `amends` that did not load.
+    fn chain_frame(&self, m: ModuleId) -> Frame {
+        let chain = self.graph.amends_chain(m);
+        let mut names = FrameNames::new();
+        for &x in &chain {
+            if let Some(info) = self.graph.get(x) {
+                if info.ast.amends.is_some() && info.amends.is_none() {
+                    return Frame::Open;
+                }
+            }
+            if let Some(pm) = self.pre.modules.get(x) {
+                for (k, d) in &pm.decls {
+                    names.entry(k.clone()).or_insert(Some(d.span));
+                }
+            }
+        }
+        for &x in &chain {
+            if let Some(pm) = self.pre.modules.get(x) {
+                for (k, s) in &pm.keys {
+                    names.entry(k.clone()).or_insert(Some(*s));
+                }
+            }
+        }
+        Frame::Closed(Rc::new(names), Rc::new(Names::new()))
     }
 
     /// The frame of an object of type `ty` whose body is `members`, stored
