@@ -17,7 +17,7 @@
 //! one is compared with what evaluation's `TypeEnv` finds in that module.
 
 use digit_compiler::eval::bindings::{BindingUse, Bound};
-use digit_compiler::sema::{analyze, NameUse, Res, Sema, SemaAnalysis, TypeRes};
+use digit_compiler::sema::{analyze, BodyKind, NameUse, Res, Sema, SemaAnalysis, TypeRes};
 use digit_compiler::types::{Ty, BUILTIN_TYPES};
 use digit_compiler::value::{Value, ValueKind};
 use digit_compiler::{with_root, FsLoader, Loader, MemLoader};
@@ -74,6 +74,10 @@ struct Tally {
     /// Uses sema resolved but marked `dynamic` (an open object comes
     /// first), where evaluation found the name in that object.
     dynamic_other: usize,
+    /// The known disagreement ([`unproduced_key`]): sema takes the name
+    /// to be a key a generator body of the object defines, the generator
+    /// did not produce it, and evaluation went on outward.
+    unproduced: Vec<String>,
     /// Type names compared with evaluation's `TypeEnv`.
     types: usize,
     /// Real disagreements, each with the entry files evaluated when it
@@ -137,6 +141,28 @@ fn evaluate(a: &SemaAnalysis, loader: &dyn Loader, t: &mut Tally) -> Vec<Binding
             }
         }
         uses
+    })
+}
+
+/// Whether `res` is a field sema found among the static keys of a `for`
+/// or `if` member's body. Evaluation looks such a key up only when the
+/// generator produced it: `r = { if false { x = 2 } y = x }` reads the `x`
+/// of an enclosing object, silently, where sema (and docs/language.md,
+/// "generator bodies count by their static keys") says `r.x`. Evaluation
+/// is the one to change (an error when the branch that defines the name
+/// is not taken needs a diagnostic of its own); until then this
+/// disagreement is counted and shown, not failed.
+fn unproduced_key(sema: &Sema, res: &Res) -> bool {
+    let Res::Field { decl: Some(d) } = res else {
+        return false;
+    };
+    let Some(m) = sema.module_of_file(d.file).and_then(|m| sema.module(m)) else {
+        return false;
+    };
+    m.bodies.iter().any(|b| {
+        matches!(b.kind, BodyKind::For | BodyKind::Then | BodyKind::Else)
+            && b.span.start <= d.start
+            && d.end <= b.span.end
     })
 }
 
@@ -284,6 +310,13 @@ fn compare(loader: &dyn Loader, path: &Path, t: &mut Tally) {
         match same(&a.sema, n, &u.bound) {
             Some(kind) => *t.same.entry(kind).or_default() += 1,
             None if n.dynamic => t.dynamic_other += 1,
+            None if unproduced_key(&a.sema, &n.res) => t.unproduced.push(format!(
+                "`{}` at {}: sema resolves it to {}, evaluation bound {}",
+                n.name,
+                loc(&a, u.span),
+                res(&a, &n.res),
+                bound(&a, &u.bound)
+            )),
             None => {
                 let what = format!(
                     "`{}` at {}: sema resolves it to {}, evaluation bound {}",
@@ -307,6 +340,8 @@ fn every_name_evaluation_binds_resolves_statically_to_the_same_thing() {
         compare(&FsLoader, f, &mut t);
     }
     assert!(t.wrong.is_empty(), "{}", disagreements(&t));
+    // Not even the known one (see `unproduced_key`) in a valid file.
+    assert!(t.unproduced.is_empty(), "{:#?}", t.unproduced);
     let same: usize = t.same.values().sum();
     println!(
         "{} files: {} expression names resolved statically, {} reached by evaluation; \
@@ -500,19 +535,6 @@ const SHADOWING: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
-/// Disagreements known and not yet settled (each says which side is
-/// wrong). Only these may appear in [`SHADOWING`], and each must.
-const KNOWN: &[&str] = &[
-    // `if false { x = 2 }` in `r`: sema (and docs/language.md, "generator
-    // bodies count by their static keys") takes `x` to be `r`'s field;
-    // evaluation finds that `r` has no value for `x` and goes on to the
-    // module's `x`, silently. Evaluation should stop at `r` (an error when
-    // the branch that defines `x` is not taken), which needs a new
-    // diagnostic; until then sema's answer is not what evaluation uses.
-    "`x` at main.dg:6:7: sema resolves it to the field declared at main.dg:4:5, \
-     evaluation bound a field of a Module(0) frame defined at [\"main.dg:1:1\"]",
-];
-
 #[test]
 fn names_where_scopes_compete_bind_the_same() {
     let mut t = Tally::default();
@@ -526,6 +548,44 @@ fn names_where_scopes_compete_bind_the_same() {
         println!("{what}: {} disagreements", t.wrong.len() - before);
     }
     println!("{t:?}");
-    let found: Vec<&str> = t.wrong.keys().map(String::as_str).collect();
-    assert_eq!(found, KNOWN, "{}", disagreements(&t));
+    assert!(t.wrong.is_empty(), "{}", disagreements(&t));
+    // The known one ([`unproduced_key`]), in "a key only a branch not
+    // taken defines": when it is settled, this says so.
+    assert_eq!(
+        t.unproduced,
+        ["`x` at main.dg:6:7: sema resolves it to the field declared at main.dg:4:5, \
+          evaluation bound a field of a Module(0) frame defined at [\"main.dg:1:1\"]"]
+    );
+}
+
+/// The files of `compiler/tests/fixtures/errors` (each a mistake that is
+/// reported): what evaluation still binds there is what sema resolved,
+/// undefined names included.
+#[test]
+fn names_in_files_with_errors_bind_the_same() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut files = Vec::new();
+    for d in [
+        "compiler/tests/fixtures/errors",
+        "compiler/tests/fixtures/build/errors",
+        "lang/tests/fixtures",
+        "tests/port",
+    ] {
+        walk(&root.join(d), &mut files);
+    }
+    files.sort();
+    assert!(files.len() > 100, "found only {} files", files.len());
+    let mut t = Tally::default();
+    for f in &files {
+        compare(&FsLoader, f, &mut t);
+    }
+    println!(
+        "{} files: {:?}; {} keys a generator did not produce:\n{}",
+        files.len(),
+        t.same,
+        t.unproduced.len(),
+        t.unproduced.join("\n")
+    );
+    assert!(t.wrong.is_empty(), "{}", disagreements(&t));
+    assert!(t.same.contains_key("undefined"), "{:?}", t.same);
 }

@@ -1379,7 +1379,9 @@ impl<'w, 'g> Walker<'w, 'g> {
                     }
                 }
                 Scope::Lets(ls) => {
-                    if let Some((_, id)) = ls.iter().find(|(n, _)| n == name) {
+                    // A `let` defined twice (reported): evaluation uses
+                    // the last.
+                    if let Some((_, id)) = ls.iter().rev().find(|(n, _)| n == name) {
                         return (Res::Let(*id), dynamic);
                     }
                 }
