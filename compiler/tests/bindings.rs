@@ -10,7 +10,11 @@
 //! of the keys evaluation found it under, `key`, `root`, the same import,
 //! the same builtin, the same schema or alias as an amend's base. A use
 //! sema leaves to evaluation (an open object comes first: `Res::Dynamic`,
-//! or a binding marked `dynamic`) is counted, never failed. Written types:
+//! or a binding marked `dynamic`) is counted, never failed; a name
+//! evaluation found undefined must be undefined for sema too. The files
+//! with errors (fixtures, the parser's fixtures, the port cases) are
+//! compared the same way, and small configurations where scopes compete.
+//! One disagreement is known and counted ([`unproduced_key`]). Written types:
 //! evaluation resolves them with `types.rs` (`TypeEnv::resolve`), and so
 //! does sema for the types it stores (`SType` is converted from it); the
 //! per-name resolution sema records (`TypeUse`) is its own lookup, so each
@@ -232,7 +236,7 @@ fn disagreements(t: &Tally) -> String {
 }
 
 /// The expression name sema saw at `span`.
-fn name_at<'s>(sema: &'s Sema, span: Span) -> Option<&'s NameUse> {
+fn name_at(sema: &Sema, span: Span) -> Option<&NameUse> {
     let m = sema.module(sema.module_of_file(span.file)?)?;
     let i = m.names.partition_point(|n| n.span.start < span.start);
     m.names[i..]
@@ -553,8 +557,10 @@ fn names_where_scopes_compete_bind_the_same() {
     // taken defines": when it is settled, this says so.
     assert_eq!(
         t.unproduced,
-        ["`x` at main.dg:6:7: sema resolves it to the field declared at main.dg:4:5, \
-          evaluation bound a field of a Module(0) frame defined at [\"main.dg:1:1\"]"]
+        [
+            "`x` at main.dg:6:7: sema resolves it to the field declared at main.dg:4:5, \
+          evaluation bound a field of a Module(0) frame defined at [\"main.dg:1:1\"]"
+        ]
     );
 }
 

@@ -469,6 +469,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         self.scopes.push(Scope::Lets(lets));
         self.cur_body = Some(body);
         let (mut si, mut ai) = (0u32, 0u32);
+        let mut schema_frame = None;
         for item in &info.ast.items {
             match item {
                 Item::Schema(s) => {
@@ -480,7 +481,10 @@ impl<'w, 'g> Walker<'w, 'g> {
                     // The scopes are the module's: `key`, `root` and the
                     // imports, its frame, its `let`s. A schema's body sees
                     // only the fields of the module's amends chain.
-                    let frame = Scope::Frame(self.chain_frame(self.module));
+                    let frame = schema_frame
+                        .get_or_insert_with(|| self.chain_frame(self.module))
+                        .clone();
+                    let frame = Scope::Frame(frame);
                     let module_frame = std::mem::replace(&mut self.scopes[1], frame);
                     self.walk_schema(s, id, body);
                     self.scopes[1] = module_frame;
