@@ -44,7 +44,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The valid `.dg` files of the repository: those `sema.rs` resolves
-/// statically.
+/// statically, and the platform the port cases start from.
 fn valid_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let mut files = Vec::new();
@@ -55,6 +55,7 @@ fn valid_files() -> Vec<PathBuf> {
         "compiler/tests/fixtures/build",
         "compiler/tests/fixtures/rules",
         "tests/fixtures/build",
+        "tests/port/platform",
     ] {
         walk(&root.join(d), &mut files);
     }
@@ -531,6 +532,16 @@ const SHADOWING: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "an import alias naming a type, where a field of its name is in scope",
+        &[
+            ("lib.dg", "schema P {\n  port: Int = 1\n}\n"),
+            (
+                "main.dg",
+                "import \"./lib.dg\" as lib\nr = {\n  lib = { x = 2 }\n  p = lib.P { port = 2 }\n  y = lib.x\n}\n",
+            ),
+        ],
+    ),
+    (
         "a let of an amended record and a field of its base",
         &[(
             "main.dg",
@@ -575,7 +586,7 @@ fn names_in_files_with_errors_bind_the_same() {
         "compiler/tests/fixtures/errors",
         "compiler/tests/fixtures/build/errors",
         "lang/tests/fixtures",
-        "tests/port",
+        "tests/port/cases",
     ] {
         walk(&root.join(d), &mut files);
     }

@@ -171,6 +171,14 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Notes the import alias used at `span` to name a type
+    /// (`alias.Name { ... }`), its `import` statement at `import`.
+    pub(super) fn note_import(&self, span: Span, import: Span) {
+        if self.recording() {
+            self.note(span, Bound::Import { span: import });
+        }
+    }
+
     /// Notes the type `ty` named at `span` as an amend's base.
     pub(super) fn note_type(&self, span: Span, ty: &Rc<Ty>) {
         if !self.recording() {

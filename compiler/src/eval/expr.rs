@@ -483,8 +483,9 @@ impl<'a> Evaluator<'a> {
             ExprKind::Field { target, name } => match (&target.kind, name.as_static()) {
                 (ExprKind::Name(alias), Some(n)) => {
                     let info = self.graph.get(module)?;
-                    info.imports.iter().find(|i| i.alias == alias.name)?;
+                    let import = info.imports.iter().find(|i| i.alias == alias.name)?;
                     let ty = self.types.lookup_named(module, &[alias.name.as_str(), n])?;
+                    self.note_import(alias.span, import.span);
                     self.note_type(name.span(), &ty);
                     Some(ty)
                 }

@@ -1171,14 +1171,23 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             ExprKind::Field { target, name } => {
                 let typed = match (&target.kind, name.as_static()) {
-                    (ExprKind::Name(alias), Some(n)) if self.import(&alias.name).is_some() => self
-                        .type_named(&[alias.name.as_str(), n])
-                        .map(|t| (alias, n, t)),
+                    (ExprKind::Name(alias), Some(n)) => self
+                        .import(&alias.name)
+                        .and_then(|i| Some((alias, i, n, self.type_named(&[&alias.name, n])?))),
                     _ => None,
                 };
                 match typed {
-                    Some((alias, n, (res, t))) => {
-                        self.use_name(alias);
+                    Some((alias, (span, target), n, (res, t))) => {
+                        // `alias.Name { }` names the import's type, even
+                        // where a field or `let` of the alias's name is in
+                        // scope (as evaluation does).
+                        self.out.names.push(NameUse {
+                            name: alias.name.clone(),
+                            span: alias.span,
+                            res: Res::Import { span, target },
+                            dynamic: false,
+                            key: false,
+                        });
                         self.out.names.push(NameUse {
                             name: n.into(),
                             span: name.span(),
