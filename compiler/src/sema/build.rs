@@ -316,6 +316,27 @@ fn static_keys(members: &[&ast::Member]) -> Names {
     out
 }
 
+/// The static keys `members` define directly (not in `for`/`if` bodies,
+/// whose keys exist only when the generator produces them).
+fn direct_keys(members: &[ast::Member]) -> Names {
+    let mut out = Names::new();
+    for m in members {
+        let key = match &m.kind {
+            ast::MemberKind::Decl { name, .. } => Some(name),
+            ast::MemberKind::Assign { path, .. }
+            | ast::MemberKind::Append { path, .. }
+            | ast::MemberKind::Amend { path, .. } => path.first(),
+            _ => None,
+        };
+        if let Some(k) = key {
+            if let Some(n) = k.as_static() {
+                out.entry(n.to_string()).or_insert(k.span());
+            }
+        }
+    }
+    out
+}
+
 /// Adds to `out` the static keys the definitions of `path` among
 /// `members` give the object at `path`; false when one of them makes that
 /// object from a computed value or a key on the way is computed (the
@@ -410,6 +431,10 @@ enum Frame {
     Closed(Rc<FrameNames>, Rc<Names>),
     /// Not known statically.
     Open,
+    /// Not known statically, but for these: the keys the object's own body
+    /// defines directly (outside `for`/`if` bodies), which it has whatever
+    /// later amends add.
+    OpenWith(Rc<Names>),
     /// A map: its entries are not names.
     Map,
 }
@@ -732,10 +757,16 @@ impl<'w, 'g> Walker<'w, 'g> {
                 }
                 f => f,
             },
-            BodyType::Unknown => match path {
-                Some(p) => self.path_frame(p),
-                None => Frame::Open,
-            },
+            BodyType::Unknown => {
+                let f = match path {
+                    Some(p) => self.path_frame(p),
+                    None => Frame::Open,
+                };
+                match f {
+                    Frame::Open => Frame::OpenWith(Rc::new(direct_keys(members))),
+                    f => f,
+                }
+            }
         }
     }
 
@@ -1405,6 +1436,12 @@ impl<'w, 'g> Walker<'w, 'g> {
                     if let Some(s) = own.get(name) {
                         return (Res::Field { decl: Some(*s) }, dynamic);
                     }
+                }
+                Scope::Frame(Frame::OpenWith(own)) => {
+                    if let Some(s) = own.get(name) {
+                        return (Res::Field { decl: Some(*s) }, dynamic);
+                    }
+                    dynamic = true;
                 }
                 Scope::Frame(Frame::Open) => dynamic = true,
                 Scope::Frame(Frame::Map) => {}
