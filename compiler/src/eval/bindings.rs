@@ -121,13 +121,13 @@ impl<'a> Evaluator<'a> {
         let bound = match node {
             ScopeNode::Var { at, .. } => Bound::LoopVar { name: *at },
             ScopeNode::Lets { src, .. } => {
-                let expr = self.body_index(*src).lets.get(name).copied();
+                // The `let` whose value the scope's index holds (the last
+                // of a name defined twice), found by where it is written.
+                let value = self.body_index(*src).lets.get(name).map(|e| e.span);
                 let Some(at) = (0..src.len())
                     .filter_map(|i| src.member(i))
                     .find_map(|m| match &m.kind {
-                        MemberKind::Let { name: n, value }
-                            if expr.is_some_and(|e| std::ptr::eq(e, value)) =>
-                        {
+                        MemberKind::Let { name: n, value: v } if Some(v.span) == value => {
                             Some(n.span)
                         }
                         _ => None,
