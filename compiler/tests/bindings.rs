@@ -252,8 +252,18 @@ fn same(sema: &Sema, n: &NameUse, bound: &Bound) -> Option<&'static str> {
         (Bound::Let { name }, Res::Let(id)) => sema.let_(*id).is_some_and(|l| l.name_span == *name),
         (Bound::LoopVar { name }, Res::LoopVar { span }) => span == name,
         // Declared or first defined at one of the keys evaluation found
-        // the field under; or (no span) only by a module amending this one.
-        (Bound::Field { defs, .. }, Res::Field { decl }) => decl.is_none_or(|d| defs.contains(&d)),
+        // the field under.
+        (Bound::Field { defs, .. }, Res::Field { decl: Some(d) }) => defs.contains(d),
+        // Defined only by a module amending this one: evaluation found it
+        // there, and not in this module or one it amends.
+        (Bound::Field { defs, .. }, Res::Field { decl: None }) => {
+            let chain = sema
+                .module_of_file(n.span.file)
+                .map(|m| sema.amends_chain(m))
+                .unwrap_or_default();
+            let files: Vec<_> = chain.iter().filter_map(|m| sema.file(*m)).collect();
+            !defs.is_empty() && defs.iter().all(|d| !files.contains(&d.file))
+        }
         (Bound::Key, Res::Key) | (Bound::Root, Res::Root) => true,
         (Bound::Undefined, Res::Undefined | Res::TypeAsValue) => true,
         (Bound::Import { span }, Res::Import { span: s, .. }) => s == span,
@@ -273,6 +283,9 @@ fn same(sema: &Sema, n: &NameUse, bound: &Bound) -> Option<&'static str> {
         _ => false,
     };
     ok.then_some(match bound {
+        Bound::Field { .. } if n.res == (Res::Field { decl: None }) => {
+            "field of an amending module"
+        }
         Bound::Let { .. } => "let",
         Bound::LoopVar { .. } => "loop variable",
         Bound::Field { .. } => "field",
@@ -495,6 +508,13 @@ const SHADOWING: &[(&str, &[(&str, &str)])] = &[
         &[
             ("base.dg", "tag: String = \"v1\"\nimage: String = \"app:${tag}\"\n"),
             ("main.dg", "amends \"./base.dg\"\ntag = \"v2\"\n"),
+        ],
+    ),
+    (
+        "a base module reads a field only the entry declares",
+        &[
+            ("base.dg", "host: String = \"h\"\nurl: String = \"${host}/${path}\"\n"),
+            ("main.dg", "amends \"./base.dg\"\npath: String = \"/p\"\n"),
         ],
     ),
     (
