@@ -94,7 +94,7 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(n), &graph, |b, g| {
             b.iter(|| {
                 with_root(g, &loader, entry, |ev, root| {
-                    ev.force(&Value::new(ValueKind::Object(root.clone()), root.span));
+                    ev.force(&Value::new(ValueKind::Object(root.id), root.span));
                     let problems = ev.take_problems();
                     assert!(!problems.has_errors());
                     problems

@@ -12,16 +12,15 @@ use crate::eval::Evaluator;
 use crate::eval::{ObjId, Object};
 use crate::value::{Value, ValueKind};
 use serde_json::{Map, Number, Value as Json};
-use std::rc::Rc;
 
 /// The JSON form of `v`, forcing every field. A value that contains itself
 /// (validation reports it) prints `null` where it recurs.
-pub fn to_json<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> Json {
+pub fn to_json<'a>(ev: &Evaluator<'a>, v: &Value) -> Json {
     JsonWalk::new(ev).json(v)
 }
 
 /// The JSON form of `v`, or `None` when `v` contains itself.
-pub fn to_json_finite<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> Option<Json> {
+pub fn to_json_finite<'a>(ev: &Evaluator<'a>, v: &Value) -> Option<Json> {
     let mut walk = JsonWalk::new(ev);
     let json = walk.json(v);
     (!walk.recurred).then_some(json)
@@ -44,7 +43,7 @@ impl<'e, 'a> JsonWalk<'e, 'a> {
         }
     }
 
-    fn json(&mut self, v: &Value<'a>) -> Json {
+    fn json(&mut self, v: &Value) -> Json {
         // Each value printed is a step: a value that shares its parts
         // (`a1 = [a0, a0]`, ...) prints exponentially many.
         if !self.ev.tick(v.span) {
@@ -74,11 +73,13 @@ impl<'e, 'a> JsonWalk<'e, 'a> {
             ValueKind::List(xs) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
                 Json::Array(xs.iter().map(|x| self.json(x)).collect())
             }),
-            ValueKind::Object(o) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object(o)),
+            ValueKind::Object(o) => {
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object(self.ev.obj(*o)))
+            }
         }
     }
 
-    fn object(&mut self, o: &Rc<Object<'a>>) -> Json {
+    fn object(&mut self, o: &Object<'a>) -> Json {
         if self.open.len() >= crate::validate::MAX_DEPTH || self.open.contains(&o.id) {
             self.recurred = true;
             return Json::Null;
@@ -101,7 +102,7 @@ impl<'e, 'a> JsonWalk<'e, 'a> {
 /// The text of [`to_json`] as `serde_json::to_string_pretty` prints it
 /// (two-space indent, fields in order), written while the value is walked
 /// instead of through a JSON tree.
-pub fn to_json_pretty<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> String {
+pub fn to_json_pretty<'a>(ev: &Evaluator<'a>, v: &Value) -> String {
     let mut walk = PrettyWalk {
         ev,
         open: Vec::new(),
@@ -145,7 +146,7 @@ impl<'a> PrettyWalk<'_, 'a> {
         self.out.resize(self.out.len() + 2 * depth, b' ');
     }
 
-    fn value(&mut self, v: &Value<'a>) {
+    fn value(&mut self, v: &Value) {
         let depth = self.depth;
         match &v.kind {
             ValueKind::None | ValueKind::Invalid => self.out.extend_from_slice(b"null"),
@@ -185,13 +186,13 @@ impl<'a> PrettyWalk<'_, 'a> {
             ValueKind::List(xs) => {
                 stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.list(xs, depth))
             }
-            ValueKind::Object(o) => {
-                stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object(o, depth))
-            }
+            ValueKind::Object(o) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                self.object(self.ev.obj(*o), depth)
+            }),
         }
     }
 
-    fn list(&mut self, xs: &[Value<'a>], depth: usize) {
+    fn list(&mut self, xs: &[Value], depth: usize) {
         if xs.is_empty() {
             self.out.extend_from_slice(b"[]");
             return;
@@ -210,7 +211,7 @@ impl<'a> PrettyWalk<'_, 'a> {
         self.out.push(b']');
     }
 
-    fn object(&mut self, o: &Rc<Object<'a>>, depth: usize) {
+    fn object(&mut self, o: &Object<'a>, depth: usize) {
         if self.open.len() >= crate::validate::MAX_DEPTH || self.open.contains(&o.id) {
             self.out.extend_from_slice(b"null");
             return;
@@ -245,11 +246,11 @@ impl<'a> PrettyWalk<'_, 'a> {
 }
 
 /// True when a Secret is anywhere inside `v`.
-pub fn contains_secret<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> bool {
+pub fn contains_secret<'a>(ev: &Evaluator<'a>, v: &Value) -> bool {
     secret_in(ev, v, &mut Vec::new())
 }
 
-fn secret_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, open: &mut Vec<ObjId>) -> bool {
+fn secret_in<'a>(ev: &Evaluator<'a>, v: &Value, open: &mut Vec<ObjId>) -> bool {
     if !ev.tick(v.span) {
         return false;
     }
@@ -257,6 +258,7 @@ fn secret_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, open: &mut Vec<ObjId>) -> bo
         ValueKind::Secret(_) => true,
         ValueKind::List(xs) => xs.iter().any(|x| secret_in(ev, x, open)),
         ValueKind::Object(o) => {
+            let o = ev.obj(*o);
             if open.len() >= crate::validate::MAX_DEPTH || open.contains(&o.id) {
                 return false;
             }

@@ -13,7 +13,6 @@ use crate::value::{Value, ValueKind};
 use digit_lang::{Diagnostic, FileId, Problems, SourceMap, ToDiagnostic};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
 /// Everything a run found: the sources (for rendering diagnostics), the
 /// problems, and the module graph (the syntax trees), from which later
@@ -70,7 +69,7 @@ pub fn with_root<'g, R>(
     graph: &'g ModuleGraph,
     loader: &'g dyn Loader,
     entry: ModuleId,
-    f: impl FnOnce(&Evaluator<'g>, Rc<Object<'g>>) -> R,
+    f: impl FnOnce(&Evaluator<'g>, &Object<'g>) -> R,
 ) -> R {
     let ev = Evaluator::new(graph, loader, project_root(graph));
     let root = ev.eval_root(entry);
@@ -149,7 +148,7 @@ fn check_entry(
     rules: bool,
 ) -> Vec<Diagnostic> {
     with_root(graph, loader, entry, |ev, root| {
-        let v = Value::new(ValueKind::Object(root.clone()), root.span);
+        let v = Value::new(ValueKind::Object(root.id), root.span);
         ev.force(&v);
         let mut problems = ev.take_problems().into_vec();
         if rules && is_environment(graph, entry) && !problems.iter().any(Diagnostic::is_error) {
@@ -485,7 +484,7 @@ fn eval_file_with<T>(
     loader: &dyn Loader,
     path: &Path,
     select: &[PathSegment],
-    out: impl for<'a, 'e> FnOnce(&'e Evaluator<'a>, &Value<'a>) -> T,
+    out: impl for<'a, 'e> FnOnce(&'e Evaluator<'a>, &Value) -> T,
 ) -> (Analysis, Result<Option<T>, PathError>) {
     let (mut b, ids) = load(loader, &[path.to_path_buf()]);
     let Some(entry) = ids.into_iter().flatten().next() else {
@@ -495,7 +494,7 @@ fn eval_file_with<T>(
         return (finish(b, Problems::new(), vec![entry]), Ok(None));
     }
     let (json, diags) = with_root(&b.graph, loader, entry, |ev, root| {
-        let v = Value::new(ValueKind::Object(root.clone()), root.span);
+        let v = Value::new(ValueKind::Object(root.id), root.span);
         ev.force(&v);
         let problems = ev.take_problems().into_vec();
         // Nothing is printed from a configuration with errors: its value
@@ -535,7 +534,7 @@ pub fn build_file(
         return (finish(b, Problems::new(), vec![entry]), None);
     }
     let (input, span, diags) = with_root(&b.graph, loader, entry, |ev, root| {
-        let v = Value::new(ValueKind::Object(root.clone()), root.span);
+        let v = Value::new(ValueKind::Object(root.id), root.span);
         ev.force(&v);
         let input = crate::lower::input::read(ev, &v);
         (input, root.span, ev.take_problems().into_vec())
@@ -589,9 +588,9 @@ pub fn build_file(
 
 fn select_path<'a>(
     ev: &Evaluator<'a>,
-    mut v: Value<'a>,
+    mut v: Value,
     select: &[PathSegment],
-) -> Result<Value<'a>, PathError> {
+) -> Result<Value, PathError> {
     for (i, seg) in select.iter().enumerate() {
         let here = show_path(&select[..i]);
         let whole = if i == 0 {
@@ -616,7 +615,10 @@ fn select_path<'a>(
             },
             (PathSegment::Index(n), _) => {
                 return Err(PathError {
-                    message: format!("{whole} is {}, which has no index `[{n}]`", v.describe()),
+                    message: format!(
+                        "{whole} is {}, which has no index `[{n}]`",
+                        v.describe(ev.arena())
+                    ),
                     help: v
                         .as_object()
                         .map(|_| "name a field with `.name`".to_string()),
@@ -633,24 +635,29 @@ fn select_path<'a>(
                     }),
                 })
             }
-            (PathSegment::Key(key), ValueKind::Object(o)) => match ev.field(o, key, o.span) {
-                Some(next) => v = next,
-                None => {
-                    let keys = ev.keys(o);
-                    let help = crate::suggest::best(key, keys.iter().map(|k| &**k)).map(|h| {
-                        let mut seen = select[..i].to_vec();
-                        seen.push(PathSegment::Key(h.to_string()));
-                        format!("did you mean `{}`?", show_path(&seen))
-                    });
-                    return Err(PathError {
-                        message: format!("{whole} has no field `{key}`"),
-                        help,
-                    });
+            (PathSegment::Key(key), ValueKind::Object(o)) => {
+                match ev.field(ev.obj(*o), key, ev.obj(*o).span) {
+                    Some(next) => v = next,
+                    None => {
+                        let keys = ev.keys(ev.obj(*o));
+                        let help = crate::suggest::best(key, keys.iter().map(|k| &**k)).map(|h| {
+                            let mut seen = select[..i].to_vec();
+                            seen.push(PathSegment::Key(h.to_string()));
+                            format!("did you mean `{}`?", show_path(&seen))
+                        });
+                        return Err(PathError {
+                            message: format!("{whole} has no field `{key}`"),
+                            help,
+                        });
+                    }
                 }
-            },
+            }
             (PathSegment::Key(key), _) => {
                 return Err(PathError {
-                    message: format!("`{here}` is {}, which has no field `{key}`", v.describe()),
+                    message: format!(
+                        "`{here}` is {}, which has no field `{key}`",
+                        v.describe(ev.arena())
+                    ),
                     help: None,
                 })
             }

@@ -14,7 +14,7 @@ use digit_lang::Span;
 use std::rc::Rc;
 
 /// Forces `v` completely.
-pub fn force<'a>(ev: &Evaluator<'a>, v: &Value<'a>) {
+pub fn force<'a>(ev: &Evaluator<'a>, v: &Value) {
     let n = force_in(ev, v, &mut Walk::default(), None);
     if n > MAX_VALUE_SIZE {
         ev.report(EvalError::TooLarge {
@@ -33,7 +33,7 @@ pub const MAX_DEPTH: usize = 256;
 
 /// The objects the walk is inside of, innermost last.
 #[derive(Default)]
-struct Walk<'a> {
+struct Walk {
     open: Vec<ObjId>,
     /// [`EvalError::TooDeep`] is reported once per walk.
     too_deep: bool,
@@ -44,17 +44,16 @@ struct Walk<'a> {
     sizes: FastMap<usize, u64>,
     /// The size of each object walked, by id.
     object_sizes: FastMap<ObjId, u64>,
-    _values: std::marker::PhantomData<Value<'a>>,
 }
 
 /// The field a value being forced is stored at: its object and key.
-type Place<'p, 'a> = Option<(&'p Rc<Object<'a>>, &'p str)>;
+type Place<'p, 'a> = Option<(&'p Object<'a>, &'p str)>;
 
 /// Forces `v`, the value of the field `at`, and returns its size (see
 /// [`Walk::sizes`]). `open` holds the objects `v` is inside of, so a value
 /// that contains itself (`h = { a = [h] }`) is an error rather than an
 /// endless walk.
-fn force_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, walk: &mut Walk<'a>, at: Place<'_, 'a>) -> u64 {
+fn force_in<'a>(ev: &Evaluator<'a>, v: &Value, walk: &mut Walk, at: Place<'_, 'a>) -> u64 {
     // Only lists and objects nest; scalars need no stack check.
     match &v.kind {
         ValueKind::List(xs) => {
@@ -76,11 +75,13 @@ fn force_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, walk: &mut Walk<'a>, at: Plac
             n
         }
         ValueKind::Object(o) => {
-            if let Some(n) = walk.object_sizes.get(&o.id) {
+            if let Some(n) = walk.object_sizes.get(o) {
                 return *n;
             }
-            let n = stacker::maybe_grow(64 * 1024, 1024 * 1024, || force_object(ev, o, walk, at));
-            walk.object_sizes.insert(o.id, n);
+            let n = stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                force_object(ev, ev.obj(*o), walk, at)
+            });
+            walk.object_sizes.insert(*o, n);
             n
         }
         // A `secret(...)` that never reached a field typed Secret (a `Json`
@@ -88,7 +89,7 @@ fn force_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, walk: &mut Walk<'a>, at: Plac
         ValueKind::Secret(s) if s.path.is_none() => {
             ev.report(EvalError::SecretOutsideSecrets {
                 span: v.span,
-                path: at.map(|(o, k)| o.child_path(k).to_string()),
+                path: at.map(|(o, k)| o.child_path(k, ev.arena()).to_string()),
             });
             1
         }
@@ -97,26 +98,21 @@ fn force_in<'a>(ev: &Evaluator<'a>, v: &Value<'a>, walk: &mut Walk<'a>, at: Plac
 }
 
 /// Where the field `at` is defined (the object's own span at the root).
-fn place_span<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>, at: Place<'_, 'a>) -> Span {
+fn place_span<'a>(ev: &Evaluator<'a>, o: &Object<'a>, at: Place<'_, 'a>) -> Span {
     at.map_or(o.span, |(obj, k)| {
         ev.defs(obj, k).last().map_or(obj.span, |d| d.member.span)
     })
 }
 
 /// Forces every field of `o` and returns its size.
-fn force_object<'a>(
-    ev: &Evaluator<'a>,
-    o: &Rc<Object<'a>>,
-    walk: &mut Walk<'a>,
-    at: Place<'_, 'a>,
-) -> u64 {
+fn force_object<'a>(ev: &Evaluator<'a>, o: &Object<'a>, walk: &mut Walk, at: Place<'_, 'a>) -> u64 {
     if walk.open.contains(&o.id) {
         let span = place_span(ev, o, at);
         let inner = at.map_or_else(
             || "a value inside it".to_string(),
-            |(obj, k)| obj.child_path(k).to_string(),
+            |(obj, k)| obj.child_path(k, ev.arena()).to_string(),
         );
-        let path = match &*o.path() {
+        let path = match &*o.path(ev.arena()) {
             "" => "the module".to_string(),
             p => p.to_string(),
         };
@@ -133,7 +129,7 @@ fn force_object<'a>(
         // Each level a new object: `h = { a = h } { a { b = 1 } }` amends
         // `h` inside itself forever. No real configuration is this deep.
         let span = place_span(ev, o, at);
-        let path = o.path();
+        let path = o.path(ev.arena());
         let short = match path.match_indices('.').nth(5) {
             Some((i, _)) => format!("{}...", &path[..i]),
             None => path.to_string(),
@@ -162,7 +158,7 @@ fn force_object<'a>(
                 // The innermost field past the limit: the value that grew.
                 ev.report(EvalError::TooLarge {
                     span: place_span(ev, o, Some((o, k))),
-                    path: crate::eval::fields::short_path(&o.child_path(k)),
+                    path: crate::eval::fields::short_path(&o.child_path(k, ev.arena())),
                     what: "values when printed",
                     size: n,
                     limit: MAX_VALUE_SIZE,
@@ -185,7 +181,7 @@ fn force_object<'a>(
     size
 }
 
-fn check_keys<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>, ty: &Rc<Ty>, keys: &[Rc<str>]) {
+fn check_keys<'a>(ev: &Evaluator<'a>, o: &Object<'a>, ty: &Rc<Ty>, keys: &[Rc<str>]) {
     for k in keys {
         let span = ev.defs(o, k).last().map_or(o.span, |d| d.key_span());
         let path = o.child(k);
@@ -194,7 +190,7 @@ fn check_keys<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>, ty: &Rc<Ty>, keys: &[R
 }
 
 /// Evaluates the `check` members of every layer of `o`.
-fn run_checks<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>) {
+fn run_checks<'a>(ev: &Evaluator<'a>, o: &Object<'a>) {
     // Made already when the keys were listed; a nested path has no index
     // and no checks.
     let envs = ev.layer_envs(o);
@@ -220,7 +216,7 @@ fn run_checks<'a>(ev: &Evaluator<'a>, o: &Rc<Object<'a>>) {
             };
             ev.report(EvalError::CheckFailed {
                 span: o.span,
-                path: o.path().to_string(),
+                path: o.path(ev.arena()).to_string(),
                 message: msg,
                 check: m.span,
             });

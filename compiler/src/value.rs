@@ -7,7 +7,7 @@
 //! one diagnostic. A [`Secret`] never shows its ciphertext in `Debug` or
 //! `Display`.
 
-use crate::eval::object::Object;
+use crate::eval::object::{Arena, ObjId};
 use crate::quantity::Quantity;
 use digit_lang::Span;
 use std::fmt;
@@ -15,13 +15,13 @@ use std::rc::Rc;
 
 /// An evaluated value and where it came from.
 #[derive(Clone)]
-pub struct Value<'a> {
-    pub kind: ValueKind<'a>,
+pub struct Value {
+    pub kind: ValueKind,
     pub span: Span,
 }
 
 #[derive(Clone)]
-pub enum ValueKind<'a> {
+pub enum ValueKind {
     None,
     Bool(bool),
     Int(i64),
@@ -29,9 +29,10 @@ pub enum ValueKind<'a> {
     Str(Rc<str>),
     Quantity(Rc<Quantity>),
     Secret(Rc<Secret>),
-    List(Rc<Vec<Value<'a>>>),
-    /// A record, map, schema instance or module.
-    Object(Rc<Object<'a>>),
+    List(Rc<Vec<Value>>),
+    /// A record, map, schema instance or module: an object of the
+    /// evaluation's [`Arena`].
+    Object(ObjId),
     /// The result of an error already reported.
     Invalid,
 }
@@ -80,8 +81,8 @@ impl fmt::Display for Secret {
     }
 }
 
-impl<'a> Value<'a> {
-    pub fn new(kind: ValueKind<'a>, span: Span) -> Self {
+impl Value {
+    pub fn new(kind: ValueKind, span: Span) -> Self {
         Value { kind, span }
     }
 
@@ -108,15 +109,16 @@ impl<'a> Value<'a> {
         self
     }
 
-    pub fn as_object(&self) -> Option<&Rc<Object<'a>>> {
-        match &self.kind {
+    pub fn as_object(&self) -> Option<ObjId> {
+        match self.kind {
             ValueKind::Object(o) => Some(o),
             _ => None,
         }
     }
 
-    /// A short name of the value's kind, for messages: "a String".
-    pub fn describe(&self) -> String {
+    /// A short name of the value's kind, for messages: "a String"; objects
+    /// are looked up in `arena`.
+    pub fn describe(&self, arena: &Arena<'_>) -> String {
         match &self.kind {
             ValueKind::None => "none".into(),
             ValueKind::Bool(_) => "a Bool".into(),
@@ -126,13 +128,13 @@ impl<'a> Value<'a> {
             ValueKind::Quantity(_) => "a Quantity".into(),
             ValueKind::Secret(_) => "a Secret".into(),
             ValueKind::List(_) => "a list".into(),
-            ValueKind::Object(o) => o.describe(),
+            ValueKind::Object(o) => arena.get(*o).describe(),
             ValueKind::Invalid => "an invalid value".into(),
         }
     }
 }
 
-impl fmt::Debug for Value<'_> {
+impl fmt::Debug for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ValueKind::None => f.write_str("none"),
@@ -143,7 +145,7 @@ impl fmt::Debug for Value<'_> {
             ValueKind::Quantity(q) => write!(f, "{q}"),
             ValueKind::Secret(s) => write!(f, "{s:?}"),
             ValueKind::List(xs) => f.debug_list().entries(xs.iter()).finish(),
-            ValueKind::Object(o) => write!(f, "<{}>", o.describe()),
+            ValueKind::Object(o) => write!(f, "<object {}>", o.0),
             ValueKind::Invalid => f.write_str("<invalid>"),
         }
     }

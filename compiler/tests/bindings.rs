@@ -97,7 +97,7 @@ fn evaluate(a: &SemaAnalysis, loader: &dyn Loader, t: &mut Tally) -> Vec<Binding
     };
     with_root(&a.graph, loader, entry, |ev, root| {
         ev.record_bindings();
-        let v = Value::new(ValueKind::Object(root.clone()), root.span);
+        let v = Value::new(ValueKind::Object(root.id), root.span);
         ev.force(&v);
         let uses = ev.take_bindings();
         let problems = ev.take_problems();

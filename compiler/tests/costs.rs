@@ -12,6 +12,12 @@ use std::path::Path;
 /// Steps `digitc eval` takes on `source` (forced as `eval` prints it),
 /// asserting that it has no problems.
 fn steps(source: String) -> u64 {
+    costs(source).0
+}
+
+/// The steps and the weight (records built, each with its layers) of
+/// evaluating `source`, asserting that it has no problems.
+fn costs(source: String) -> (u64, u64) {
     let loader = MemLoader::new().with("main.dg", source);
     let mut builder = GraphBuilder::new(&loader);
     let entry = builder
@@ -19,14 +25,14 @@ fn steps(source: String) -> u64 {
         .expect("the program loads");
     let graph = builder.graph;
     with_root(&graph, &loader, entry, |ev, root| {
-        ev.force(&Value::new(ValueKind::Object(root.clone()), root.span));
+        ev.force(&Value::new(ValueKind::Object(root.id), root.span));
         let problems = ev.take_problems();
         assert!(
             problems.is_empty(),
             "{:?}",
             problems.iter().map(|d| &d.message).collect::<Vec<_>>()
         );
-        ev.steps_taken()
+        (ev.steps_taken(), ev.weight())
     })
 }
 
@@ -88,4 +94,28 @@ fn nested_generators_are_expanded_once_per_object() {
             "m {{\n  for i in range(0, {n}) {{\n    \"a${{i}}\" = i\n    if i % 2 == 0 {{ for j in [1, 2] {{ \"b${{i}}_${{j}}\" = j }} }}\n  }}\n}}\n"
         )
     });
+}
+
+/// `m.kN = N` for N below `n`: one definition of `m` per line, each a
+/// layer of the one map they make.
+pub fn nested_paths(n: usize) -> String {
+    let mut s = String::from("m: {String: Int} = {}\n");
+    for i in 0..n {
+        s.push_str(&format!("m.k{i} = {i}\n"));
+    }
+    s
+}
+
+#[test]
+fn amends_of_one_field_make_one_object() {
+    // A thousand nested paths amending one map (an environment overriding
+    // one setting of each service) are one object with a layer each, not
+    // a thousand objects copying the layers below them.
+    let (n, twice) = (1_000, 2_000);
+    let (small, large) = (costs(nested_paths(n)).1, costs(nested_paths(twice)).1);
+    assert!(
+        large * 2 <= small * 5,
+        "{small} records and layers built at {n} paths, {large} at {twice}"
+    );
+    assert!(small < 2 * n as u64, "{small} records and layers at {n}");
 }

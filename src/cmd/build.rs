@@ -129,7 +129,6 @@ pub fn run(args: &Args) -> u8 {
             Err(ds) => u8::from(report::print(&ds, &analysis.sources, args.format)),
         },
     };
-    super::keep_until_exit(analysis);
     code
 }
 

@@ -36,6 +36,5 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool) -> u8 {
             if n == 1 { "" } else { "s" }
         );
     }
-    super::keep_until_exit(analysis);
     u8::from(failed)
 }

@@ -30,7 +30,6 @@ pub fn run(file: &Path, select: Option<&str>, format: Format) -> u8 {
         }
     };
     text.push('\n');
-    super::keep_until_exit(analysis);
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Ok(()) => 0,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,

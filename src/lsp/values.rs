@@ -21,15 +21,15 @@ pub fn keys_at(
     digit_compiler::with_root(&a.graph, loader, module, |ev, root| {
         let mut obj = root;
         for key in path {
-            let Some(v) = ev.field(&obj, key, obj.span) else {
+            let Some(v) = ev.field(obj, key, obj.span) else {
                 return Vec::new();
             };
-            let ValueKind::Object(o) = &v.kind else {
+            let ValueKind::Object(o) = v.kind else {
                 return Vec::new();
             };
-            obj = o.clone();
+            obj = ev.obj(o);
         }
-        let keys = ev.keys(&obj).iter().map(|k| k.to_string()).collect();
+        let keys = ev.keys(obj).iter().map(|k| k.to_string()).collect();
         drop(ev.take_problems());
         keys
     })

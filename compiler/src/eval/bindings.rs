@@ -137,20 +137,26 @@ impl<'a> Evaluator<'a> {
                 };
                 Bound::Let { name: at }
             }
-            ScopeNode::Frame { obj, .. } => Bound::Field {
-                frame: self.frame_kind(obj),
-                defs: self.def_spans(obj, name, obj.layers.len()),
-            },
-            ScopeNode::Module { obj, upto, .. } => Bound::Field {
-                frame: match obj.kind {
-                    ObjKind::Module(m) => Frame::SchemaModule(m),
-                    _ => self.frame_kind(obj),
-                },
-                defs: self.def_spans(obj, name, *upto),
-            },
+            ScopeNode::Frame { obj, .. } => {
+                let obj = self.obj(*obj);
+                Bound::Field {
+                    frame: self.frame_kind(obj),
+                    defs: self.def_spans(obj, name, obj.layers.len()),
+                }
+            }
+            ScopeNode::Module { obj, upto, .. } => {
+                let obj = self.obj(*obj);
+                Bound::Field {
+                    frame: match obj.kind {
+                        ObjKind::Module(m) => Frame::SchemaModule(m),
+                        _ => self.frame_kind(obj),
+                    },
+                    defs: self.def_spans(obj, name, *upto),
+                }
+            }
             ScopeNode::Root { module } => match name {
                 "key" => Bound::Key,
-                "root" if self.root.borrow().is_some() => Bound::Root,
+                "root" if self.root.get().is_some() => Bound::Root,
                 _ => match self
                     .graph
                     .get(*module)

@@ -5,6 +5,7 @@
 //! builtin but `secret`. Bulk work (`range`, `sort`, ...) spends fuel in
 //! proportion, so runaway programs stop with an error.
 
+use super::object::Arena;
 use super::scope::Scope;
 use super::{EvalError, Evaluator};
 use crate::loader::{is_inside, resolve_relative};
@@ -105,10 +106,10 @@ pub const BUILTINS: &[(&str, usize, usize, &str)] = &[
     ),
 ];
 
-type R<'a> = Result<ValueKind<'a>, String>;
+type R = Result<ValueKind, String>;
 
 /// The keys and values of a record or map.
-type Entries<'a> = (Rc<[Rc<str>]>, Vec<Value<'a>>);
+type Entries = (Rc<[Rc<str>]>, Vec<Value>);
 
 impl<'a> Evaluator<'a> {
     pub(crate) fn call(
@@ -117,7 +118,7 @@ impl<'a> Evaluator<'a> {
         args: &'a [Expr],
         env: &Scope<'a>,
         span: Span,
-    ) -> Value<'a> {
+    ) -> Value {
         let Some(&(name, min, max, sig)) = BUILTINS.iter().find(|b| b.0 == func.name) else {
             let help = alias(&func.name)
                 .map(str::to_string)
@@ -158,7 +159,7 @@ impl<'a> Evaluator<'a> {
                 args.len()
             ));
         }
-        let vals: Vec<Value<'a>> = args.iter().map(|a| self.eval(a, env, None)).collect();
+        let vals: Vec<Value> = args.iter().map(|a| self.eval(a, env, None)).collect();
         if vals.iter().any(Value::is_invalid) {
             return Value::invalid(span);
         }
@@ -192,14 +193,17 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn apply(&self, name: &str, a: &[Value<'a>], span: Span) -> R<'a> {
+    fn apply(&self, name: &str, a: &[Value], span: Span) -> R {
         use ValueKind as K;
         match name {
             "len" => match &a[0].kind {
                 K::Str(s) => Ok(K::Int(s.chars().count() as i64)),
                 K::List(xs) => Ok(K::Int(xs.len() as i64)),
-                K::Object(o) => Ok(K::Int(self.keys(o).len() as i64)),
-                _ => Err(format!("cannot take the length of {}", a[0].describe())),
+                K::Object(o) => Ok(K::Int(self.keys(self.obj(*o)).len() as i64)),
+                _ => Err(format!(
+                    "cannot take the length of {}",
+                    a[0].describe(&self.arena)
+                )),
             },
             "keys" => Ok(K::List(Rc::new(
                 self.obj_arg(&a[0])?
@@ -210,8 +214,8 @@ impl<'a> Evaluator<'a> {
             ))),
             "values" => Ok(K::List(Rc::new(self.obj_arg(&a[0])?.1))),
             "join" => {
-                let xs = strings(&a[0])?;
-                let sep = string(&a[1])?;
+                let xs = strings(&self.arena, &a[0])?;
+                let sep = string(&self.arena, &a[1])?;
                 let n = xs.iter().map(|x| x.len()).sum::<usize>()
                     + sep.len().saturating_mul(xs.len().saturating_sub(1));
                 if !self.built(n, "bytes", span) {
@@ -220,7 +224,7 @@ impl<'a> Evaluator<'a> {
                 Ok(K::Str(xs.join(&*sep).into()))
             }
             "split" => {
-                let (s, sep) = (string(&a[0])?, string(&a[1])?);
+                let (s, sep) = (string(&self.arena, &a[0])?, string(&self.arena, &a[1])?);
                 if sep.is_empty() {
                     return Err("the separator is empty".into());
                 }
@@ -228,17 +232,17 @@ impl<'a> Evaluator<'a> {
                     s.split(&*sep).map(|p| Value::str(p, span)).collect(),
                 )))
             }
-            "int" => parse_int(&string(&a[0])?).map(K::Int),
-            "trim" => Ok(K::Str(string(&a[0])?.trim().into())),
+            "int" => parse_int(&string(&self.arena, &a[0])?).map(K::Int),
+            "trim" => Ok(K::Str(string(&self.arena, &a[0])?.trim().into())),
             "merge" => self.merge(&a[0], &a[1], span),
-            "upper" => Ok(K::Str(string(&a[0])?.to_uppercase().into())),
-            "lower" => Ok(K::Str(string(&a[0])?.to_lowercase().into())),
+            "upper" => Ok(K::Str(string(&self.arena, &a[0])?.to_uppercase().into())),
+            "lower" => Ok(K::Str(string(&self.arena, &a[0])?.to_lowercase().into())),
             "replace" => {
-                let from = string(&a[1])?;
+                let from = string(&self.arena, &a[1])?;
                 if from.is_empty() {
                     return Err("the text to replace is empty".into());
                 }
-                let (text, to) = (string(&a[0])?, string(&a[2])?);
+                let (text, to) = (string(&self.arena, &a[0])?, string(&self.arena, &a[2])?);
                 let hits = text.matches(&*from).count();
                 let n =
                     (text.len() - hits * from.len()).saturating_add(hits.saturating_mul(to.len()));
@@ -248,30 +252,34 @@ impl<'a> Evaluator<'a> {
                 Ok(K::Str(text.replace(&*from, &to).into()))
             }
             "contains" => self.contains(&a[0], &a[1]),
-            "starts_with" => Ok(K::Bool(string(&a[0])?.starts_with(&*string(&a[1])?))),
-            "ends_with" => Ok(K::Bool(string(&a[0])?.ends_with(&*string(&a[1])?))),
-            "range" => self.range(int(&a[0])?, int(&a[1])?, span),
-            "sort" => self.sort(list(&a[0])?, span),
-            "unique" => self.unique(list(&a[0])?, span),
+            "starts_with" => Ok(K::Bool(
+                string(&self.arena, &a[0])?.starts_with(&*string(&self.arena, &a[1])?),
+            )),
+            "ends_with" => Ok(K::Bool(
+                string(&self.arena, &a[0])?.ends_with(&*string(&self.arena, &a[1])?),
+            )),
+            "range" => self.range(int(&self.arena, &a[0])?, int(&self.arena, &a[1])?, span),
+            "sort" => self.sort(list(&self.arena, &a[0])?, span),
+            "unique" => self.unique(list(&self.arena, &a[0])?, span),
             "flatten" => {
-                let xss = list(&a[0])?;
+                let xss = list(&self.arena, &a[0])?;
                 let mut n = 0usize;
                 for x in xss.iter() {
-                    n += list(x)?.len();
+                    n += list(&self.arena, x)?.len();
                 }
                 if !self.built(n, "elements", span) {
                     return Ok(K::Invalid);
                 }
                 let mut out = Vec::with_capacity(n);
                 for x in xss.iter() {
-                    out.extend(list(x)?.iter().cloned());
+                    out.extend(list(&self.arena, x)?.iter().cloned());
                 }
                 Ok(K::List(Rc::new(out)))
             }
             "all" | "any" => {
-                let bools = list(&a[0])?
+                let bools = list(&self.arena, &a[0])?
                     .iter()
-                    .map(boolean)
+                    .map(|b| boolean(&self.arena, b))
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(K::Bool(if name == "all" {
                     bools.iter().all(|b| *b)
@@ -286,11 +294,11 @@ impl<'a> Evaluator<'a> {
             }
             "base64" => Ok(K::Str(
                 base64::engine::general_purpose::STANDARD
-                    .encode(string(&a[0])?.as_bytes())
+                    .encode(string(&self.arena, &a[0])?.as_bytes())
                     .into(),
             )),
             "sha256" => {
-                let digest = sha2::Sha256::digest(string(&a[0])?.as_bytes());
+                let digest = sha2::Sha256::digest(string(&self.arena, &a[0])?.as_bytes());
                 Ok(K::Str(
                     digest
                         .iter()
@@ -300,14 +308,14 @@ impl<'a> Evaluator<'a> {
                 ))
             }
             "read_file" => self.read_file(&a[0], span),
-            "secret" => make_secret(&a[0]),
+            "secret" => make_secret(&self.arena, &a[0]),
             _ => Err("unknown builtin".into()),
         }
     }
 
     /// `merge(a, b)`: the entries of `a` then the new ones of `b`; a key
     /// of both takes `b`'s value at `a`'s place. The result is a map.
-    fn merge(&self, a: &Value<'a>, b: &Value<'a>, span: Span) -> R<'a> {
+    fn merge(&self, a: &Value, b: &Value, span: Span) -> R {
         let (ka, va) = self
             .obj_pairs(a)
             .map_err(|e| format!("the first argument: {e}"))?;
@@ -320,7 +328,7 @@ impl<'a> Evaluator<'a> {
         let mut index: std::collections::HashMap<&str, usize> =
             std::collections::HashMap::with_capacity(ka.len() + kb.len());
         let mut keys: Vec<Rc<str>> = Vec::with_capacity(ka.len() + kb.len());
-        let mut vals: Vec<Value<'a>> = Vec::with_capacity(ka.len() + kb.len());
+        let mut vals: Vec<Value> = Vec::with_capacity(ka.len() + kb.len());
         for (k, v) in ka.iter().zip(va).chain(kb.iter().zip(vb)) {
             match index.get(&**k) {
                 Some(&i) => vals[i] = v,
@@ -332,7 +340,7 @@ impl<'a> Evaluator<'a> {
             }
         }
         let obj = self.computed_object(super::object::ObjKind::Record, keys.into(), vals, span);
-        Ok(ValueKind::Object(obj))
+        Ok(ValueKind::Object(obj.id))
     }
 
     /// An object made of values already computed (no layers): `merge`'s
@@ -341,9 +349,9 @@ impl<'a> Evaluator<'a> {
         &self,
         kind: super::object::ObjKind,
         keys: Rc<[Rc<str>]>,
-        vals: Vec<Value<'a>>,
+        vals: Vec<Value>,
         span: Span,
-    ) -> Rc<super::object::Object<'a>> {
+    ) -> &super::object::Object<'a> {
         let obj = self.new_object(kind, Vec::new(), span, false);
         obj.computed.set(true);
         {
@@ -358,13 +366,14 @@ impl<'a> Evaluator<'a> {
 
     /// The keys and values of a record or map, key by key (a field that
     /// has no value drops its key too).
-    pub(crate) fn obj_pairs(
-        &self,
-        v: &Value<'a>,
-    ) -> Result<(Vec<Rc<str>>, Vec<Value<'a>>), String> {
-        let ValueKind::Object(o) = &v.kind else {
-            return Err(format!("expected a record or map, found {}", v.describe()));
+    pub(crate) fn obj_pairs(&self, v: &Value) -> Result<(Vec<Rc<str>>, Vec<Value>), String> {
+        let ValueKind::Object(o) = v.kind else {
+            return Err(format!(
+                "expected a record or map, found {}",
+                v.describe(&self.arena)
+            ));
         };
+        let o = self.obj(o);
         let keys = self.keys(o);
         let mut ks = Vec::with_capacity(keys.len());
         let mut vs = Vec::with_capacity(keys.len());
@@ -377,10 +386,14 @@ impl<'a> Evaluator<'a> {
         Ok((ks, vs))
     }
 
-    fn obj_arg(&self, v: &Value<'a>) -> Result<Entries<'a>, String> {
-        let ValueKind::Object(o) = &v.kind else {
-            return Err(format!("expected a record or map, found {}", v.describe()));
+    fn obj_arg(&self, v: &Value) -> Result<Entries, String> {
+        let ValueKind::Object(o) = v.kind else {
+            return Err(format!(
+                "expected a record or map, found {}",
+                v.describe(&self.arena)
+            ));
         };
+        let o = self.obj(o);
         let keys = self.keys(o);
         let vals = keys
             .iter()
@@ -389,24 +402,24 @@ impl<'a> Evaluator<'a> {
         Ok((keys, vals))
     }
 
-    fn contains(&self, hay: &Value<'a>, needle: &Value<'a>) -> R<'a> {
+    fn contains(&self, hay: &Value, needle: &Value) -> R {
         match (&hay.kind, &needle.kind) {
             (ValueKind::Str(s), ValueKind::Str(n)) => Ok(ValueKind::Bool(s.contains(&**n))),
             (ValueKind::List(xs), _) => {
                 Ok(ValueKind::Bool(xs.iter().any(|x| self.equal(x, needle))))
             }
-            (ValueKind::Object(o), ValueKind::Str(k)) => {
-                Ok(ValueKind::Bool(self.keys(o).iter().any(|x| x == k)))
-            }
+            (ValueKind::Object(o), ValueKind::Str(k)) => Ok(ValueKind::Bool(
+                self.keys(self.obj(*o)).iter().any(|x| x == k),
+            )),
             _ => Err(format!(
                 "cannot look for {} in {}",
-                needle.describe(),
-                hay.describe()
+                needle.describe(&self.arena),
+                hay.describe(&self.arena)
             )),
         }
     }
 
-    fn range(&self, from: i64, to: i64, span: Span) -> R<'a> {
+    fn range(&self, from: i64, to: i64, span: Span) -> R {
         let n = to.saturating_sub(from).max(0);
         if n > MAX_RANGE {
             return Err(format!(
@@ -423,11 +436,11 @@ impl<'a> Evaluator<'a> {
         )))
     }
 
-    fn sort(&self, xs: &Rc<Vec<Value<'a>>>, span: Span) -> R<'a> {
+    fn sort(&self, xs: &Rc<Vec<Value>>, span: Span) -> R {
         if !self.spend(xs.len() as u64, span) {
             return Ok(ValueKind::Invalid);
         }
-        let mut out: Vec<Value<'a>> = xs.iter().cloned().collect();
+        let mut out: Vec<Value> = xs.iter().cloned().collect();
         if let Some(bad) = out.iter().find(|x| {
             !matches!(
                 x.kind,
@@ -437,7 +450,7 @@ impl<'a> Evaluator<'a> {
                     | ValueKind::Quantity(_)
             )
         }) {
-            return Err(format!("cannot sort {}", bad.describe()));
+            return Err(format!("cannot sort {}", bad.describe(&self.arena)));
         }
         let kinds: std::collections::HashSet<_> = out
             .iter()
@@ -449,7 +462,7 @@ impl<'a> Evaluator<'a> {
         if kinds.len() > 1 && !numeric {
             return Err("cannot sort a list mixing kinds of values".into());
         }
-        out.sort_by(|a, b| order(a, b));
+        out.sort_by(order);
         Ok(ValueKind::List(Rc::new(out)))
     }
 
@@ -457,7 +470,7 @@ impl<'a> Evaluator<'a> {
     /// are bucketed by a hash of what equality looks at, so a list of
     /// scalars costs linear time; records and lists share a bucket per
     /// kind and length, and each comparison in a bucket spends a step.
-    fn unique(&self, xs: &Rc<Vec<Value<'a>>>, span: Span) -> R<'a> {
+    fn unique(&self, xs: &Rc<Vec<Value>>, span: Span) -> R {
         use std::hash::{Hash, Hasher};
         if !self.spend(xs.len() as u64, span) {
             return Ok(ValueKind::Invalid);
@@ -466,7 +479,7 @@ impl<'a> Evaluator<'a> {
         // share their low bits, which Fx would keep in one bucket.
         let mut buckets: std::collections::HashMap<u64, Vec<usize>> =
             std::collections::HashMap::new();
-        let mut out: Vec<Value<'a>> = Vec::new();
+        let mut out: Vec<Value> = Vec::new();
         for x in xs.iter() {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             match &x.kind {
@@ -492,9 +505,9 @@ impl<'a> Evaluator<'a> {
         Ok(ValueKind::List(Rc::new(out)))
     }
 
-    fn min_max(&self, max: bool, a: &[Value<'a>], span: Span) -> R<'a> {
-        let xs: Vec<Value<'a>> = match a {
-            [one] => list(one)?.iter().cloned().collect(),
+    fn min_max(&self, max: bool, a: &[Value], span: Span) -> R {
+        let xs: Vec<Value> = match a {
+            [one] => list(&self.arena, one)?.iter().cloned().collect(),
             many => many.to_vec(),
         };
         let sorted = self.sort(&Rc::new(xs), span)?;
@@ -506,7 +519,7 @@ impl<'a> Evaluator<'a> {
             .ok_or_else(|| "the list is empty".to_string())
     }
 
-    fn to_json_checked(&self, v: &Value<'a>) -> Result<serde_json::Value, String> {
+    fn to_json_checked(&self, v: &Value) -> Result<serde_json::Value, String> {
         if crate::output::contains_secret(self, v) {
             return Err("the value contains a Secret, which cannot be turned into text".into());
         }
@@ -514,8 +527,8 @@ impl<'a> Evaluator<'a> {
             .ok_or_else(|| "the value contains itself, so it has no finite JSON form".to_string())
     }
 
-    fn read_file(&self, p: &Value<'a>, span: Span) -> R<'a> {
-        let rel = string(p)?;
+    fn read_file(&self, p: &Value, span: Span) -> R {
+        let rel = string(&self.arena, p)?;
         let (loader, root) = self.files();
         let from = self
             .graph
@@ -585,7 +598,7 @@ pub(crate) fn alias(name: &str) -> Option<&'static str> {
     })
 }
 
-/// `int(s)`: decimal digits with an optional sign, nothing else (no
+/// `int(&self.arena, s)`: decimal digits with an optional sign, nothing else (no
 /// spaces, no `_`, no `0x`); the error names the text.
 fn parse_int(s: &str) -> Result<i64, String> {
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
@@ -606,54 +619,54 @@ fn parse_int(s: &str) -> Result<i64, String> {
         .map_err(|_| format!("`{s}` does not fit in an Int (64 bits)"))
 }
 
-fn make_secret<'a>(v: &Value<'a>) -> R<'a> {
-    let s = string(v)?;
+fn make_secret(arena: &Arena<'_>, v: &Value) -> R {
+    let s = string(arena, v)?;
     Ok(ValueKind::Secret(Rc::new(crate::value::Secret::new(s))))
 }
 
-fn string(v: &Value<'_>) -> Result<Rc<str>, String> {
+fn string(arena: &Arena<'_>, v: &Value) -> Result<Rc<str>, String> {
     match &v.kind {
         ValueKind::Str(s) => Ok(s.clone()),
-        _ => Err(format!("expected a String, found {}", v.describe())),
+        _ => Err(format!("expected a String, found {}", v.describe(arena))),
     }
 }
 
-fn int(v: &Value<'_>) -> Result<i64, String> {
+fn int(arena: &Arena<'_>, v: &Value) -> Result<i64, String> {
     match v.kind {
         ValueKind::Int(n) => Ok(n),
-        _ => Err(format!("expected an Int, found {}", v.describe())),
+        _ => Err(format!("expected an Int, found {}", v.describe(arena))),
     }
 }
 
-fn boolean(v: &Value<'_>) -> Result<bool, String> {
+fn boolean(arena: &Arena<'_>, v: &Value) -> Result<bool, String> {
     match v.kind {
         ValueKind::Bool(b) => Ok(b),
-        _ => Err(format!("expected a Bool, found {}", v.describe())),
+        _ => Err(format!("expected a Bool, found {}", v.describe(arena))),
     }
 }
 
-fn list<'v, 'a>(v: &'v Value<'a>) -> Result<&'v Rc<Vec<Value<'a>>>, String> {
+fn list<'v>(arena: &Arena<'_>, v: &'v Value) -> Result<&'v Rc<Vec<Value>>, String> {
     match &v.kind {
         ValueKind::List(xs) => Ok(xs),
-        _ => Err(format!("expected a list, found {}", v.describe())),
+        _ => Err(format!("expected a list, found {}", v.describe(arena))),
     }
 }
 
-fn strings(v: &Value<'_>) -> Result<Vec<String>, String> {
-    list(v)?
+fn strings(arena: &Arena<'_>, v: &Value) -> Result<Vec<String>, String> {
+    list(arena, v)?
         .iter()
-        .map(|x| string(x).map(|s| s.to_string()))
+        .map(|x| string(arena, x).map(|s| s.to_string()))
         .collect()
 }
 
-fn order(a: &Value<'_>, b: &Value<'_>) -> std::cmp::Ordering {
+fn order(a: &Value, b: &Value) -> std::cmp::Ordering {
     use ValueKind as K;
     match (&a.kind, &b.kind) {
         (K::Int(x), K::Int(y)) => x.cmp(y),
         (K::Str(x), K::Str(y)) => x.cmp(y),
         (K::Quantity(x), K::Quantity(y)) => x.cmp(y),
         (K::Int(_) | K::Float(_), K::Int(_) | K::Float(_)) => {
-            let f = |v: &Value<'_>| match v.kind {
+            let f = |v: &Value| match v.kind {
                 K::Int(n) => n as f64,
                 K::Float(x) => x,
                 _ => 0.0,

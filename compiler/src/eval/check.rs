@@ -16,15 +16,15 @@ use digit_lang::{Span, ToDiagnostic};
 use std::rc::Rc;
 
 /// A checked value, or the error and the span the value becomes invalid at.
-type Checked<'a> = Result<Value<'a>, Box<(Span, EvalError)>>;
+type Checked = Result<Value, Box<(Span, EvalError)>>;
 
-fn fail<'a>(t: (Span, EvalError)) -> Checked<'a> {
+fn fail(t: (Span, EvalError)) -> Checked {
     Err(Box::new(t))
 }
 
 /// Where a checked value is stored.
-struct Ctx<'p, 'a> {
-    path: Option<&'p FieldPath<'a>>,
+struct Ctx<'p> {
+    path: Option<&'p FieldPath>,
     decl: Option<Span>,
     /// The expression that stored the value; a value made elsewhere (read
     /// through a reference) is reported here, with a label at its origin.
@@ -35,23 +35,23 @@ impl<'a> Evaluator<'a> {
     /// Checks `v` against `ty`; see the module header.
     pub fn check_value(
         &self,
-        v: Value<'a>,
+        v: Value,
         ty: &Rc<Ty>,
-        path: Option<&FieldPath<'a>>,
+        path: Option<&FieldPath>,
         decl: Option<Span>,
-    ) -> Value<'a> {
+    ) -> Value {
         self.check_value_at(v, ty, path, decl, None)
     }
 
     /// [`Self::check_value`] for a value stored by the expression at `site`.
     pub fn check_value_at(
         &self,
-        v: Value<'a>,
+        v: Value,
         ty: &Rc<Ty>,
-        path: Option<&FieldPath<'a>>,
+        path: Option<&FieldPath>,
         decl: Option<Span>,
         site: Option<Span>,
-    ) -> Value<'a> {
+    ) -> Value {
         self.check_value_noted(v, ty, path, decl, site, || None)
     }
 
@@ -59,13 +59,13 @@ impl<'a> Evaluator<'a> {
     /// `note` (only when there is an error).
     pub(crate) fn check_value_noted(
         &self,
-        v: Value<'a>,
+        v: Value,
         ty: &Rc<Ty>,
-        path: Option<&FieldPath<'a>>,
+        path: Option<&FieldPath>,
         decl: Option<Span>,
         site: Option<Span>,
         note: impl FnOnce() -> Option<String>,
-    ) -> Value<'a> {
+    ) -> Value {
         let ctx = Ctx { path, decl, site };
         match self.check(v, ty, &ctx) {
             Ok(v) => v,
@@ -97,7 +97,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn check(&self, v: Value<'a>, ty: &Rc<Ty>, ctx: &Ctx<'_, 'a>) -> Checked<'a> {
+    fn check(&self, v: Value, ty: &Rc<Ty>, ctx: &Ctx<'_>) -> Checked {
         use ValueKind as K;
         let span = v.span;
         let mismatch = |help: Option<String>| {
@@ -105,9 +105,9 @@ impl<'a> Evaluator<'a> {
                 span,
                 EvalError::TypeMismatch {
                     span,
-                    path: ctx.path.map(|p| p.text().to_string()),
+                    path: ctx.path.map(|p| p.text(&self.arena).to_string()),
                     expected: ty.to_string(),
-                    found: v.describe(),
+                    found: v.describe(&self.arena),
                     decl: ctx.decl,
                     help,
                 },
@@ -142,7 +142,7 @@ impl<'a> Evaluator<'a> {
                         span,
                         EvalError::OutOfRange {
                             span,
-                            path: ctx.path.map(|p| p.text().to_string()),
+                            path: ctx.path.map(|p| p.text(&self.arena).to_string()),
                             value: *n,
                             ty: ty.to_string(),
                             decl: ctx.decl,
@@ -154,7 +154,7 @@ impl<'a> Evaluator<'a> {
             (Ty::Secret, K::Secret(s)) => {
                 let s = match ctx.path {
                     Some(p) if s.path.is_none() => {
-                        let path = p.text();
+                        let path = p.text(&self.arena);
                         // The envelope's additional authenticated data is
                         // `group.key`: anywhere else it can never open.
                         if crate::secret::stored_at(&path).is_none() {
@@ -176,7 +176,7 @@ impl<'a> Evaluator<'a> {
                 span,
                 EvalError::PlaintextSecret {
                     span,
-                    path: ctx.path.map(|p| p.text().to_string()),
+                    path: ctx.path.map(|p| p.text(&self.arena).to_string()),
                     decl: ctx.decl,
                     file: self.file_path(span.file),
                 },
@@ -196,10 +196,10 @@ impl<'a> Evaluator<'a> {
             (Ty::Literal(l), K::Str(s)) if l == s => Ok(v),
             (Ty::Union(ts), _) => self.check_union(v, ty, ts, ctx),
             (Ty::List(el), K::List(xs)) => Ok(self.check_list(xs, el, ctx, span)),
-            (Ty::Map(..), K::Object(o)) if !matches!(o.kind, ObjKind::Schema(..)) => {
+            (Ty::Map(..), K::Object(o)) if !matches!(self.obj(*o).kind, ObjKind::Schema(..)) => {
                 Ok(self.conform(v, ty))
             }
-            (Ty::Schema(id, _), K::Object(o)) => match &o.kind {
+            (Ty::Schema(id, _), K::Object(o)) => match &self.obj(*o).kind {
                 ObjKind::Schema(have, _) if have == id => Ok(v),
                 ObjKind::Record => Ok(self.conform(v, ty)),
                 _ => mismatch(None),
@@ -215,12 +215,12 @@ impl<'a> Evaluator<'a> {
             (Ty::Str, K::Int(_) | K::Float(_) | K::Bool(_) | K::Quantity(_)) => mismatch(Some(
                 "use string interpolation to make a String: \"${x}\"".into(),
             )),
-            (_, K::Object(o)) => mismatch(dotted_key_help(o, ctx)),
+            (_, K::Object(o)) => mismatch(dotted_key_help(self, self.obj(*o), ctx)),
             _ => mismatch(None),
         }
     }
 
-    fn check_domain(&self, v: &Value<'a>, s: &str, ty: &Rc<Ty>, ctx: &Ctx<'_, 'a>) -> Checked<'a> {
+    fn check_domain(&self, v: &Value, s: &str, ty: &Rc<Ty>, ctx: &Ctx<'_>) -> Checked {
         let r = match &**ty {
             Ty::Name => domain::check_name(s),
             Ty::Image => domain::check_image(s),
@@ -238,11 +238,11 @@ impl<'a> Evaluator<'a> {
         span: Span,
         ty: &Rc<Ty>,
         e: domain::DomainError,
-        ctx: &Ctx<'_, 'a>,
+        ctx: &Ctx<'_>,
     ) -> EvalError {
         EvalError::Domain {
             span,
-            path: ctx.path.map(|p| p.text().to_string()),
+            path: ctx.path.map(|p| p.text(&self.arena).to_string()),
             ty: ty.to_string(),
             message: e.message,
             help: e.help,
@@ -250,13 +250,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn check_union(
-        &self,
-        v: Value<'a>,
-        ty: &Rc<Ty>,
-        ts: &[Rc<Ty>],
-        ctx: &Ctx<'_, 'a>,
-    ) -> Checked<'a> {
+    fn check_union(&self, v: Value, ty: &Rc<Ty>, ts: &[Rc<Ty>], ctx: &Ctx<'_>) -> Checked {
         for t in ts {
             if self.fits(&v, t) {
                 return self.check(v, t, ctx);
@@ -267,11 +261,11 @@ impl<'a> Evaluator<'a> {
             span,
             EvalError::TypeMismatch {
                 span,
-                path: ctx.path.map(|p| p.text().to_string()),
+                path: ctx.path.map(|p| p.text(&self.arena).to_string()),
                 expected: ty.to_string(),
                 found: match &v.kind {
                     ValueKind::Str(s) => format!("{s:?}"),
-                    _ => v.describe(),
+                    _ => v.describe(&self.arena),
                 },
                 decl: ctx.decl,
                 help: None,
@@ -280,7 +274,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// A quick shape test used to pick a union alternative.
-    fn fits(&self, v: &Value<'a>, t: &Rc<Ty>) -> bool {
+    fn fits(&self, v: &Value, t: &Rc<Ty>) -> bool {
         use ValueKind as K;
         match (&**t, &v.kind) {
             (Ty::Any | Ty::Unknown, _) => true,
@@ -294,28 +288,22 @@ impl<'a> Evaluator<'a> {
             | (Ty::Quantity, K::Quantity(_))
             | (Ty::Secret, K::Secret(_)) => true,
             (Ty::List(_), K::List(_)) => true,
-            (Ty::Map(..), K::Object(o)) => !matches!(o.kind, ObjKind::Schema(..)),
+            (Ty::Map(..), K::Object(o)) => !matches!(self.obj(*o).kind, ObjKind::Schema(..)),
             (Ty::Schema(id, _), K::Object(o)) => {
-                matches!(&o.kind, ObjKind::Schema(have, _) if have == id)
+                matches!(&self.obj(*o).kind, ObjKind::Schema(have, _) if have == id)
             }
             (Ty::Union(ts), _) => ts.iter().any(|t| self.fits(v, t)),
             _ => false,
         }
     }
 
-    fn check_list(
-        &self,
-        xs: &Rc<Vec<Value<'a>>>,
-        el: &Rc<Ty>,
-        ctx: &Ctx<'_, 'a>,
-        span: Span,
-    ) -> Value<'a> {
+    fn check_list(&self, xs: &Rc<Vec<Value>>, el: &Rc<Ty>, ctx: &Ctx<'_>, span: Span) -> Value {
         let mut out = Vec::with_capacity(xs.len());
         for (i, x) in xs.iter().enumerate() {
             let path = ctx.path.map(|p| FieldPath::Elem(Rc::new(p.clone()), i));
             let v = self.check_value_at(x.clone(), el, path.as_ref(), ctx.decl, ctx.site);
             if let (ValueKind::Object(o), Some(p)) = (&v.kind, &path) {
-                o.settle(p, None);
+                self.obj(*o).settle(p, None);
             }
             out.push(v);
         }
@@ -327,12 +315,12 @@ impl<'a> Evaluator<'a> {
 /// makes nested records, not one key with dots: the help spells the key
 /// quoted (`env."spring.datasource.url" = ...`). For a record stored as
 /// a map's entry and made only by dotted assignments.
-fn dotted_key_help(o: &super::Object<'_>, ctx: &Ctx<'_, '_>) -> Option<String> {
+fn dotted_key_help(ev: &Evaluator<'_>, o: &super::Object<'_>, ctx: &Ctx<'_>) -> Option<String> {
     use digit_lang::ast::{Key, MemberKind};
     let Some(FieldPath::Field(parent, _)) = ctx.path else {
         return None;
     };
-    if !matches!(parent.kind, ObjKind::Map { .. }) || !matches!(o.kind, ObjKind::Record) {
+    if !matches!(ev.obj(*parent).kind, ObjKind::Map { .. }) || !matches!(o.kind, ObjKind::Record) {
         return None;
     }
     let first = o.layers.first()?;

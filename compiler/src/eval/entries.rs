@@ -20,7 +20,7 @@ impl<'a> Evaluator<'a> {
     /// the entry is to be invalid.
     pub(super) fn new_entry_problem(
         &self,
-        obj: &Rc<Object<'a>>,
+        obj: &Object<'a>,
         key: &str,
         defs: &[Def<'a>],
         value: &Rc<Ty>,
@@ -55,7 +55,7 @@ impl<'a> Evaluator<'a> {
                 let Some(below) = self.keys_below(obj, first.module) else {
                     return false;
                 };
-                let owner = map_name(obj);
+                let owner = map_name(obj, &self.arena);
                 let suggestion = self.closest(key, &below);
                 self.report(EvalError::NewEntryByAmend {
                     span: first.key_span(),
@@ -81,7 +81,7 @@ impl<'a> Evaluator<'a> {
                     self.report(EvalError::NewKeyByPath {
                         span: first.key_span(),
                         key: key.to_string(),
-                        owner: map_name(obj),
+                        owner: map_name(obj, &self.arena),
                         suggestion,
                     });
                 }
@@ -93,11 +93,7 @@ impl<'a> Evaluator<'a> {
 
     /// The static keys of the layers of `obj` below the first one written
     /// in `module`, with the module of each; `None` when there are none.
-    fn keys_below(
-        &self,
-        obj: &Rc<Object<'a>>,
-        module: ModuleId,
-    ) -> Option<Vec<(&'a str, ModuleId)>> {
+    fn keys_below(&self, obj: &Object<'a>, module: ModuleId) -> Option<Vec<(&'a str, ModuleId)>> {
         let mut out = Vec::new();
         for l in obj.layers.iter().take_while(|l| l.module != module) {
             match l.src {
@@ -179,8 +175,8 @@ fn nested_static_key(m: &ast::Member, off: usize) -> Option<&str> {
 }
 
 /// How to name a map in a message: its path, or "the map".
-fn map_name(obj: &Object<'_>) -> String {
-    let p = obj.path();
+fn map_name(obj: &Object<'_>, arena: &super::Arena<'_>) -> String {
+    let p = obj.path(arena);
     if p.is_empty() {
         "the map".into()
     } else {

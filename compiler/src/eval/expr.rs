@@ -18,14 +18,14 @@ use std::rc::Rc;
 
 impl<'a> Evaluator<'a> {
     /// Evaluates `e` in `env`, with `expected` the type of the place it goes.
-    pub fn eval(&self, e: &'a Expr, env: &Scope<'a>, expected: Option<&Rc<Ty>>) -> Value<'a> {
+    pub fn eval(&self, e: &'a Expr, env: &Scope<'a>, expected: Option<&Rc<Ty>>) -> Value {
         if !self.tick(e.span) {
             return Value::invalid(e.span);
         }
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.eval_inner(e, env, expected))
     }
 
-    fn eval_inner(&self, e: &'a Expr, env: &Scope<'a>, expected: Option<&Rc<Ty>>) -> Value<'a> {
+    fn eval_inner(&self, e: &'a Expr, env: &Scope<'a>, expected: Option<&Rc<Ty>>) -> Value {
         let span = e.span;
         let v = |k| Value::new(k, span);
         match &e.kind {
@@ -112,7 +112,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn eval_name(&self, id: &'a ast::Ident, env: &Scope<'a>) -> Value<'a> {
+    fn eval_name(&self, id: &'a ast::Ident, env: &Scope<'a>) -> Value {
         match self.resolve_name(env, &id.name, id.span) {
             Resolved::Value(v) => v,
             Resolved::NotFound => {
@@ -156,11 +156,11 @@ impl<'a> Evaluator<'a> {
     /// `obj.key` / `m["key"]` on a value.
     pub(crate) fn get_member(
         &self,
-        target: &Value<'a>,
+        target: &Value,
         key: &str,
         key_span: Span,
         span: Span,
-    ) -> Value<'a> {
+    ) -> Value {
         self.get_member_of(target, key, key_span, span, None)
     }
 
@@ -169,17 +169,18 @@ impl<'a> Evaluator<'a> {
     /// an outer one of the same name).
     fn get_member_of(
         &self,
-        target: &Value<'a>,
+        target: &Value,
         key: &str,
         key_span: Span,
         span: Span,
         origin: Option<(&'a Expr, &Scope<'a>)>,
-    ) -> Value<'a> {
+    ) -> Value {
         let shadow = || origin.and_then(|(e, env)| self.shadow_help(e, env));
         match &target.kind {
-            ValueKind::Object(o) => match self.field(o, key, span) {
+            ValueKind::Object(o) => match self.field(self.obj(*o), key, span) {
                 Some(v) => v,
                 None => {
+                    let o = self.obj(*o);
                     let keys = self.keys(o);
                     let help = self
                         .may_suggest(keys.len())
@@ -191,10 +192,11 @@ impl<'a> Evaluator<'a> {
                             _ => None,
                         })
                         .or_else(shadow);
-                    let owner = if o.path().is_empty() {
+                    let path = o.path(&self.arena);
+                    let owner = if path.is_empty() {
                         o.describe()
                     } else {
-                        format!("`{}`", o.path())
+                        format!("`{path}`")
                     };
                     self.report(EvalError::MissingKey {
                         span: key_span,
@@ -209,7 +211,7 @@ impl<'a> Evaluator<'a> {
             _ => {
                 let help =
                     shadow().unwrap_or_else(|| format!("`.{key}` reads a field of a record"));
-                let found = target.describe();
+                let found = target.describe(&self.arena);
                 match origin {
                     // At the expression read, with the value's origin.
                     Some((e, _)) if e.span != target.span => {
@@ -250,7 +252,7 @@ impl<'a> Evaluator<'a> {
         lhs: &'a Expr,
         env: &Scope<'a>,
         expected: Option<&Rc<Ty>>,
-    ) -> Result<(), Value<'a>> {
+    ) -> Result<(), Value> {
         let (target, key, key_span) = match &lhs.kind {
             ExprKind::Field { target, name } => {
                 let t = self.eval(target, env, None);
@@ -276,7 +278,8 @@ impl<'a> Evaluator<'a> {
             }
             _ => return Err(self.eval(lhs, env, expected)),
         };
-        if let ValueKind::Object(o) = &target.kind {
+        if let ValueKind::Object(o) = target.kind {
+            let o = self.obj(o);
             if matches!(o.kind, ObjKind::Map { .. }) {
                 return match self.field(o, &key, lhs.span) {
                     Some(v) => Err(v),
@@ -287,13 +290,7 @@ impl<'a> Evaluator<'a> {
         Err(self.get_member(&target, &key, key_span, lhs.span))
     }
 
-    fn eval_index(
-        &self,
-        target: &'a Expr,
-        index: &'a Expr,
-        env: &Scope<'a>,
-        span: Span,
-    ) -> Value<'a> {
+    fn eval_index(&self, target: &'a Expr, index: &'a Expr, env: &Scope<'a>, span: Span) -> Value {
         let t = self.eval(target, env, None);
         let i = self.eval(index, env, None);
         match (&t.kind, &i.kind) {
@@ -318,8 +315,8 @@ impl<'a> Evaluator<'a> {
                 self.report(EvalError::BadOperands {
                     span,
                     op: "[]".into(),
-                    lhs: t.describe(),
-                    rhs: i.describe(),
+                    lhs: t.describe(&self.arena),
+                    rhs: i.describe(&self.arena),
                 });
                 Value::invalid(span)
             }
@@ -337,7 +334,7 @@ impl<'a> Evaluator<'a> {
                     span: c.span,
                     path: None,
                     expected: "Bool".into(),
-                    found: c.describe(),
+                    found: c.describe(&self.arena),
                     decl: None,
                     help: self.shadow_help(cond, env),
                 });
@@ -348,7 +345,7 @@ impl<'a> Evaluator<'a> {
 
     /// The (key, value) pairs `for` iterates over: index and element of a
     /// list, key and value of a record or map.
-    pub(crate) fn iterate(&self, iter: &'a Expr, env: &Scope<'a>) -> Vec<(Value<'a>, Value<'a>)> {
+    pub(crate) fn iterate(&self, iter: &'a Expr, env: &Scope<'a>) -> Vec<(Value, Value)> {
         let v = self.eval(iter, env, None);
         match &v.kind {
             ValueKind::List(xs) => xs
@@ -357,6 +354,7 @@ impl<'a> Evaluator<'a> {
                 .map(|(i, x)| (Value::new(ValueKind::Int(i as i64), x.span), x.clone()))
                 .collect(),
             ValueKind::Object(o) => {
+                let o = self.obj(*o);
                 let keys = self.keys(o);
                 keys.iter()
                     .filter_map(|k| {
@@ -371,7 +369,7 @@ impl<'a> Evaluator<'a> {
             _ => {
                 self.report(EvalError::NotIterable {
                     span: iter.span,
-                    found: v.describe(),
+                    found: v.describe(&self.arena),
                 });
                 Vec::new()
             }
@@ -385,7 +383,7 @@ impl<'a> Evaluator<'a> {
         env: &Scope<'a>,
         expected: Option<&Rc<Ty>>,
         span: Span,
-    ) -> Value<'a> {
+    ) -> Value {
         let elem = expected.and_then(|t| match t.strip_optional() {
             Ty::List(el) => Some(el.clone()),
             _ => None,
@@ -404,7 +402,7 @@ impl<'a> Evaluator<'a> {
         body: &'a Expr,
         env: Scope<'a>,
         elem: Option<&Rc<Ty>>,
-        out: &mut Vec<Value<'a>>,
+        out: &mut Vec<Value>,
     ) {
         let Some((first, rest)) = clauses.split_first() else {
             out.push(self.eval(body, &env, elem));
@@ -440,7 +438,7 @@ impl<'a> Evaluator<'a> {
         env: &Scope<'a>,
         expected: Option<&Rc<Ty>>,
         span: Span,
-    ) -> Value<'a> {
+    ) -> Value {
         let layer = Layer {
             src: Src::Members(&body.members),
             scope: env.clone(),
@@ -515,13 +513,14 @@ impl<'a> Evaluator<'a> {
                     cur = parent;
                 }
                 ScopeNode::Frame { obj, parent } => {
+                    let obj = self.obj(*obj);
                     if !obj.is_map() && self.has_field(obj, name) {
                         return Some(true);
                     }
                     cur = parent;
                 }
                 ScopeNode::Module { obj, upto, parent } => {
-                    if self.has_field_in(obj, name, *upto) {
+                    if self.has_field_in(self.obj(*obj), name, *upto) {
                         return Some(true);
                     }
                     cur = parent;
@@ -543,7 +542,7 @@ impl<'a> Evaluator<'a> {
         expected: Option<&Rc<Ty>>,
         layers: Vec<Layer<'a>>,
         span: Span,
-    ) -> Value<'a> {
+    ) -> Value {
         match expected.and_then(|t| object_type(t)) {
             Some(Ty::Schema(id, name)) => self.schema_instance(*id, name.clone(), layers, span),
             Some(Ty::Map(k, v)) => {
@@ -556,10 +555,10 @@ impl<'a> Evaluator<'a> {
                     span,
                     false,
                 );
-                Value::new(ValueKind::Object(o), span)
+                Value::new(ValueKind::Object(o.id), span)
             }
             _ => Value::new(
-                ValueKind::Object(self.new_object(ObjKind::Record, layers, span, false)),
+                ValueKind::Object(self.new_object(ObjKind::Record, layers, span, false).id),
                 span,
             ),
         }
@@ -567,10 +566,11 @@ impl<'a> Evaluator<'a> {
 
     /// A record value stored where a schema or map is expected takes that
     /// type: its layers are laid over the type's defaults.
-    pub(crate) fn conform(&self, v: Value<'a>, ty: &Rc<Ty>) -> Value<'a> {
-        let ValueKind::Object(o) = &v.kind else {
+    pub(crate) fn conform(&self, v: Value, ty: &Rc<Ty>) -> Value {
+        let ValueKind::Object(o) = v.kind else {
             return v;
         };
+        let o = self.obj(o);
         if o.computed.get() {
             // A `merge` result has values, not layers: a map type takes
             // them over; anything else is left to validation.
@@ -586,7 +586,7 @@ impl<'a> Evaluator<'a> {
                             value: val.clone(),
                         };
                         let n = self.computed_object(kind, keys.into(), vals, o.span);
-                        Value::new(ValueKind::Object(n), v.span)
+                        Value::new(ValueKind::Object(n.id), v.span)
                     }
                     Err(_) => v,
                 },
@@ -608,7 +608,7 @@ impl<'a> Evaluator<'a> {
                     o.span,
                     false,
                 );
-                Value::new(ValueKind::Object(n), v.span)
+                Value::new(ValueKind::Object(n.id), v.span)
             }
             (Some(Ty::Map(k, val)), ObjKind::Map { key, value }) if (key != k || value != val) => {
                 let n = self.new_object(
@@ -620,13 +620,13 @@ impl<'a> Evaluator<'a> {
                     o.span,
                     false,
                 );
-                Value::new(ValueKind::Object(n), v.span)
+                Value::new(ValueKind::Object(n.id), v.span)
             }
             _ => v,
         }
     }
 
-    fn eval_string(&self, s: &'a ast::StrLit, env: &Scope<'a>, span: Span) -> Value<'a> {
+    fn eval_string(&self, s: &'a ast::StrLit, env: &Scope<'a>, span: Span) -> Value {
         if let [StrPart::Text(t)] = s.parts.as_slice() {
             return Value::str(t.as_str(), span);
         }
@@ -656,12 +656,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Appends `v` to `out`; false (after reporting) when it cannot be.
-    fn interpolate(
-        &self,
-        v: &Value<'a>,
-        (e, env): (&'a Expr, &Scope<'a>),
-        out: &mut String,
-    ) -> bool {
+    fn interpolate(&self, v: &Value, (e, env): (&'a Expr, &Scope<'a>), out: &mut String) -> bool {
         use std::fmt::Write;
         let at = e.span;
         match &v.kind {
@@ -688,7 +683,7 @@ impl<'a> Evaluator<'a> {
                     span: at,
                     path: None,
                     expected: "a String, number, Bool or Quantity".into(),
-                    found: v.describe(),
+                    found: v.describe(&self.arena),
                     decl: None,
                     help: self.shadow_help(e, env).or_else(|| {
                         Some(
@@ -703,7 +698,7 @@ impl<'a> Evaluator<'a> {
         true
     }
 
-    fn eval_unary(&self, op: UnaryOp, operand: &'a Expr, env: &Scope<'a>, span: Span) -> Value<'a> {
+    fn eval_unary(&self, op: UnaryOp, operand: &'a Expr, env: &Scope<'a>, span: Span) -> Value {
         let x = self.eval(operand, env, None);
         let k = match (op, &x.kind) {
             (_, ValueKind::Invalid) => return Value::invalid(span),
@@ -725,7 +720,7 @@ impl<'a> Evaluator<'a> {
                     span,
                     op: op.into(),
                     lhs: String::new(),
-                    rhs: x.describe(),
+                    rhs: x.describe(&self.arena),
                 });
                 return Value::invalid(span);
             }
@@ -741,7 +736,7 @@ impl<'a> Evaluator<'a> {
         env: &Scope<'a>,
         expected: Option<&Rc<Ty>>,
         span: Span,
-    ) -> Value<'a> {
+    ) -> Value {
         match op {
             BinaryOp::And | BinaryOp::Or => {
                 let Some(l) = self.eval_cond(lhs, env) else {

@@ -129,14 +129,14 @@ pub struct DeclInfo<'a> {
 
 impl<'a> Evaluator<'a> {
     /// Every definition of `key` in `obj`, bottom first.
-    pub fn defs(&self, obj: &Rc<Object<'a>>, key: &str) -> Vec<Def<'a>> {
+    pub fn defs(&self, obj: &Object<'a>, key: &str) -> Vec<Def<'a>> {
         let mut out = Vec::with_capacity(obj.layers.len());
         self.defs_into(obj, key, &mut out);
         out
     }
 
     /// [`Self::defs`] into `out`, which is empty.
-    fn defs_into(&self, obj: &Rc<Object<'a>>, key: &str, out: &mut Vec<Def<'a>>) {
+    fn defs_into(&self, obj: &Object<'a>, key: &str, out: &mut Vec<Def<'a>>) {
         let envs = self.layer_envs(obj);
         if envs.nested.is_empty() {
             for (layer, le) in obj.layers.iter().zip(envs.iter()) {
@@ -172,7 +172,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn collect(&self, obj: &Rc<Object<'a>>, at: Lookup<'_, 'a>, key: &str, out: &mut Vec<Def<'a>>) {
+    fn collect(&self, obj: &Object<'a>, at: Lookup<'_, 'a>, key: &str, out: &mut Vec<Def<'a>>) {
         let Lookup {
             src, env, module, ..
         } = at;
@@ -288,7 +288,7 @@ impl<'a> Evaluator<'a> {
     #[allow(clippy::too_many_arguments)] // the two outputs of collect_expansion, and its inputs
     fn collect_expanding(
         &self,
-        obj: &Rc<Object<'a>>,
+        obj: &Object<'a>,
         m: &'a Member,
         env: &Scope<'a>,
         key: &str,
@@ -316,7 +316,7 @@ impl<'a> Evaluator<'a> {
     /// in `iters` the iteration (body) each comes from.
     fn collect_expansion(
         &self,
-        obj: &Rc<Object<'a>>,
+        obj: &Object<'a>,
         exp: &Expansion<'a>,
         key: &str,
         module: ModuleId,
@@ -390,7 +390,7 @@ impl<'a> Evaluator<'a> {
     /// being made.
     fn expansion(
         &self,
-        obj: &Rc<Object<'a>>,
+        obj: &Object<'a>,
         cache: &GenCache<'a>,
         pos: u32,
         m: &'a Member,
@@ -446,7 +446,7 @@ impl<'a> Evaluator<'a> {
     /// a computed key that needs `key` itself is reported as such.
     fn member_key_for(
         &self,
-        obj: &Rc<Object<'a>>,
+        obj: &Object<'a>,
         key: &str,
         m: &'a Member,
         off: usize,
@@ -472,7 +472,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The computed key being evaluated to find `key` of `obj`, if any.
-    fn computed_key_of(&self, obj: &Rc<Object<'a>>, key: &str) -> Option<Span> {
+    fn computed_key_of(&self, obj: &Object<'a>, key: &str) -> Option<Span> {
         self.key_stack
             .borrow()
             .iter()
@@ -500,7 +500,7 @@ impl<'a> Evaluator<'a> {
                         span: e.span,
                         path: None,
                         expected: "a String key".into(),
-                        found: self.eval(e, env, None).describe(),
+                        found: self.eval(e, env, None).describe(&self.arena),
                         decl: None,
                         help: None,
                     });
@@ -513,7 +513,7 @@ impl<'a> Evaluator<'a> {
     /// The bodies a generator produces, each with its scope.
     fn expand(
         &self,
-        obj: &Rc<Object<'a>>,
+        obj: &Object<'a>,
         m: &'a Member,
         env: &Scope<'a>,
     ) -> Vec<(&'a [Member], Scope<'a>)> {
@@ -573,12 +573,12 @@ impl<'a> Evaluator<'a> {
     }
 
     /// True when `name` is a field of `obj` (declared or defined statically).
-    pub fn has_field(&self, obj: &Rc<Object<'a>>, name: &str) -> bool {
+    pub fn has_field(&self, obj: &Object<'a>, name: &str) -> bool {
         self.has_field_in(obj, name, obj.layers.len())
     }
 
     /// [`Self::has_field`] in the bottom `upto` layers of `obj`.
-    pub(crate) fn has_field_in(&self, obj: &Rc<Object<'a>>, name: &str, upto: usize) -> bool {
+    pub(crate) fn has_field_in(&self, obj: &Object<'a>, name: &str, upto: usize) -> bool {
         let envs = self.layer_envs(obj);
         obj.layers
             .iter()
@@ -610,7 +610,7 @@ impl<'a> Evaluator<'a> {
     /// Unlike [`Self::defs`] it evaluates nothing, so it is safe to call
     /// while a cycle through a computed key (`"${x}" = 1`, `x = 1`) is
     /// being reported.
-    fn static_def_span(&self, obj: &Rc<Object<'a>>, key: &str) -> Option<Span> {
+    fn static_def_span(&self, obj: &Object<'a>, key: &str) -> Option<Span> {
         let mut at = None;
         for l in &obj.layers {
             match l.src {
@@ -638,12 +638,12 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Static field names of `obj`, for did-you-mean.
-    pub(crate) fn static_names(&self, obj: &Rc<Object<'a>>) -> Vec<String> {
+    pub(crate) fn static_names(&self, obj: &Object<'a>) -> Vec<String> {
         self.static_names_in(obj, obj.layers.len())
     }
 
     /// [`Self::static_names`] of the bottom `upto` layers of `obj`.
-    pub(crate) fn static_names_in(&self, obj: &Rc<Object<'a>>, upto: usize) -> Vec<String> {
+    pub(crate) fn static_names_in(&self, obj: &Object<'a>, upto: usize) -> Vec<String> {
         let mut out = Vec::new();
         for l in obj.layers.iter().take(upto) {
             if let Src::Nested(..) = l.src {
@@ -667,28 +667,23 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The value of field `key` of `obj`, or `None` when nothing defines it.
-    pub fn field(&self, obj: &Rc<Object<'a>>, key: &str, use_span: Span) -> Option<Value<'a>> {
+    pub fn field(&self, obj: &Object<'a>, key: &str, use_span: Span) -> Option<Value> {
         self.field_with(obj, key, use_span, || Rc::from(key))
     }
 
     /// [`Self::field`] for a key the caller holds as an `Rc` already (from
     /// [`Self::keys`]), which the memo table then shares.
-    pub fn field_rc(
-        &self,
-        obj: &Rc<Object<'a>>,
-        key: &Rc<str>,
-        use_span: Span,
-    ) -> Option<Value<'a>> {
+    pub fn field_rc(&self, obj: &Object<'a>, key: &Rc<str>, use_span: Span) -> Option<Value> {
         self.field_with(obj, key, use_span, || key.clone())
     }
 
     fn field_with(
         &self,
-        obj: &Rc<Object<'a>>,
+        obj: &Object<'a>,
         key: &str,
         use_span: Span,
         owned: impl FnOnce() -> Rc<str>,
-    ) -> Option<Value<'a>> {
+    ) -> Option<Value> {
         if let Some(slot) = obj.memo.borrow().get(key) {
             match slot {
                 Slot::Done(v) => return Some(v.clone()),
@@ -707,7 +702,7 @@ impl<'a> Evaluator<'a> {
         }
         if self.stack.borrow().len() >= super::MAX_FIELD_DEPTH {
             if !self.halted() {
-                let path = obj.child_path(key).to_string();
+                let path = obj.child_path(key, &self.arena).to_string();
                 self.report(EvalError::FieldsTooDeep {
                     span: self.static_def_span(obj, key).unwrap_or(use_span),
                     path: short_path(&path),
@@ -719,7 +714,7 @@ impl<'a> Evaluator<'a> {
         }
         let k = owned();
         obj.memo.borrow_mut().insert(k.clone(), Slot::InProgress);
-        self.stack.borrow_mut().push((obj.clone(), k.clone()));
+        self.stack.borrow_mut().push((obj.id, k.clone()));
         let v = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.compute_field(obj, &k));
         self.stack.borrow_mut().pop();
         match v {
@@ -740,23 +735,23 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn report_cycle(&self, obj: &Rc<Object<'a>>, key: &str, span: Span) {
+    fn report_cycle(&self, obj: &Object<'a>, key: &str, span: Span) {
         let stack = self.stack.borrow();
         let pos = stack
             .iter()
-            .position(|(o, k)| o.id == obj.id && &**k == key)
+            .position(|(o, k)| *o == obj.id && &**k == key)
             .unwrap_or(0);
         let mut cycle: Vec<String> = stack[pos..]
             .iter()
-            .map(|(o, k)| o.child_path(k).to_string())
+            .map(|(o, k)| self.obj(*o).child_path(k, &self.arena).to_string())
             .collect();
-        cycle.push(obj.child_path(key).to_string());
+        cycle.push(obj.child_path(key, &self.arena).to_string());
         drop(stack);
         let at = self.static_def_span(obj, key).unwrap_or(span);
         self.report(EvalError::Cycle { span: at, cycle });
     }
 
-    fn compute_field(&self, obj: &Rc<Object<'a>>, key: &Rc<str>) -> Option<Value<'a>> {
+    fn compute_field(&self, obj: &Object<'a>, key: &Rc<str>) -> Option<Value> {
         // Fields are computed inside one another: each level takes a spare
         // vector for its definitions and gives it back emptied.
         let mut defs = self.spare_defs.borrow_mut().pop().unwrap_or_default();
@@ -768,12 +763,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The value of field `key` of `obj` from its definitions `defs`.
-    fn fold_defs(
-        &self,
-        obj: &Rc<Object<'a>>,
-        key: &Rc<str>,
-        defs: &[Def<'a>],
-    ) -> Option<Value<'a>> {
+    fn fold_defs(&self, obj: &Object<'a>, key: &Rc<str>, defs: &[Def<'a>]) -> Option<Value> {
         if defs.is_empty() {
             return None;
         }
@@ -805,7 +795,7 @@ impl<'a> Evaluator<'a> {
             self.report(EvalError::MissingField {
                 span: obj.span,
                 field: key.to_string(),
-                path: obj.path().to_string(),
+                path: obj.path(&self.arena).to_string(),
                 decl: d,
             });
             return Some(Value::invalid(obj.span));
@@ -819,7 +809,8 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         let v = self.check_value_noted(v, &ty, Some(&path), decl_span, site, note);
-        if let ValueKind::Object(o) = &v.kind {
+        if let ValueKind::Object(o) = v.kind {
+            let o = self.obj(o);
             o.settle(&path, map_key);
             if let Some(d) = decl_span {
                 o.set_decl(d);
@@ -832,7 +823,7 @@ impl<'a> Evaluator<'a> {
     /// closed object, may define it anyway: it is written in a module
     /// that amends nothing typed (its own untyped fields, which the modules
     /// amending it can then set).
-    fn may_define(&self, obj: &Rc<Object<'a>>, def: &Def<'a>) -> bool {
+    fn may_define(&self, obj: &Object<'a>, def: &Def<'a>) -> bool {
         matches!(obj.kind, ObjKind::Module(_))
             && !self
                 .graph
@@ -857,7 +848,7 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn report_unknown_field(&self, obj: &Rc<Object<'a>>, key: &str, def: &Def<'a>) {
+    fn report_unknown_field(&self, obj: &Object<'a>, key: &str, def: &Def<'a>) {
         let declared = self.declared_names(obj);
         let help = self
             .may_suggest(declared.len())
@@ -903,7 +894,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Names declared with `name: Type` in any layer of `obj`.
-    pub fn declared_names(&self, obj: &Rc<Object<'a>>) -> Vec<String> {
+    pub fn declared_names(&self, obj: &Object<'a>) -> Vec<String> {
         let mut out = Vec::new();
         for l in &obj.layers {
             for i in 0..l.src.len() {
@@ -926,12 +917,12 @@ impl<'a> Evaluator<'a> {
     /// Folds `defs[..n]`: the value of the top one, applied to those below.
     fn fold(
         &self,
-        obj: &Rc<Object<'a>>,
+        obj: &Object<'a>,
         defs: &[Def<'a>],
         n: usize,
         ty: Option<&Rc<Ty>>,
-        place: &Place<'_, 'a>,
-    ) -> Option<Value<'a>> {
+        place: &Place<'_>,
+    ) -> Option<Value> {
         let d = defs.get(n.checked_sub(1)?)?;
         let v = match d.op() {
             Op::Set(e) => self.eval(e, &d.env, ty),
@@ -943,95 +934,101 @@ impl<'a> Evaluator<'a> {
                 let rhs = self.eval(e, &d.env, ty);
                 self.append(below, rhs, d.member.span)
             }
-            Op::Amend(body) => {
-                let below = self.below_for_amend(obj, defs, n, ty, place, d);
-                self.amend(
-                    below,
-                    Layer {
-                        src: Src::Members(&body.members),
-                        scope: d.env.clone(),
-                        module: d.module,
-                    },
-                    d.head_span(),
-                )
-            }
-            Op::Nested => {
-                let below = self.below_for_amend(obj, defs, n, ty, place, d);
-                self.amend(
-                    below,
-                    Layer {
-                        src: Src::Nested(d.member, d.off + 1),
-                        scope: d.env.clone(),
-                        module: d.module,
-                    },
-                    d.head_span(),
-                )
-            }
+            Op::Amend(_) | Op::Nested => self.fold_amends(obj, defs, n, ty, place),
         };
-        if let ValueKind::Object(o) = &v.kind {
-            o.settle(place.path, place.key);
+        if let ValueKind::Object(o) = v.kind {
+            self.obj(o).settle(place.path, place.key);
         }
         Some(v)
     }
 
-    fn below_for_amend(
+    /// Folds `defs[..n]` whose top is an amend (`x { }`, or a nested path
+    /// `x.y = 1` seen from `x`): the run of amends at the top becomes one
+    /// object with one layer each, laid over what is below them. Making
+    /// one object per amend would copy the layers below each time: a map
+    /// amended by a thousand nested paths would cost a million copies.
+    fn fold_amends(
         &self,
-        obj: &Rc<Object<'a>>,
+        obj: &Object<'a>,
         defs: &[Def<'a>],
         n: usize,
         ty: Option<&Rc<Ty>>,
-        place: &Place<'_, 'a>,
-        d: &Def<'a>,
-    ) -> Value<'a> {
-        let below = match self.fold(obj, defs, n - 1, ty, place) {
+        place: &Place<'_>,
+    ) -> Value {
+        let mut start = n;
+        while start > 0
+            && matches!(
+                defs[start - 1].op(),
+                Op::Amend(_) | Op::Nested | Op::Required
+            )
+        {
+            start -= 1;
+        }
+        let layers: Vec<Layer<'a>> = defs[start..n]
+            .iter()
+            .filter_map(|d| {
+                let src = match d.op() {
+                    Op::Amend(body) => Src::Members(&body.members),
+                    Op::Nested => Src::Nested(d.member, d.off + 1),
+                    _ => return None,
+                };
+                Some(Layer {
+                    src,
+                    scope: d.env.clone(),
+                    module: d.module,
+                })
+            })
+            .collect();
+        // The run ends in an amend: `n - 1` is one, and `start <= n - 1`.
+        let (bottom, top) = (&defs[start], &defs[n - 1]);
+        let below = match self.fold(obj, defs, start, ty, place) {
             // `migration { ... }` on `migration: Migration? = none` starts a
             // new instance, as a new map entry does.
-            Some(v) if matches!(v.kind, ValueKind::None) && starts_fresh(ty) => {
-                self.defaults_of(ty, d.key_span())
-            }
-            Some(v) => v,
-            None => self.defaults_of(ty, d.key_span()),
+            Some(v) if matches!(v.kind, ValueKind::None) && starts_fresh(ty) => None,
+            below => below,
         };
-        if let ValueKind::Object(o) = &below.kind {
-            o.settle(place.path, place.key);
+        let Some(below) = below else {
+            return self.fresh_with(ty, layers, bottom.key_span(), top.head_span());
+        };
+        if let ValueKind::Object(o) = below.kind {
+            self.obj(o).settle(place.path, place.key);
         }
-        match ty {
+        let below = match ty {
             Some(t) => self.conform(below, t),
             None => below,
-        }
+        };
+        self.amend_with(below, layers, top.head_span())
     }
 
     /// `{ ... }` on a value: a new object with one more layer.
-    /// An object held only here (made for this amend, and no field of it
-    /// asked for) takes the layer itself instead of being copied.
-    pub(crate) fn amend(&self, mut below: Value<'a>, layer: Layer<'a>, span: Span) -> Value<'a> {
-        if let ValueKind::Object(o) = &below.kind {
-            if o.computed.get() {
-                self.report(EvalError::NotAmendable {
-                    span,
-                    found: "the result of `merge`".into(),
-                });
-                return Value::invalid(span);
-            }
-        }
-        if let ValueKind::Object(o) = &mut below.kind {
-            if let Some(fresh) = Rc::get_mut(o) {
-                fresh.restart(layer, span);
-                return Value::new(below.kind, span);
-            }
-        }
-        match &below.kind {
+    pub(crate) fn amend(&self, below: Value, layer: Layer<'a>, span: Span) -> Value {
+        self.amend_with(below, vec![layer], span)
+    }
+
+    /// `below` amended by each of `layers` in turn, as one new object: the
+    /// objects in between are never seen, so none is made.
+    pub(crate) fn amend_with(&self, below: Value, extra: Vec<Layer<'a>>, span: Span) -> Value {
+        match below.kind {
             ValueKind::Object(o) => {
-                let mut layers = o.layers.clone();
-                layers.push(layer);
+                let o = self.obj(o);
+                if o.computed.get() {
+                    self.report(EvalError::NotAmendable {
+                        span,
+                        found: "the result of `merge`".into(),
+                    });
+                    return Value::invalid(span);
+                }
+                let mut layers = Vec::with_capacity(o.layers.len() + extra.len());
+                layers.extend(o.layers.iter().cloned());
+                layers.extend(extra);
                 let obj = self.new_object(o.kind.clone(), layers, span, o.closed);
-                Value::new(ValueKind::Object(obj), span)
+                Value::new(ValueKind::Object(obj.id), span)
             }
             ValueKind::Invalid => Value::invalid(span),
             _ => {
                 self.report(EvalError::NotAmendable {
                     span,
-                    found: below.describe(),
+                    found: below.describe(&self.arena),
                 });
                 Value::invalid(span)
             }
@@ -1039,31 +1036,45 @@ impl<'a> Evaluator<'a> {
     }
 
     /// What `{ ... }` starts from when nothing is defined below.
-    pub(crate) fn defaults_of(&self, ty: Option<&Rc<Ty>>, span: Span) -> Value<'a> {
-        match ty.map(|t| t.strip_optional()) {
-            Some(Ty::Schema(id, name)) => self.schema_instance(*id, name.clone(), Vec::new(), span),
-            Some(Ty::Map(k, v)) => {
-                let o = self.new_object(
-                    ObjKind::Map {
-                        key: k.clone(),
-                        value: v.clone(),
-                    },
-                    Vec::new(),
-                    span,
-                    false,
-                );
-                Value::new(ValueKind::Object(o), span)
+    pub(crate) fn defaults_of(&self, ty: Option<&Rc<Ty>>, span: Span) -> Value {
+        self.fresh_with(ty, Vec::new(), span, span)
+    }
+
+    /// A new value of type `ty` (what `{ ... }` starts from, made at
+    /// `at`) amended by `layers`, as one object made at `span`.
+    fn fresh_with(
+        &self,
+        ty: Option<&Rc<Ty>>,
+        layers: Vec<Layer<'a>>,
+        at: Span,
+        span: Span,
+    ) -> Value {
+        let kind = match ty.map(|t| t.strip_optional()) {
+            Some(Ty::Schema(id, name)) => {
+                return self.schema_instance(*id, name.clone(), layers, span);
             }
-            Some(Ty::List(_)) => Value::new(ValueKind::List(Rc::new(Vec::new())), span),
-            _ => Value::new(
-                ValueKind::Object(self.new_object(ObjKind::Record, Vec::new(), span, false)),
-                span,
-            ),
-        }
+            Some(Ty::Map(k, v)) => ObjKind::Map {
+                key: k.clone(),
+                value: v.clone(),
+            },
+            Some(Ty::List(_)) => {
+                let empty = Value::new(ValueKind::List(Rc::new(Vec::new())), at);
+                return if layers.is_empty() {
+                    empty
+                } else {
+                    self.amend_with(empty, layers, span)
+                };
+            }
+            _ => ObjKind::Record,
+        };
+        Value::new(
+            ValueKind::Object(self.new_object(kind, layers, span, false).id),
+            span,
+        )
     }
 
     /// What `+=` starts from when nothing is defined below.
-    fn empty_of(&self, ty: Option<&Rc<Ty>>, span: Span) -> Value<'a> {
+    fn empty_of(&self, ty: Option<&Rc<Ty>>, span: Span) -> Value {
         match ty.map(|t| t.strip_optional()) {
             Some(t) if t.is_stringish() => Value::str("", span),
             _ => self.defaults_of(ty, span),
@@ -1077,7 +1088,7 @@ impl<'a> Evaluator<'a> {
         name: Rc<str>,
         extra: Vec<Layer<'a>>,
         span: Span,
-    ) -> Value<'a> {
+    ) -> Value {
         let Some(info) = self.types.schemas.get(id) else {
             return Value::invalid(span);
         };
@@ -1088,13 +1099,16 @@ impl<'a> Evaluator<'a> {
         }];
         layers.extend(extra);
         Value::new(
-            ValueKind::Object(self.new_object(ObjKind::Schema(id, name), layers, span, true)),
+            ValueKind::Object(
+                self.new_object(ObjKind::Schema(id, name), layers, span, true)
+                    .id,
+            ),
             span,
         )
     }
 
     /// All keys of `obj`, in first-definition order (generators expanded).
-    pub fn keys(&self, obj: &Rc<Object<'a>>) -> Rc<[Rc<str>]> {
+    pub fn keys(&self, obj: &Object<'a>) -> Rc<[Rc<str>]> {
         if let Some(k) = obj.keys.borrow().as_ref() {
             return k.clone();
         }
@@ -1174,7 +1188,7 @@ impl<'a> Evaluator<'a> {
 
     fn list_keys(
         &self,
-        obj: &Rc<Object<'a>>,
+        obj: &Object<'a>,
         src: Src<'a>,
         env: &Scope<'a>,
         gens: Option<&GenCache<'a>>,
@@ -1214,13 +1228,7 @@ impl<'a> Evaluator<'a> {
 
     /// The keys generator `m` produces, expanded again (while its cached
     /// expansion is being made).
-    fn list_expanding(
-        &self,
-        obj: &Rc<Object<'a>>,
-        m: &'a Member,
-        env: &Scope<'a>,
-        set: &mut KeySet,
-    ) {
+    fn list_expanding(&self, obj: &Object<'a>, m: &'a Member, env: &Scope<'a>, set: &mut KeySet) {
         for (body, benv) in self.expand(obj, m, env) {
             let s = Src::Members(body);
             let benv = self.lets_env(s, benv);
@@ -1229,7 +1237,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The keys of a generator's expansion, in order.
-    fn list_expansion(&self, obj: &Rc<Object<'a>>, exp: &Expansion<'a>, set: &mut KeySet) {
+    fn list_expansion(&self, obj: &Object<'a>, exp: &Expansion<'a>, set: &mut KeySet) {
         for body in &exp.bodies {
             for (p, (m, k)) in body.members.iter().zip(&body.keys).enumerate() {
                 match (&m.kind, k) {
@@ -1323,8 +1331,8 @@ impl std::ops::Deref for KeyText<'_> {
 type KeySet = indexmap::IndexSet<Rc<str>, super::FastHash>;
 
 /// Where a field's value is stored.
-pub(super) struct Place<'p, 'a> {
-    pub path: &'p FieldPath<'a>,
+pub(super) struct Place<'p> {
+    pub path: &'p FieldPath,
     /// The map key the value is stored under, and where it was first written.
     pub key: Option<(&'p Rc<str>, Span)>,
 }

@@ -2,19 +2,18 @@
 //! user thought (a `let` of another module, a nearer field hiding an outer
 //! one). Nothing here runs unless a diagnostic is being reported.
 
-use super::object::{Object, Src};
+use super::object::{ObjId, Object, Src};
 use super::scope::{Scope, ScopeNode};
 use super::Evaluator;
 use crate::modules::ModuleId;
 use digit_lang::ast::{Expr, ExprKind, StrPart};
-use std::rc::Rc;
 
 /// Where a name is bound, while looking for what a nearer binding hides.
 enum Binding<'s, 'a> {
     /// A `let` or a loop variable.
     Local,
     /// A field of an object.
-    Field(&'s Rc<Object<'a>>),
+    Field(&'s Object<'a>),
 }
 
 impl<'a> Evaluator<'a> {
@@ -82,7 +81,7 @@ impl<'a> Evaluator<'a> {
         let here = match inner {
             Binding::Local => format!("`{name}` here is a `let` or loop variable"),
             Binding::Field(o) => {
-                let path = o.child_path(name);
+                let path = o.child_path(name, &self.arena);
                 match &o.kind {
                     super::ObjKind::Schema(_, s) => {
                         format!("`{name}` here is this {s}'s own field (`{path}`)")
@@ -91,20 +90,15 @@ impl<'a> Evaluator<'a> {
                 }
             }
         };
-        let root = self.root.borrow().clone();
-        let reach = match root {
-            Some(r) if Rc::ptr_eq(&r, outer) => Some(format!("root.{name}")),
-            Some(r)
-                if self
-                    .outermost_frame(env)
-                    .is_some_and(|f| Rc::ptr_eq(&r, &f)) =>
-            {
-                let p = outer.path();
+        let reach = match self.root.get() {
+            Some(r) if r == outer.id => Some(format!("root.{name}")),
+            Some(r) if self.outermost_frame(env) == Some(r) => {
+                let p = outer.path(&self.arena);
                 (!p.is_empty()).then(|| format!("root.{p}.{name}"))
             }
             _ => None,
         };
-        let outer_path = outer.child_path(name);
+        let outer_path = outer.child_path(name, &self.arena);
         let outer = if &*outer_path == name {
             format!("the outer `{name}`")
         } else {
@@ -118,7 +112,7 @@ impl<'a> Evaluator<'a> {
 
     /// The bindings of `name` visible from `env`, innermost first (at most
     /// two: the one used and the one it hides).
-    fn bindings<'s>(&self, env: &'s Scope<'a>, name: &str) -> Vec<Binding<'s, 'a>> {
+    fn bindings<'s>(&'s self, env: &'s Scope<'a>, name: &str) -> Vec<Binding<'s, 'a>> {
         let mut out = Vec::new();
         let mut cur = env;
         while out.len() < 2 {
@@ -138,12 +132,14 @@ impl<'a> Evaluator<'a> {
                     cur = parent;
                 }
                 ScopeNode::Frame { obj, parent } => {
+                    let obj = self.obj(*obj);
                     if !obj.is_map() && self.has_field(obj, name) {
                         out.push(Binding::Field(obj));
                     }
                     cur = parent;
                 }
                 ScopeNode::Module { obj, upto, parent } => {
+                    let obj = self.obj(*obj);
                     if self.has_field_in(obj, name, *upto) {
                         out.push(Binding::Field(obj));
                     }
@@ -156,13 +152,13 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The last object frame of a scope chain: the module's value.
-    fn outermost_frame(&self, env: &Scope<'a>) -> Option<Rc<Object<'a>>> {
+    fn outermost_frame(&self, env: &Scope<'a>) -> Option<ObjId> {
         let mut last = None;
         let mut cur = env;
         loop {
             match &**cur {
                 ScopeNode::Frame { obj, parent } | ScopeNode::Module { obj, parent, .. } => {
-                    last = Some(obj.clone());
+                    last = Some(*obj);
                     cur = parent;
                 }
                 ScopeNode::Lets { parent, .. } | ScopeNode::Var { parent, .. } => cur = parent,

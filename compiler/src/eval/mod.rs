@@ -21,7 +21,7 @@ pub mod ops;
 pub mod scope;
 
 pub use error::EvalError;
-pub use object::{FieldPath, Layer, ObjId, ObjKind, Object, Src};
+pub use object::{Arena, FieldPath, Layer, ObjId, ObjKind, Object, Src};
 
 use crate::loader::Loader;
 use crate::modules::{ModuleGraph, ModuleId};
@@ -33,7 +33,7 @@ use scope::{Scope, ScopeNode};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 /// A hash map with a fast, non-cryptographic hasher, for the evaluator's
 /// memo tables and caches (keys are field names and ids, never iterated). SipHash was a tenth of the time of `check`.
@@ -135,25 +135,21 @@ pub struct Evaluator<'a> {
     /// Records built so far, each counted with its layers: what bounds the
     /// memory of values that amend themselves (`base = { r = base { } }`).
     built_objects: Cell<u64>,
-    /// The id of the next object made.
-    next_object: Cell<u32>,
+    /// Every object made, indexed by its id.
+    arena: Arena<'a>,
     out_of_fuel: Cell<bool>,
     indexes: RefCell<FastMap<SyntaxId, Rc<BodyIndex<'a>>>>,
     gen_keys: RefCell<FastMap<SyntaxId, Rc<GenKeys>>>,
-    modules: RefCell<FastMap<ModuleId, Rc<Object<'a>>>>,
-    root: RefCell<Option<Rc<Object<'a>>>>,
+    modules: RefCell<FastMap<ModuleId, ObjId>>,
+    root: Cell<Option<ObjId>>,
     /// The scope of the schema bodies of each module (see
     /// [`Self::schema_scope`]).
     schema_scopes: RefCell<FastMap<ModuleId, Scope<'a>>>,
     /// Fields being computed, for cycle messages.
-    stack: RefCell<Vec<(Rc<Object<'a>>, Rc<str>)>>,
+    stack: RefCell<Vec<(ObjId, Rc<str>)>>,
     /// Computed keys being evaluated to find the definitions of a field:
     /// the object, the field, and the key expression's span.
     key_stack: RefCell<Vec<(object::ObjId, Rc<str>, Span)>>,
-    /// `let` scopes whose memo holds values (see [`Self::register_lets`]).
-    let_scopes: RefCell<Vec<Weak<ScopeNode<'a>>>>,
-    /// Objects whose frames were made (see [`Self::register`]).
-    objects: RefCell<Vec<Weak<Object<'a>>>>,
     /// Emptied vectors for the definitions of fields being computed.
     spare_defs: RefCell<Vec<Vec<fields::Def<'a>>>>,
     /// Field names written in the syntax tree, shared by the key lists and
@@ -177,19 +173,17 @@ impl<'a> Evaluator<'a> {
             fuel: Cell::new(DEFAULT_FUEL),
             initial_fuel: Cell::new(DEFAULT_FUEL),
             built_objects: Cell::new(0),
-            next_object: Cell::new(0),
+            arena: Arena::default(),
             suggest_left: Cell::new(SUGGEST_BUDGET),
             dropped: Cell::new((0, None)),
             out_of_fuel: Cell::new(false),
             indexes: RefCell::new(FastMap::default()),
             gen_keys: RefCell::new(FastMap::default()),
             modules: RefCell::new(FastMap::default()),
-            root: RefCell::new(None),
+            root: Cell::new(None),
             schema_scopes: RefCell::new(FastMap::default()),
             stack: RefCell::new(Vec::new()),
             key_stack: RefCell::new(Vec::new()),
-            let_scopes: RefCell::new(Vec::new()),
-            objects: RefCell::new(Vec::new()),
             spare_defs: RefCell::new(Vec::new()),
             names: RefCell::new(FastMap::default()),
             reported_twice: RefCell::new(FastSet::default()),
@@ -209,19 +203,41 @@ impl<'a> Evaluator<'a> {
         self.initial_fuel.get().saturating_sub(self.fuel.get())
     }
 
+    /// Object `id` of this evaluation.
+    pub fn obj(&self, id: ObjId) -> &Object<'a> {
+        self.arena.get(id)
+    }
+
+    /// Every object of this evaluation.
+    pub fn arena(&self) -> &Arena<'a> {
+        &self.arena
+    }
+
+    /// Records built so far, each counted with its layers (what
+    /// [`MAX_OBJECT_WEIGHT`] bounds): what the tests of linear costs count
+    /// besides steps.
+    pub fn weight(&self) -> u64 {
+        self.built_objects.get()
+    }
+
     /// The value of module `id`, which becomes `root`.
-    pub fn eval_root(&self, id: ModuleId) -> Rc<Object<'a>> {
+    pub fn eval_root(&self, id: ModuleId) -> &Object<'a> {
         let obj = self.module_object(id);
-        if self.root.borrow().is_none() {
-            *self.root.borrow_mut() = Some(obj.clone());
+        if self.root.get().is_none() {
+            self.root.set(Some(obj.id));
         }
         obj
     }
 
+    /// The root object (the entry module's value), once evaluation started.
+    pub(crate) fn root(&self) -> Option<&Object<'a>> {
+        self.root.get().map(|id| self.obj(id))
+    }
+
     /// The value of a module: its amends chain's layers plus its own.
-    pub fn module_object(&self, id: ModuleId) -> Rc<Object<'a>> {
-        if let Some(o) = self.modules.borrow().get(&id) {
-            return o.clone();
+    pub fn module_object(&self, id: ModuleId) -> &Object<'a> {
+        if let Some(&o) = self.modules.borrow().get(&id) {
+            return self.obj(o);
         }
         let chain = self.graph.amends_chain(id);
         let mut layers = Vec::new();
@@ -249,7 +265,7 @@ impl<'a> Evaluator<'a> {
             });
         let obj = self.new_object(object::ObjKind::Module(id), layers, span, closed);
         obj.settle(&FieldPath::Root, None);
-        self.modules.borrow_mut().insert(id, obj.clone());
+        self.modules.borrow_mut().insert(id, obj.id);
         obj
     }
 
@@ -259,7 +275,7 @@ impl<'a> Evaluator<'a> {
         layers: Vec<Layer<'a>>,
         span: Span,
         closed: bool,
-    ) -> Rc<Object<'a>> {
+    ) -> &Object<'a> {
         let weight = self.built_objects.get() + layers.len() as u64 + 1;
         self.built_objects.set(weight);
         if weight > MAX_OBJECT_WEIGHT && !self.halted() {
@@ -272,24 +288,8 @@ impl<'a> Evaluator<'a> {
             });
             self.halt();
         }
-        let id = object::ObjId(self.next_object.get());
-        self.next_object.set(id.0.wrapping_add(1));
-        Rc::new(Object::new(id, kind, layers, span, closed))
-    }
-
-    /// Remembers `obj` so that dropping the evaluator clears its memo
-    /// table. Called when the object's frames are made: until then nothing
-    /// it holds can point back at it, so an object nobody asked a field of
-    /// stays unregistered (and, held once, may still be amended in place).
-    pub(crate) fn register(&self, obj: &Rc<Object<'a>>) {
-        self.objects.borrow_mut().push(Rc::downgrade(obj));
-    }
-
-    /// Remembers the `let` scope `lets` so that dropping the evaluator
-    /// clears its memo: a `let`'s value may be an object whose layers hold
-    /// this scope.
-    pub(crate) fn register_lets(&self, lets: &Scope<'a>) {
-        self.let_scopes.borrow_mut().push(Rc::downgrade(lets));
+        let id = self.arena.next_id();
+        self.arena.push(Object::new(id, kind, layers, span, closed))
     }
 
     /// `name` as a shared string, made once per evaluator.
@@ -347,7 +347,7 @@ impl<'a> Evaluator<'a> {
                     .stack
                     .borrow()
                     .last()
-                    .map(|(o, k)| fields::short_path(&o.child_path(k)));
+                    .map(|(o, k)| fields::short_path(&self.obj(*o).child_path(k, &self.arena)));
                 self.report(EvalError::OutOfFuel { span, field });
                 self.out_of_fuel.set(true);
             }
@@ -387,7 +387,7 @@ impl<'a> Evaluator<'a> {
     /// The path of the field being computed, for messages about values.
     pub(crate) fn current_path(&self) -> String {
         match self.stack.borrow().last() {
-            Some((o, k)) => o.child_path(k).to_string(),
+            Some((o, k)) => self.obj(*o).child_path(k, &self.arena).to_string(),
             None => "the value".to_string(),
         }
     }
@@ -484,33 +484,20 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Evaluates a value completely; see [`crate::validate`].
-    pub fn force(&self, v: &Value<'a>) {
+    pub fn force(&self, v: &Value) {
         crate::validate::force(self, v);
     }
 }
 
 impl Drop for Evaluator<'_> {
-    /// Objects point at their scopes and scopes at objects: clear the memo
-    /// tables so the reference cycles are broken and memory is freed.
     fn drop(&mut self) {
         if std::env::var_os("DG_WEIGHT").is_some() {
             eprintln!(
-                "weight {} fuel left {}",
+                "weight {} objects {} fuel left {}",
                 self.built_objects.get(),
+                self.arena.len(),
                 self.fuel.get()
             );
-        }
-        for w in self.objects.borrow().iter() {
-            if let Some(o) = w.upgrade() {
-                o.clear();
-            }
-        }
-        for w in self.let_scopes.borrow().iter() {
-            if let Some(s) = w.upgrade() {
-                if let ScopeNode::Lets { memo, .. } = &*s {
-                    memo.borrow_mut().clear();
-                }
-            }
         }
     }
 }

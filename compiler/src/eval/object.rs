@@ -150,9 +150,9 @@ pub struct Layer<'a> {
     pub module: ModuleId,
 }
 
-pub(super) enum Slot<'a> {
+pub(super) enum Slot {
     InProgress,
-    Done(Value<'a>),
+    Done(Value),
 }
 
 /// The identity of an object in one evaluation: the order it was made in.
@@ -170,7 +170,7 @@ pub struct Object<'a> {
     /// Assigning an undeclared field is an error (schema instances, and
     /// modules whose amends chain declares fields).
     pub closed: bool,
-    pub(super) memo: RefCell<super::FastMap<Rc<str>, Slot<'a>>>,
+    pub(super) memo: RefCell<super::FastMap<Rc<str>, Slot>>,
     pub(super) keys: RefCell<Option<Rc<[Rc<str>]>>>,
     pub(super) listing: Cell<bool>,
     pub(super) expanding: RefCell<Vec<SyntaxId>>,
@@ -180,7 +180,7 @@ pub struct Object<'a> {
     /// The scope each layer's members are evaluated in (the layer's scope
     /// with this object's frame, and the layer's `let`s), made once.
     pub(super) envs: RefCell<Option<Rc<LayerEnvs<'a>>>>,
-    path: OnceCell<FieldPath<'a>>,
+    path: OnceCell<FieldPath>,
     /// [`Self::path`] as text, made when a message first needs it.
     path_text: OnceCell<Rc<str>>,
     key: OnceCell<Option<(Rc<str>, Span)>>,
@@ -211,24 +211,12 @@ impl<'a> Object<'a> {
         }
     }
 
-    /// This object amended by `layer`, made at `span`, in place: what
-    /// [`super::Evaluator::amend`] would make of it, for an object no one
-    /// else holds. Where it was stored is forgotten, as a new object has
-    /// not been stored yet.
-    pub(super) fn restart(&mut self, layer: Layer<'a>, span: Span) {
-        self.layers.push(layer);
-        self.span = span;
-        self.path = OnceCell::new();
-        self.path_text = OnceCell::new();
-        self.key = OnceCell::new();
-        self.decl = OnceCell::new();
-    }
-
     /// The path from the root: `services."egov-user".resources`; "" at the
-    /// root and for an object stored nowhere.
-    pub fn path(&self) -> Rc<str> {
+    /// root and for an object stored nowhere. `arena` holds the objects the
+    /// path goes through.
+    pub fn path(&self, arena: &Arena<'_>) -> Rc<str> {
         match self.path.get() {
-            Some(p) => self.path_text.get_or_init(|| p.text()).clone(),
+            Some(p) => self.path_text.get_or_init(|| p.text(arena)).clone(),
             None => Rc::from(""),
         }
     }
@@ -247,7 +235,7 @@ impl<'a> Object<'a> {
     }
 
     /// Records where the object is stored, the first time it is stored.
-    pub fn settle(&self, path: &FieldPath<'a>, key: Option<(&Rc<str>, Span)>) {
+    pub fn settle(&self, path: &FieldPath, key: Option<(&Rc<str>, Span)>) {
         if self.path.get().is_none() {
             let _ = self.path.set(path.clone());
             let _ = self.key.set(key.map(|(k, s)| (k.clone(), s)));
@@ -265,16 +253,16 @@ impl<'a> Object<'a> {
     }
 
     /// The path of field `key` of this object, as text.
-    pub fn child_path(&self, key: &str) -> Rc<str> {
-        Rc::from(join_path(&self.path(), key))
+    pub fn child_path(&self, key: &str, arena: &Arena<'_>) -> Rc<str> {
+        Rc::from(join_path(&self.path(arena), key))
     }
 
     /// The path of field `key` of this object, as it is now (an object
     /// not stored yet is at the root); text only when asked for.
-    pub fn child(self: &Rc<Self>, key: &Rc<str>) -> FieldPath<'a> {
+    pub fn child(&self, key: &Rc<str>) -> FieldPath {
         match self.path.get() {
             None | Some(FieldPath::Root) => FieldPath::Top(key.clone()),
-            Some(_) => FieldPath::Field(self.clone(), key.clone()),
+            Some(_) => FieldPath::Field(self.id, key.clone()),
         }
     }
 
@@ -297,12 +285,42 @@ impl<'a> Object<'a> {
         let more = n.saturating_sub(memo.len());
         memo.reserve(more);
     }
+}
 
-    /// Drops memoised values (they may point back at this object).
-    pub(crate) fn clear(&self) {
-        self.memo.borrow_mut().clear();
-        self.keys.borrow_mut().take();
-        self.envs.borrow_mut().take();
+/// Every object of one evaluation, owned by the evaluator and indexed by
+/// its [`ObjId`]: values, scopes and paths refer to objects by id, so no
+/// object owns another and nothing needs breaking up when the evaluation
+/// ends. Append-only: an object lives as long as the evaluator.
+#[derive(Default)]
+pub struct Arena<'a> {
+    objects: elsa::FrozenVec<Box<Object<'a>>>,
+}
+
+impl<'a> Arena<'a> {
+    /// Adds an object made with the next id ([`Self::next_id`]).
+    pub(super) fn push(&self, obj: Object<'a>) -> &Object<'a> {
+        debug_assert_eq!(obj.id, self.next_id());
+        self.objects.push_get(Box::new(obj))
+    }
+
+    /// The id the next object added gets.
+    pub(super) fn next_id(&self) -> ObjId {
+        ObjId(self.objects.len() as u32)
+    }
+
+    /// Object `id`. Ids are only made by [`Self::push`], so every id of
+    /// this evaluation names an object.
+    pub fn get(&self, id: ObjId) -> &Object<'a> {
+        &self.objects[id.0 as usize]
+    }
+
+    /// How many objects were made.
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.len() == 0
     }
 }
 
@@ -375,34 +393,34 @@ impl<'a> std::ops::Deref for LayerEnvs<'a> {
 }
 
 /// Where a value is stored, from the root. Made for every field computed,
-/// so it is a few reference counts; [`FieldPath::text`] spells it
+/// so it is an id and a reference count; [`FieldPath::text`] spells it
 /// (`services."egov-user".env`) only when a message or a secret needs it.
 #[derive(Clone)]
-pub enum FieldPath<'a> {
+pub enum FieldPath {
     /// The root itself: "".
     Root,
     /// Field `key` of the root, or of an object stored nowhere.
     Top(Rc<str>),
     /// Field `key` of an object that was stored (its path is fixed).
-    Field(Rc<Object<'a>>, Rc<str>),
+    Field(ObjId, Rc<str>),
     /// Element `i` of the list at a path.
-    Elem(Rc<FieldPath<'a>>, usize),
+    Elem(Rc<FieldPath>, usize),
 }
 
-impl FieldPath<'_> {
+impl FieldPath {
     /// The path as the user would write it.
-    pub fn text(&self) -> Rc<str> {
+    pub fn text(&self, arena: &Arena<'_>) -> Rc<str> {
         // Recursive through the objects' paths: as deep as the fields being
         // computed (at most `MAX_FIELD_DEPTH`), so the stack may grow.
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.text_inner())
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.text_inner(arena))
     }
 
-    fn text_inner(&self) -> Rc<str> {
+    fn text_inner(&self, arena: &Arena<'_>) -> Rc<str> {
         match self {
             FieldPath::Root => Rc::from(""),
             FieldPath::Top(k) => Rc::from(join_path("", k)),
-            FieldPath::Field(o, k) => o.child_path(k),
-            FieldPath::Elem(p, i) => Rc::from(format!("{}[{i}]", p.text())),
+            FieldPath::Field(o, k) => arena.get(*o).child_path(k, arena),
+            FieldPath::Elem(p, i) => Rc::from(format!("{}[{i}]", p.text(arena))),
         }
     }
 }

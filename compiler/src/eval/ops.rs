@@ -14,11 +14,11 @@ impl<'a> Evaluator<'a> {
     pub(crate) fn binary(
         &self,
         op: BinaryOp,
-        l: Value<'a>,
-        r: Value<'a>,
+        l: Value,
+        r: Value,
         at: [Span; 2],
         span: Span,
-    ) -> Value<'a> {
+    ) -> Value {
         use ValueKind as K;
         if l.is_invalid() || r.is_invalid() {
             return Value::invalid(span);
@@ -88,8 +88,8 @@ impl<'a> Evaluator<'a> {
                 self.report(EvalError::BadOperands {
                     span,
                     op: op.as_str().into(),
-                    lhs: l.describe(),
-                    rhs: r.describe(),
+                    lhs: l.describe(&self.arena),
+                    rhs: r.describe(&self.arena),
                 });
                 return Value::invalid(span);
             }
@@ -101,7 +101,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Reports a Secret used at `use_span`, with its origin when elsewhere.
-    pub(crate) fn secret_misuse(&self, v: &Value<'a>, use_span: Span, what: String) {
+    pub(crate) fn secret_misuse(&self, v: &Value, use_span: Span, what: String) {
         self.report(EvalError::SecretMisuse {
             span: use_span,
             what,
@@ -114,7 +114,7 @@ impl<'a> Evaluator<'a> {
         r: Result<crate::quantity::Quantity, crate::quantity::QuantityError>,
         op: BinaryOp,
         span: Span,
-    ) -> Option<ValueKind<'a>> {
+    ) -> Option<ValueKind> {
         match r {
             Ok(q) => Some(ValueKind::Quantity(Rc::new(q))),
             Err(_) => {
@@ -127,7 +127,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn int_op(&self, op: BinaryOp, a: i64, b: i64, span: Span) -> Option<ValueKind<'a>> {
+    fn int_op(&self, op: BinaryOp, a: i64, b: i64, span: Span) -> Option<ValueKind> {
         if matches!(op, BinaryOp::Div | BinaryOp::Rem) && b == 0 {
             self.report(EvalError::DivisionByZero { span });
             return None;
@@ -149,7 +149,7 @@ impl<'a> Evaluator<'a> {
         r.map(ValueKind::Int)
     }
 
-    fn compare(&self, op: BinaryOp, l: &Value<'a>, r: &Value<'a>, span: Span) -> Value<'a> {
+    fn compare(&self, op: BinaryOp, l: &Value, r: &Value, span: Span) -> Value {
         use ValueKind as K;
         let ord = match (&l.kind, &r.kind) {
             (K::Int(a), K::Int(b)) => Some(a.cmp(b)),
@@ -160,8 +160,8 @@ impl<'a> Evaluator<'a> {
                 self.report(EvalError::BadOperands {
                     span,
                     op: op.as_str().into(),
-                    lhs: l.describe(),
-                    rhs: r.describe(),
+                    lhs: l.describe(&self.arena),
+                    rhs: r.describe(&self.arena),
                 });
                 return Value::invalid(span);
             }
@@ -179,7 +179,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Structural equality.
-    pub fn equal(&self, l: &Value<'a>, r: &Value<'a>) -> bool {
+    pub fn equal(&self, l: &Value, r: &Value) -> bool {
         use ValueKind as K;
         match (&l.kind, &r.kind) {
             (K::None, K::None) => true,
@@ -192,6 +192,7 @@ impl<'a> Evaluator<'a> {
                 a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| self.equal(x, y))
             }
             (K::Object(a), K::Object(b)) => {
+                let (a, b) = (self.obj(*a), self.obj(*b));
                 let (ka, kb) = (self.keys(a), self.keys(b));
                 ka == kb
                     && ka.iter().all(|k| {
@@ -206,7 +207,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `below += rhs`: list append, map/record entries added, string concat.
-    pub(crate) fn append(&self, below: Value<'a>, rhs: Value<'a>, span: Span) -> Value<'a> {
+    pub(crate) fn append(&self, below: Value, rhs: Value, span: Span) -> Value {
         use ValueKind as K;
         match (&below.kind, &rhs.kind) {
             (K::Invalid, _) | (_, K::Invalid) => Value::invalid(span),
@@ -220,11 +221,12 @@ impl<'a> Evaluator<'a> {
                 Value::str(format!("{a}{b}"), rhs.span)
             }
             (K::List(_), K::List(_)) | (K::Str(_), K::Str(_)) => Value::invalid(span),
-            (K::Object(a), K::Object(b)) if !matches!(a.kind, ObjKind::Module(_)) => {
+            (K::Object(a), K::Object(b)) if !matches!(self.obj(*a).kind, ObjKind::Module(_)) => {
+                let (a, b) = (self.obj(*a), self.obj(*b));
                 let mut layers = a.layers.clone();
                 layers.extend(b.layers.iter().cloned());
                 Value::new(
-                    K::Object(self.new_object(a.kind.clone(), layers, span, a.closed)),
+                    K::Object(self.new_object(a.kind.clone(), layers, span, a.closed).id),
                     span,
                 )
             }
@@ -232,8 +234,8 @@ impl<'a> Evaluator<'a> {
                 self.report(EvalError::BadOperands {
                     span,
                     op: "+=".into(),
-                    lhs: below.describe(),
-                    rhs: rhs.describe(),
+                    lhs: below.describe(&self.arena),
+                    rhs: rhs.describe(&self.arena),
                 });
                 Value::invalid(span)
             }
@@ -246,7 +248,7 @@ pub(crate) fn within(inner: Span, outer: Span) -> bool {
     inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
 }
 
-fn as_f64(v: &Value<'_>) -> f64 {
+fn as_f64(v: &Value) -> f64 {
     match v.kind {
         ValueKind::Int(n) => n as f64,
         ValueKind::Float(x) => x,
@@ -254,7 +256,7 @@ fn as_f64(v: &Value<'_>) -> f64 {
     }
 }
 
-fn float_op<'a>(op: BinaryOp, a: f64, b: f64) -> Option<ValueKind<'a>> {
+fn float_op(op: BinaryOp, a: f64, b: f64) -> Option<ValueKind> {
     let r = match op {
         BinaryOp::Add => a + b,
         BinaryOp::Sub => a - b,

@@ -6,7 +6,7 @@
 //! module's imports. Lookup is dynamic: a frame is the final, fully amended
 //! object, so a default written in a base module sees the override.
 
-use super::object::{LayerEnv, LayerEnvs, Object, Src};
+use super::object::{LayerEnv, LayerEnvs, ObjId, Object, Src};
 use super::FastMap;
 use super::{EvalError, Evaluator};
 use crate::modules::ModuleId;
@@ -22,16 +22,13 @@ pub enum ScopeNode<'a> {
     /// The outermost scope of a module: its imports.
     Root { module: ModuleId },
     /// An object's fields.
-    Frame {
-        obj: Rc<Object<'a>>,
-        parent: Scope<'a>,
-    },
+    Frame { obj: ObjId, parent: Scope<'a> },
     /// The fields of a schema's module, seen from the schema's body: the
     /// names defined in the bottom `upto` layers of `obj` (the module that
     /// declares the schema and those it amends), read from `obj`, the
     /// final module object (late bound).
     Module {
-        obj: Rc<Object<'a>>,
+        obj: ObjId,
         upto: usize,
         parent: Scope<'a>,
     },
@@ -40,13 +37,13 @@ pub enum ScopeNode<'a> {
     Lets {
         src: Src<'a>,
         parent: Scope<'a>,
-        memo: RefCell<FastMap<&'a str, LetSlot<'a>>>,
+        memo: RefCell<FastMap<&'a str, LetSlot>>,
     },
     /// A loop variable, bound at `at`.
     Var {
         name: &'a str,
         at: Span,
-        value: Value<'a>,
+        value: Value,
         parent: Scope<'a>,
     },
 }
@@ -65,7 +62,7 @@ impl<'a> ScopeNode<'a> {
         })
     }
 
-    pub fn var(name: &'a ast::Ident, value: Value<'a>, parent: Scope<'a>) -> Scope<'a> {
+    pub fn var(name: &'a ast::Ident, value: Value, parent: Scope<'a>) -> Scope<'a> {
         Rc::new(ScopeNode::Var {
             name: name.name.as_str(),
             at: name.span,
@@ -90,23 +87,23 @@ impl<'a> ScopeNode<'a> {
 }
 
 /// A `let` of one scope: being computed (a use now is a cycle), or its value.
-pub enum LetSlot<'a> {
+pub enum LetSlot {
     InProgress,
-    Done(Value<'a>),
+    Done(Value),
 }
 
 /// What a name means.
-pub(crate) enum Resolved<'a> {
-    Value(Value<'a>),
+pub(crate) enum Resolved {
+    Value(Value),
     NotFound,
 }
 
 impl<'a> Evaluator<'a> {
     /// The environment a member of `src` is evaluated in, inside `obj`,
     /// with the member list's index.
-    fn layer_env(&self, src: Src<'a>, obj: &Rc<Object<'a>>, outer: &Scope<'a>) -> LayerEnv<'a> {
+    fn layer_env(&self, src: Src<'a>, obj: &Object<'a>, outer: &Scope<'a>) -> LayerEnv<'a> {
         let frame = Rc::new(ScopeNode::Frame {
-            obj: obj.clone(),
+            obj: obj.id,
             parent: outer.clone(),
         });
         if matches!(src, Src::Nested(..)) {
@@ -130,13 +127,11 @@ impl<'a> Evaluator<'a> {
     }
 
     /// [`Self::layer_env`] of every layer of `obj`, in layer order; made
-    /// once per object (the object's memo table is cleared with them, so
-    /// the frames' references back to the object do not leak).
-    pub(crate) fn layer_envs(&self, obj: &Rc<Object<'a>>) -> Rc<LayerEnvs<'a>> {
+    /// once per object (its frames refer to the object by id).
+    pub(crate) fn layer_envs(&self, obj: &Object<'a>) -> Rc<LayerEnvs<'a>> {
         if let Some(envs) = obj.envs.borrow().as_ref() {
             return envs.clone();
         }
-        self.register(obj);
         let mut envs = LayerEnvs {
             layers: Vec::with_capacity(obj.layers.len()),
             always: Vec::new(),
@@ -177,8 +172,7 @@ impl<'a> Evaluator<'a> {
         if let Some(s) = self.schema_scopes.borrow().get(&module) {
             return s.clone();
         }
-        let root = self.root.borrow().clone();
-        let obj = match root {
+        let obj = match self.root() {
             Some(r) if r.layers.iter().any(|l| l.module == module) => r,
             Some(_) => self.module_object(module),
             // Not evaluating yet: nothing to cache.
@@ -190,7 +184,7 @@ impl<'a> Evaluator<'a> {
             .position(|l| l.module == module)
             .map_or(obj.layers.len(), |i| i + 1);
         let mut scope = Rc::new(ScopeNode::Module {
-            obj,
+            obj: obj.id,
             upto,
             parent: ScopeNode::root(module),
         });
@@ -206,7 +200,7 @@ impl<'a> Evaluator<'a> {
         scope
     }
 
-    pub(crate) fn resolve_name(&self, env: &Scope<'a>, name: &str, span: Span) -> Resolved<'a> {
+    pub(crate) fn resolve_name(&self, env: &Scope<'a>, name: &str, span: Span) -> Resolved {
         let mut cur = env;
         loop {
             match &**cur {
@@ -230,6 +224,7 @@ impl<'a> Evaluator<'a> {
                     cur = parent;
                 }
                 ScopeNode::Frame { obj, parent } => {
+                    let obj = self.obj(*obj);
                     if !obj.is_map() && self.has_field(obj, name) {
                         if let Some(v) = self.field(obj, name, span) {
                             self.note_binding(cur, name, span);
@@ -239,6 +234,7 @@ impl<'a> Evaluator<'a> {
                     cur = parent;
                 }
                 ScopeNode::Module { obj, upto, parent } => {
+                    let obj = self.obj(*obj);
                     if self.has_field_in(obj, name, *upto) {
                         if let Some(v) = self.field(obj, name, span) {
                             self.note_binding(cur, name, span);
@@ -259,13 +255,7 @@ impl<'a> Evaluator<'a> {
     /// computed the first time it is used there and then remembered: a
     /// `let` costs one evaluation per scope instance, however often it is
     /// read (`let a1 = a0 + a0`, `let a2 = a1 + a1`, ... stays linear).
-    fn eval_let(
-        &self,
-        expr: &'a ast::Expr,
-        env: &Scope<'a>,
-        name: &'a str,
-        span: Span,
-    ) -> Value<'a> {
+    fn eval_let(&self, expr: &'a ast::Expr, env: &Scope<'a>, name: &'a str, span: Span) -> Value {
         let ScopeNode::Lets { memo, .. } = &**env else {
             return self.eval(expr, env, None);
         };
@@ -280,10 +270,6 @@ impl<'a> Evaluator<'a> {
             }
             None => {}
         }
-        if memo.borrow().is_empty() {
-            // Its values may hold objects whose scopes lead back here.
-            self.register_lets(env);
-        }
         memo.borrow_mut().insert(name, LetSlot::InProgress);
         let v = self.eval(expr, env, None);
         memo.borrow_mut().insert(name, LetSlot::Done(v.clone()));
@@ -296,7 +282,7 @@ impl<'a> Evaluator<'a> {
         module: ModuleId,
         name: &str,
         span: Span,
-    ) -> Resolved<'a> {
+    ) -> Resolved {
         match name {
             "key" => {
                 return Resolved::Value(match self.innermost_key(env) {
@@ -305,8 +291,8 @@ impl<'a> Evaluator<'a> {
                 })
             }
             "root" => {
-                if let Some(r) = self.root.borrow().as_ref() {
-                    return Resolved::Value(Value::new(ValueKind::Object(r.clone()), span));
+                if let Some(r) = self.root.get() {
+                    return Resolved::Value(Value::new(ValueKind::Object(r), span));
                 }
             }
             _ => {}
@@ -316,7 +302,7 @@ impl<'a> Evaluator<'a> {
         };
         if let Some(imp) = info.imports.iter().find(|i| i.alias == name) {
             return Resolved::Value(match imp.target {
-                Some(target) => Value::new(ValueKind::Object(self.module_object(target)), span),
+                Some(target) => Value::new(ValueKind::Object(self.module_object(target).id), span),
                 None => Value::invalid(span),
             });
         }
@@ -328,7 +314,7 @@ impl<'a> Evaluator<'a> {
         loop {
             match &**cur {
                 ScopeNode::Frame { obj, parent } => {
-                    if let Some(k) = obj.key_at() {
+                    if let Some(k) = self.obj(*obj).key_at() {
                         return Some(k);
                     }
                     cur = parent;
@@ -356,13 +342,14 @@ impl<'a> Evaluator<'a> {
                     cur = parent;
                 }
                 ScopeNode::Frame { obj, parent } => {
+                    let obj = self.obj(*obj);
                     if !obj.is_map() {
                         out.extend(self.static_names(obj));
                     }
                     cur = parent;
                 }
                 ScopeNode::Module { obj, upto, parent } => {
-                    out.extend(self.static_names_in(obj, *upto));
+                    out.extend(self.static_names_in(self.obj(*obj), *upto));
                     cur = parent;
                 }
                 ScopeNode::Root { module } => {

@@ -15,7 +15,6 @@ use digit_lang::Span;
 use serde_json::{Map, Number, Value as Json};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::rc::Rc;
 
 /// A Secret found in the environment.
 #[derive(Clone)]
@@ -131,7 +130,7 @@ impl Hasher for KeyIsHash {
 }
 
 /// Reads the forced value `v` of an environment into an [`EnvInput`].
-pub fn read<'a>(ev: &Evaluator<'a>, v: &Value<'a>) -> EnvInput {
+pub fn read<'a>(ev: &Evaluator<'a>, v: &Value) -> EnvInput {
     let mut walk = Walk {
         ev,
         open: Vec::new(),
@@ -153,7 +152,7 @@ struct Walk<'e, 'a> {
 impl<'a> Walk<'_, 'a> {
     /// `path` is the hasher state after writing the value's path; `root`
     /// is true for the empty path.
-    fn value(&mut self, v: &Value<'a>, path: &PathHasher, root: bool) -> Json {
+    fn value(&mut self, v: &Value, path: &PathHasher, root: bool) -> Json {
         self.input.spans.insert(path.finish(), v.span);
         match &v.kind {
             ValueKind::None | ValueKind::Invalid => Json::Null,
@@ -193,13 +192,13 @@ impl<'a> Walk<'_, 'a> {
                     .collect();
                 Json::Array(out)
             }),
-            ValueKind::Object(o) => {
-                stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object(o, path, root))
-            }
+            ValueKind::Object(o) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                self.object(self.ev.obj(*o), path, root)
+            }),
         }
     }
 
-    fn object(&mut self, o: &Rc<Object<'a>>, path: &PathHasher, root: bool) -> Json {
+    fn object(&mut self, o: &Object<'a>, path: &PathHasher, root: bool) -> Json {
         if self.open.len() >= crate::validate::MAX_DEPTH || self.open.contains(&o.id) {
             return Json::Null;
         }
