@@ -449,6 +449,13 @@ const SHADOWING: &[(&str, &[(&str, &str)])] = &[
         )],
     ),
     (
+        "a let and a field of one name in one body",
+        &[(
+            "main.dg",
+            "r = {\n  let a = 1\n  a = 2\n  b = a\n}\n",
+        )],
+    ),
+    (
         "a loop variable hides a field and a let",
         &[(
             "main.dg",
