@@ -131,6 +131,7 @@ impl<'a> Evaluator<'a> {
             });
             return Value::invalid(span);
         };
+        self.note_builtin(func.span, name);
         let bad = |problem: String| {
             let mut d = EvalError::BadCall {
                 span,

@@ -422,9 +422,9 @@ impl<'a> Evaluator<'a> {
                 for (k, v) in self.iterate(iter, &env) {
                     let mut e = env.clone();
                     if let Some(kv) = key_var {
-                        e = ScopeNode::var(kv.name.as_str(), k, e);
+                        e = ScopeNode::var(kv, k, e);
                     }
-                    e = ScopeNode::var(value_var.name.as_str(), v, e);
+                    e = ScopeNode::var(value_var, v, e);
                     self.comp_step(rest, body, e, elem, out);
                 }
             }
@@ -474,13 +474,18 @@ impl<'a> Evaluator<'a> {
                 if matches!(self.resolve_name_quiet(env, &id.name), Some(true)) {
                     return None;
                 }
-                self.types.lookup_named(module, &[id.name.as_str()])
+                let ty = self.types.lookup_named(module, &[id.name.as_str()])?;
+                self.note_type(id.span, &ty);
+                Some(ty)
             }
             ExprKind::Field { target, name } => match (&target.kind, name.as_static()) {
                 (ExprKind::Name(alias), Some(n)) => {
                     let info = self.graph.get(module)?;
-                    info.imports.iter().find(|i| i.alias == alias.name)?;
-                    self.types.lookup_named(module, &[alias.name.as_str(), n])
+                    let import = info.imports.iter().find(|i| i.alias == alias.name)?;
+                    let ty = self.types.lookup_named(module, &[alias.name.as_str(), n])?;
+                    self.note_import(alias.span, import.span);
+                    self.note_type(name.span(), &ty);
+                    Some(ty)
                 }
                 _ => None,
             },

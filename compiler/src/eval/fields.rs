@@ -561,9 +561,9 @@ impl<'a> Evaluator<'a> {
                     .map(|(k, v)| {
                         let mut e = env.clone();
                         if let Some(kv) = key_var {
-                            e = ScopeNode::var(kv.name.as_str(), k, e);
+                            e = ScopeNode::var(kv, k, e);
                         }
-                        e = ScopeNode::var(value_var.name.as_str(), v, e);
+                        e = ScopeNode::var(value_var, v, e);
                         (body.members.as_slice(), e)
                     })
                     .collect()

@@ -8,6 +8,7 @@
 //! diagnostic per mistake (values whose error is reported become
 //! `Invalid`, and operations on `Invalid` stay quiet).
 
+pub mod bindings;
 pub mod builtins;
 pub mod check;
 mod entries;
@@ -159,6 +160,8 @@ pub struct Evaluator<'a> {
     /// Fields generated twice in one body, reported once for every
     /// object made from it: the two definitions' spans.
     pub(crate) reported_twice: RefCell<FastSet<(Span, Span)>>,
+    /// What names bound, when recording ([`bindings`]).
+    bindings: RefCell<Option<FastSet<bindings::BindingUse>>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -187,6 +190,7 @@ impl<'a> Evaluator<'a> {
             spare_defs: RefCell::new(Vec::new()),
             names: RefCell::new(FastMap::default()),
             reported_twice: RefCell::new(FastSet::default()),
+            bindings: RefCell::new(None),
         }
     }
 

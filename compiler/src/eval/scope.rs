@@ -39,9 +39,10 @@ pub enum ScopeNode<'a> {
         parent: Scope<'a>,
         memo: RefCell<FastMap<&'a str, LetSlot>>,
     },
-    /// A loop variable.
+    /// A loop variable, bound at `at`.
     Var {
         name: &'a str,
+        at: Span,
         value: Value,
         parent: Scope<'a>,
     },
@@ -61,9 +62,10 @@ impl<'a> ScopeNode<'a> {
         })
     }
 
-    pub fn var(name: &'a str, value: Value, parent: Scope<'a>) -> Scope<'a> {
+    pub fn var(name: &'a ast::Ident, value: Value, parent: Scope<'a>) -> Scope<'a> {
         Rc::new(ScopeNode::Var {
-            name,
+            name: name.name.as_str(),
+            at: name.span,
             value,
             parent,
         })
@@ -206,14 +208,17 @@ impl<'a> Evaluator<'a> {
                     name: n,
                     value,
                     parent,
+                    ..
                 } => {
                     if *n == name {
+                        self.note_binding(cur, name, span);
                         return Resolved::Value(value.clone().with_span(span));
                     }
                     cur = parent;
                 }
                 ScopeNode::Lets { src, parent, .. } => {
                     if let Some((&n, &expr)) = self.body_index(*src).lets.get_key_value(name) {
+                        self.note_binding(cur, name, span);
                         return Resolved::Value(self.eval_let(expr, cur, n, span));
                     }
                     cur = parent;
@@ -222,6 +227,7 @@ impl<'a> Evaluator<'a> {
                     let obj = self.obj(*obj);
                     if !obj.is_map() && self.has_field(obj, name) {
                         if let Some(v) = self.field(obj, name, span) {
+                            self.note_binding(cur, name, span);
                             return Resolved::Value(v);
                         }
                     }
@@ -231,12 +237,16 @@ impl<'a> Evaluator<'a> {
                     let obj = self.obj(*obj);
                     if self.has_field_in(obj, name, *upto) {
                         if let Some(v) = self.field(obj, name, span) {
+                            self.note_binding(cur, name, span);
                             return Resolved::Value(v);
                         }
                     }
                     cur = parent;
                 }
-                ScopeNode::Root { module } => return self.resolve_global(env, *module, name, span),
+                ScopeNode::Root { module } => {
+                    self.note_binding(cur, name, span);
+                    return self.resolve_global(env, *module, name, span);
+                }
             }
         }
     }

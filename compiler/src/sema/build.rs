@@ -316,6 +316,27 @@ fn static_keys(members: &[&ast::Member]) -> Names {
     out
 }
 
+/// The static keys `members` define directly (not in `for`/`if` bodies,
+/// whose keys exist only when the generator produces them).
+fn direct_keys(members: &[ast::Member]) -> Names {
+    let mut out = Names::new();
+    for m in members {
+        let key = match &m.kind {
+            ast::MemberKind::Decl { name, .. } => Some(name),
+            ast::MemberKind::Assign { path, .. }
+            | ast::MemberKind::Append { path, .. }
+            | ast::MemberKind::Amend { path, .. } => path.first(),
+            _ => None,
+        };
+        if let Some(k) = key {
+            if let Some(n) = k.as_static() {
+                out.entry(n.to_string()).or_insert(k.span());
+            }
+        }
+    }
+    out
+}
+
 /// Adds to `out` the static keys the definitions of `path` among
 /// `members` give the object at `path`; false when one of them makes that
 /// object from a computed value or a key on the way is computed (the
@@ -410,6 +431,10 @@ enum Frame {
     Closed(Rc<FrameNames>, Rc<Names>),
     /// Not known statically.
     Open,
+    /// Not known statically, but for these: the keys the object's own body
+    /// defines directly (outside `for`/`if` bodies), which it has whatever
+    /// later amends add.
+    OpenWith(Rc<Names>),
     /// A map: its entries are not names.
     Map,
 }
@@ -469,6 +494,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         self.scopes.push(Scope::Lets(lets));
         self.cur_body = Some(body);
         let (mut si, mut ai) = (0u32, 0u32);
+        let mut schema_frame = None;
         for item in &info.ast.items {
             match item {
                 Item::Schema(s) => {
@@ -477,7 +503,16 @@ impl<'w, 'g> Walker<'w, 'g> {
                         index: si,
                     };
                     si += 1;
+                    // The scopes are the module's: `key`, `root` and the
+                    // imports, its frame, its `let`s. A schema's body sees
+                    // only the fields of the module's amends chain.
+                    let frame = schema_frame
+                        .get_or_insert_with(|| self.chain_frame(self.module))
+                        .clone();
+                    let frame = Scope::Frame(frame);
+                    let module_frame = std::mem::replace(&mut self.scopes[1], frame);
                     self.walk_schema(s, id, body);
+                    self.scopes[1] = module_frame;
                 }
                 Item::TypeAlias(t) => {
                     let id = AliasId {
@@ -671,6 +706,35 @@ impl<'w, 'g> Walker<'w, 'g> {
         }
     }
 
+    /// The fields of module `m`'s value as the bodies of its schemas see
+    /// them: the static keys of `m` and the modules it amends (not of those
+    /// amending it, as evaluation's `ScopeNode::Module`); open when one of
+    /// them has an `amends` that did not load.
+    fn chain_frame(&self, m: ModuleId) -> Frame {
+        let chain = self.graph.amends_chain(m);
+        let mut names = FrameNames::new();
+        for &x in &chain {
+            if let Some(info) = self.graph.get(x) {
+                if info.ast.amends.is_some() && info.amends.is_none() {
+                    return Frame::Open;
+                }
+            }
+            if let Some(pm) = self.pre.modules.get(x) {
+                for (k, d) in &pm.decls {
+                    names.entry(k.clone()).or_insert(Some(d.span));
+                }
+            }
+        }
+        for &x in &chain {
+            if let Some(pm) = self.pre.modules.get(x) {
+                for (k, s) in &pm.keys {
+                    names.entry(k.clone()).or_insert(Some(*s));
+                }
+            }
+        }
+        Frame::Closed(Rc::new(names), Rc::new(Names::new()))
+    }
+
     /// The frame of an object of type `ty` whose body is `members`, stored
     /// at `path` of the module's value when that is static.
     fn frame_of(
@@ -693,10 +757,16 @@ impl<'w, 'g> Walker<'w, 'g> {
                 }
                 f => f,
             },
-            BodyType::Unknown => match path {
-                Some(p) => self.path_frame(p),
-                None => Frame::Open,
-            },
+            BodyType::Unknown => {
+                let f = match path {
+                    Some(p) => self.path_frame(p),
+                    None => Frame::Open,
+                };
+                match f {
+                    Frame::Open => Frame::OpenWith(Rc::new(direct_keys(members))),
+                    f => f,
+                }
+            }
         }
     }
 
@@ -1132,14 +1202,23 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             ExprKind::Field { target, name } => {
                 let typed = match (&target.kind, name.as_static()) {
-                    (ExprKind::Name(alias), Some(n)) if self.import(&alias.name).is_some() => self
-                        .type_named(&[alias.name.as_str(), n])
-                        .map(|t| (alias, n, t)),
+                    (ExprKind::Name(alias), Some(n)) => self
+                        .import(&alias.name)
+                        .and_then(|i| Some((alias, i, n, self.type_named(&[&alias.name, n])?))),
                     _ => None,
                 };
                 match typed {
-                    Some((alias, n, (res, t))) => {
-                        self.use_name(alias);
+                    Some((alias, (span, target), n, (res, t))) => {
+                        // `alias.Name { }` names the import's type, even
+                        // where a field or `let` of the alias's name is in
+                        // scope (as evaluation does).
+                        self.out.names.push(NameUse {
+                            name: alias.name.clone(),
+                            span: alias.span,
+                            res: Res::Import { span, target },
+                            dynamic: false,
+                            key: false,
+                        });
                         self.out.names.push(NameUse {
                             name: n.into(),
                             span: name.span(),
@@ -1344,7 +1423,9 @@ impl<'w, 'g> Walker<'w, 'g> {
                     }
                 }
                 Scope::Lets(ls) => {
-                    if let Some((_, id)) = ls.iter().find(|(n, _)| n == name) {
+                    // A `let` defined twice (reported): evaluation uses
+                    // the last.
+                    if let Some((_, id)) = ls.iter().rev().find(|(n, _)| n == name) {
                         return (Res::Let(*id), dynamic);
                     }
                 }
@@ -1355,6 +1436,12 @@ impl<'w, 'g> Walker<'w, 'g> {
                     if let Some(s) = own.get(name) {
                         return (Res::Field { decl: Some(*s) }, dynamic);
                     }
+                }
+                Scope::Frame(Frame::OpenWith(own)) => {
+                    if let Some(s) = own.get(name) {
+                        return (Res::Field { decl: Some(*s) }, dynamic);
+                    }
+                    dynamic = true;
                 }
                 Scope::Frame(Frame::Open) => dynamic = true,
                 Scope::Frame(Frame::Map) => {}

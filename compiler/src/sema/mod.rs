@@ -15,7 +15,8 @@
 //! first, loop variables, the `let`s of each enclosing member list, the
 //! fields of each enclosing object (a map's entries are not names), then
 //! `key`, `root` and the module's imports. A schema body sees its own
-//! fields, then the `let`s and fields of the module that declares it. The
+//! fields, then the `let`s of the module that declares it and the fields of
+//! that module's amends chain (not of a module amending it). The
 //! fields of an object are only known statically when its type is a schema
 //! (closed: declared fields) or when it is a module (the static keys of
 //! every loaded module of its amends family; a computed key `"${k}"` is
