@@ -239,6 +239,15 @@ Correct the key. To add a new entry on purpose, set its required fields (or writ
     services { [*] { replicas = 1 } }
 
 A schema instance or a module has fields of different types, so `[*]` is not allowed there: name the fields to change instead."),
+    code!("E0537", "a field no branch gave a value", "A name is read in a body that writes a field of that name only inside an `if` or `for` member, and that member set nothing here (the condition was false, or the loop ran over nothing). The keys a generator's body writes are names of the body whatever the generator makes, so the name does not fall through to a field further out:
+
+    domain = \"example.org\"
+    services { \"egov-user\" {
+      if prod { domain = \"prod.example.org\" }
+      host = \"${domain}\"      // E0537 outside prod: `domain` is this service's field
+    } }
+
+Give the field a value outside the `if` (or in an `else`), or read the outer field by its path from the root (`root.domain`)."),
     code!("E0601", "out of range", "An Int is outside the range its type allows (bounds are inclusive).
 
     // replicas: Int(0..)

@@ -136,6 +136,16 @@ pub enum EvalError {
     /// ```
     EveryOutsideMap { span: Span, found: String },
     /// ```txt
+    /// r = { if false { x = 2 }  y = x }
+    ///                               ^ `x` is `r.x`, and nothing set it
+    /// ```
+    UnproducedField {
+        span: Span,
+        name: String,
+        /// Where the field is written inside an `if` or `for`.
+        def: Option<Span>,
+    },
+    /// ```txt
     /// global."loging-level-jdbc" = "INFO"      // in env/qa.dg
     ///        ^^^^^^^^^^^^^^^^^^^ a new key; `logging-level-jdbc` is below
     /// ```
@@ -366,6 +376,15 @@ impl ToDiagnostic for EvalError {
             EveryOutsideMap { span, found } => Diagnostic::error("E0536", *span, format!("`[*]` amends the entries of a map, and this is {found}"))
                 .with_label("not in a map")
                 .with_help("`[*] { ... }` goes directly inside a map's block (`services { [*] { replicas = 1 } }`); to change fields of this record, name them"),
+            UnproducedField { span, name, def } => {
+                let d = Diagnostic::error("E0537", *span, format!("`{name}` is a field here, but nothing gave it a value"))
+                    .with_label("a field of this body, set only inside an `if` or `for`")
+                    .with_help(format!("give `{name}` a value outside the `if` or `for` (or in an `else`), or read the outer `{name}` by its path from `root` (`root.{name}` for a field of the module)"));
+                match def {
+                    Some(def) => d.with_secondary(*def, "set only here"),
+                    None => d,
+                }
+            }
             NewKeyByPath { span, key, owner, suggestion: (k, file) } => Diagnostic::warning("W0535", *span, format!("`{key}` is not in {owner}; this adds a new key"))
                 .with_label(format!("a new key, close to `{k}`"))
                 .with_help(format!("did you mean `{k}` (from {file})? To add a new key on purpose, write it in a block: `{} {{ \"{key}\" = ... }}`", owner_expr(owner))),

@@ -226,20 +226,16 @@ impl<'a> Evaluator<'a> {
                 ScopeNode::Frame { obj, parent } => {
                     let obj = self.obj(*obj);
                     if !obj.is_map() && self.has_field(obj, name) {
-                        if let Some(v) = self.field(obj, name, span) {
-                            self.note_binding(cur, name, span);
-                            return Resolved::Value(v);
-                        }
+                        self.note_binding(cur, name, span);
+                        return Resolved::Value(self.produced_field(obj, name, span));
                     }
                     cur = parent;
                 }
                 ScopeNode::Module { obj, upto, parent } => {
                     let obj = self.obj(*obj);
                     if self.has_field_in(obj, name, *upto) {
-                        if let Some(v) = self.field(obj, name, span) {
-                            self.note_binding(cur, name, span);
-                            return Resolved::Value(v);
-                        }
+                        self.note_binding(cur, name, span);
+                        return Resolved::Value(self.produced_field(obj, name, span));
                     }
                     cur = parent;
                 }
@@ -249,6 +245,23 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+    }
+
+    /// The value of field `name` of the frame `obj` whose static keys
+    /// name it, read at `span`; when only an `if` or `for` writes it and
+    /// wrote nothing here, an error (E0537): the name is this frame's, as
+    /// the semantic model resolves it, so it never falls through to a
+    /// field further out.
+    fn produced_field(&self, obj: &Object<'a>, name: &str, span: Span) -> Value {
+        if let Some(v) = self.field(obj, name, span) {
+            return v;
+        }
+        self.report(EvalError::UnproducedField {
+            span,
+            name: name.to_string(),
+            def: generated_key_span(obj, name),
+        });
+        Value::invalid(span)
     }
 
     /// The value of `let name = expr` of the scope `env` (a `Lets` node),
@@ -361,6 +374,51 @@ impl<'a> Evaluator<'a> {
             }
         }
     }
+}
+
+/// Where a `for` or `if` member of a layer of `obj` writes the static key
+/// `key` (the last such place).
+fn generated_key_span(obj: &Object<'_>, key: &str) -> Option<Span> {
+    fn in_members(ms: &[ast::Member], key: &str, inside: bool) -> Option<Span> {
+        let mut at = None;
+        for m in ms {
+            let found = match &m.kind {
+                MemberKind::For { body, .. } => in_members(&body.members, key, true),
+                MemberKind::If {
+                    then_body,
+                    else_body,
+                    ..
+                } => in_members(&then_body.members, key, true).or_else(|| {
+                    else_body
+                        .as_ref()
+                        .and_then(|b| in_members(&b.members, key, true))
+                }),
+                MemberKind::Decl { name, .. } if inside => {
+                    (name.as_static() == Some(key)).then(|| name.span())
+                }
+                MemberKind::Assign { path, .. }
+                | MemberKind::Append { path, .. }
+                | MemberKind::Amend { path, .. }
+                    if inside =>
+                {
+                    path.first()
+                        .filter(|k| k.as_static() == Some(key))
+                        .map(ast::Key::span)
+                }
+                _ => None,
+            };
+            at = found.or(at);
+        }
+        at
+    }
+    obj.layers.iter().rev().find_map(|l| match l.src {
+        Src::Members(ms) => in_members(ms, key, false),
+        Src::Items(items) => items.iter().rev().find_map(|i| match i {
+            ast::Item::Member(m) => in_members(std::slice::from_ref(m), key, false),
+            _ => None,
+        }),
+        Src::Nested(..) => None,
+    })
 }
 
 /// The static key a nested-path layer (`services."svc-1".replicas = 2`
