@@ -60,10 +60,15 @@ struct Pre {
     suggest_left: u64,
 }
 
+/// Builds the model of `graph`, keeping the model `reuse` gives for a
+/// module; with `record` false, only the diagnostics: the same walk, which
+/// stores no body, member, name, type or slot (nobody will query them), so
+/// every module model is empty and [`Sema::diagnostics`] is all it holds.
 pub(super) fn build(
     graph: &ModuleGraph,
     sources: &SourceMap,
     reuse: &dyn Fn(ModuleId) -> Option<Arc<ModuleModel>>,
+    record: bool,
 ) -> Sema {
     let env = TypeEnv::new(graph);
     let mut schema_ids = Vec::new();
@@ -161,7 +166,9 @@ pub(super) fn build(
             env: &env,
             pre: &mut pre,
             module: m,
+            record,
             out: ModuleModel::default(),
+            counts: Counts::default(),
             scopes: Vec::new(),
             cur_body: None,
             cur_member: None,
@@ -428,11 +435,23 @@ struct Walker<'w, 'g> {
     env: &'w TypeEnv<'g>,
     pre: &'w mut Pre,
     module: ModuleId,
+    /// Whether to store the model in `out` (else only diagnostics).
+    record: bool,
     out: ModuleModel,
+    /// The ids given so far (`out`'s lengths when recording).
+    counts: Counts,
     scopes: Vec<Scope>,
     cur_body: Option<BodyId>,
     cur_member: Option<MemberId>,
     diags: &'w mut Vec<Diagnostic>,
+}
+
+/// How many bodies, members and `let`s of the module have ids.
+#[derive(Default)]
+struct Counts {
+    bodies: u32,
+    members: u32,
+    lets: u32,
 }
 
 /// How a literal fits a type, without evaluating.
@@ -447,11 +466,12 @@ impl<'w, 'g> Walker<'w, 'g> {
         let Some(info) = self.graph.get(self.module) else {
             return;
         };
+        let module = self.module;
         let body = self.new_body(
             BodyKind::Module,
             info.ast.span,
-            BodyType::Module(self.module),
-            Some(Vec::new()),
+            || BodyType::Module(module),
+            || Some(Vec::new()),
         );
         self.scopes.push(Scope::Root);
         let frame = self.module_frame(self.module);
@@ -486,6 +506,9 @@ impl<'w, 'g> Walker<'w, 'g> {
                     };
                     ai += 1;
                     let ty = self.resolve_type(&t.ty);
+                    if !self.record {
+                        continue;
+                    }
                     self.out.aliases.push(Alias {
                         id,
                         name: t.name.name.to_string(),
@@ -497,7 +520,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 }
                 Item::Member(m) => {
                     let id = self.walk_member(m, body, &BodyType::Module(self.module), Some(&[]));
-                    self.out.bodies[body.index as usize].members.push(id);
+                    self.add_member(body, id);
                 }
             }
         }
@@ -507,16 +530,18 @@ impl<'w, 'g> Walker<'w, 'g> {
     fn walk_schema(&mut self, s: &ast::Schema, id: SchemaId, parent: BodyId) {
         let body_id = BodyId {
             module: self.module,
-            index: self.out.bodies.len() as u32,
+            index: self.counts.bodies,
         };
-        self.out.schemas.push(Schema {
-            id,
-            name: s.name.name.to_string(),
-            name_span: s.name.span,
-            span: s.span,
-            doc: s.doc.as_ref().map(|d| d.text.clone()),
-            body: body_id,
-        });
+        if self.record {
+            self.out.schemas.push(Schema {
+                id,
+                name: s.name.name.to_string(),
+                name_span: s.name.span,
+                span: s.span,
+                doc: s.doc.as_ref().map(|d| d.text.clone()),
+                body: body_id,
+            });
+        }
         let names = self.pre.schema_names.get(&id).cloned().unwrap_or_default();
         let frame = Frame::Closed(names, Rc::new(Names::new()));
         self.cur_body = Some(parent);
@@ -531,28 +556,40 @@ impl<'w, 'g> Walker<'w, 'g> {
         self.cur_body = Some(parent);
     }
 
+    /// A new body's id; its record, when recording (`ty` and `path` are
+    /// asked for only then).
     fn new_body(
         &mut self,
         kind: BodyKind,
         span: Span,
-        ty: BodyType,
-        path: Option<Vec<String>>,
+        ty: impl FnOnce() -> BodyType,
+        path: impl FnOnce() -> Option<Vec<String>>,
     ) -> BodyId {
         let id = BodyId {
             module: self.module,
-            index: self.out.bodies.len() as u32,
+            index: self.counts.bodies,
         };
-        self.out.bodies.push(Body {
-            id,
-            kind,
-            span,
-            parent: self.cur_body,
-            owner: self.cur_member,
-            members: Vec::new(),
-            ty,
-            path,
-        });
+        self.counts.bodies += 1;
+        if self.record {
+            self.out.bodies.push(Body {
+                id,
+                kind,
+                span,
+                parent: self.cur_body,
+                owner: self.cur_member,
+                members: Vec::new(),
+                ty: ty(),
+                path: path(),
+            });
+        }
         id
+    }
+
+    /// Records `member` as one of `body`'s members.
+    fn add_member(&mut self, body: BodyId, member: MemberId) {
+        if let Some(b) = self.out.bodies.get_mut(body.index as usize) {
+            b.members.push(member);
+        }
     }
 
     /// Walks a `{ ... }` body with its frame (none for `for`/`if` bodies,
@@ -581,7 +618,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         frame: Option<Frame>,
         vars: Option<Vec<(String, Span)>>,
     ) -> BodyId {
-        let id = self.new_body(kind, body.span, ty.clone(), path.clone());
+        let id = self.new_body(kind, body.span, || ty.clone(), || path.clone());
         let depth = self.scopes.len();
         if let Some(v) = vars {
             self.scopes.push(Scope::Vars(v));
@@ -598,7 +635,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         self.cur_body = Some(id);
         for m in &body.members {
             let mid = self.walk_member(m, id, &ty, path.as_deref());
-            self.out.bodies[id.index as usize].members.push(mid);
+            self.add_member(id, mid);
         }
         self.cur_body = saved_body;
         self.cur_member = saved_member;
@@ -612,15 +649,18 @@ impl<'w, 'g> Walker<'w, 'g> {
             if let ast::MemberKind::Let { name, .. } = &m.kind {
                 let id = LetId {
                     module: self.module,
-                    index: self.out.lets.len() as u32,
+                    index: self.counts.lets,
                 };
-                self.out.lets.push(Let {
-                    id,
-                    name: name.name.to_string(),
-                    name_span: name.span,
-                    member: None,
-                    body,
-                });
+                self.counts.lets += 1;
+                if self.record {
+                    self.out.lets.push(Let {
+                        id,
+                        name: name.name.to_string(),
+                        name_span: name.span,
+                        member: None,
+                        body,
+                    });
+                }
                 out.push((name.name.to_string(), id));
             }
         }
@@ -791,17 +831,20 @@ impl<'w, 'g> Walker<'w, 'g> {
     ) -> MemberId {
         let id = MemberId {
             module: self.module,
-            index: self.out.members.len() as u32,
+            index: self.counts.members,
         };
-        self.out.members.push(Member {
-            id,
-            body,
-            span: m.span,
-            doc: m.doc.as_ref().map(|d| d.text.clone()),
-            kind: MemberKind::Error,
-            target_ty: None,
-            value_body: None,
-        });
+        self.counts.members += 1;
+        if self.record {
+            self.out.members.push(Member {
+                id,
+                body,
+                span: m.span,
+                doc: m.doc.as_ref().map(|d| d.text.clone()),
+                kind: MemberKind::Error,
+                target_ty: None,
+                value_body: None,
+            });
+        }
         let saved = self.cur_member;
         self.cur_member = Some(id);
         self.cur_body = Some(body);
@@ -819,7 +862,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                     _ => None,
                 };
                 if let Some(n) = &n {
-                    self.out.names.push(NameUse {
+                    self.push_name(NameUse {
                         name: n.as_str().into(),
                         span: name.span(),
                         res: Res::Field {
@@ -835,17 +878,21 @@ impl<'w, 'g> Walker<'w, 'g> {
                     }
                     value_body = self.walk_value(d, Some(&t), path);
                 }
-                target_ty = Some(t.clone());
-                MemberKind::Decl {
-                    name: n.unwrap_or_default(),
-                    name_span: name.span(),
-                    ty_text: self.sources.snippet(ty.span).to_string(),
-                    ty_span: ty.span,
-                    ty: t,
-                    default: default
-                        .as_ref()
-                        .map(|d| self.sources.snippet(d.span).to_string()),
-                    default_span: default.as_ref().map(|d| d.span),
+                if !self.record {
+                    MemberKind::Error
+                } else {
+                    target_ty = Some(t.clone());
+                    MemberKind::Decl {
+                        name: n.unwrap_or_default(),
+                        name_span: name.span(),
+                        ty_text: self.sources.snippet(ty.span).to_string(),
+                        ty_span: ty.span,
+                        ty: t,
+                        default: default
+                            .as_ref()
+                            .map(|d| self.sources.snippet(d.span).to_string()),
+                        default_span: default.as_ref().map(|d| d.span),
+                    }
                 }
             }
             ast::MemberKind::Assign { path, value } | ast::MemberKind::Append { path, value } => {
@@ -881,10 +928,7 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             ast::MemberKind::Let { name, value } => {
                 value_body = self.walk_value(value, None, None);
-                let let_id = self
-                    .out
-                    .lets
-                    .iter()
+                let let_id = (self.out.lets.iter())
                     .rposition(|l| l.name_span == name.span)
                     .map(|i| {
                         self.out.lets[i].member = Some(id);
@@ -958,10 +1002,11 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             ast::MemberKind::Error => MemberKind::Error,
         };
-        let slot = &mut self.out.members[id.index as usize];
-        slot.kind = kind;
-        slot.value_body = value_body;
-        slot.target_ty = target_ty;
+        if let Some(slot) = self.out.members.get_mut(id.index as usize) {
+            slot.kind = kind;
+            slot.value_body = value_body;
+            slot.target_ty = target_ty;
+        }
         self.cur_member = saved;
         self.cur_body = Some(body);
         id
@@ -988,7 +1033,7 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             Some(p)
         };
-        let mut segs = Vec::with_capacity(path.len());
+        let mut segs = Vec::with_capacity(if self.record { path.len() } else { 0 });
         let mut ty = bty.clone();
         let mut last = None;
         for (i, k) in path.iter().enumerate() {
@@ -997,19 +1042,21 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             let name = k.as_static();
             let (decl, t) = self.field_decl(&ty, name);
-            if let Some(n) = name {
-                self.out.names.push(NameUse {
-                    name: n.into(),
+            if self.record {
+                if let Some(n) = name {
+                    self.push_name(NameUse {
+                        name: n.into(),
+                        span: k.span(),
+                        res: Res::Field { decl },
+                        dynamic: false,
+                        key: true,
+                    });
+                }
+                segs.push(PathSeg {
+                    name: name.map(Into::into),
                     span: k.span(),
-                    res: Res::Field { decl },
-                    dynamic: false,
-                    key: true,
                 });
             }
-            segs.push(PathSeg {
-                name: name.map(Into::into),
-                span: k.span(),
-            });
             if i + 1 < path.len() {
                 let bt = body_type(t.as_ref());
                 let frame = match &bt {
@@ -1070,6 +1117,9 @@ impl<'w, 'g> Walker<'w, 'g> {
     }
 
     fn slot(&mut self, span: Span, ty: &SType) {
+        if !self.record {
+            return;
+        }
         self.out.slots.push(Slot {
             span,
             ty: ty.clone(),
@@ -1104,7 +1154,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 };
                 match ty {
                     Some((res, t)) => {
-                        self.out.names.push(NameUse {
+                        self.push_name(NameUse {
                             name: id.name.clone(),
                             span: id.span,
                             res,
@@ -1140,7 +1190,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 match typed {
                     Some((alias, n, (res, t))) => {
                         self.use_name(alias);
-                        self.out.names.push(NameUse {
+                        self.push_name(NameUse {
                             name: n.into(),
                             span: name.span(),
                             res,
@@ -1285,7 +1335,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 name: func.name.to_string(),
                 help,
             });
-            self.out.names.push(NameUse {
+            self.push_name(NameUse {
                 name: func.name.clone(),
                 span: func.span,
                 res: Res::Undefined,
@@ -1294,7 +1344,7 @@ impl<'w, 'g> Walker<'w, 'g> {
             });
             return;
         };
-        self.out.names.push(NameUse {
+        self.push_name(NameUse {
             name: name.into(),
             span: func.span,
             res: Res::Builtin(sig),
@@ -1317,6 +1367,13 @@ impl<'w, 'g> Walker<'w, 'g> {
                     args.len()
                 ),
             });
+        }
+    }
+
+    /// Records a name as used (when recording).
+    fn push_name(&mut self, n: NameUse) {
+        if self.record {
+            self.out.names.push(n);
         }
     }
 
@@ -1458,7 +1515,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 });
             }
         }
-        self.out.names.push(NameUse {
+        self.push_name(NameUse {
             name: id.name.clone(),
             span: id.span,
             res,
@@ -1495,7 +1552,9 @@ impl<'w, 'g> Walker<'w, 'g> {
 
     /// Resolves a written type, naming each type name in it.
     fn resolve_type(&mut self, ty: &ast::Type) -> SType {
-        self.name_types(ty);
+        if self.record {
+            self.name_types(ty);
+        }
         to_stype(&self.env.resolve(ty, self.module), &self.pre.schema_ids)
     }
 
