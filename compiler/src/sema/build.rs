@@ -16,9 +16,13 @@ use crate::suggest;
 use crate::types::{Ty, TypeEnv, BUILTIN_TYPES};
 use digit_lang::ast::{self, ExprKind, Item, StrPart, TypeKind};
 use digit_lang::{Diagnostic, SourceMap, Span, ToDiagnostic};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
 use std::sync::Arc;
+
+/// The walk's maps, keyed by names and ids: hashed as the evaluator's are
+/// (their order is never observed: lookups only, or sorted).
+type HashMap<K, V> = std::collections::HashMap<K, V, crate::eval::FastHash>;
 
 /// Names with the span of their declaration (or first definition).
 type Names = HashMap<String, Span>;
@@ -55,6 +59,8 @@ struct Pre {
     family: HashMap<ModuleId, Option<Rc<FrameNames>>>,
     /// Frames of untyped objects at a static path of a module's value.
     paths: HashMap<(ModuleId, Vec<String>), Option<Rc<FrameNames>>>,
+    /// The own names of a frame that has none beyond its declared ones.
+    empty: Rc<Names>,
     /// Candidates the did-you-mean suggestions may still compare
     /// (evaluation's budget: many undefined names stay cheap).
     suggest_left: u64,
@@ -86,11 +92,12 @@ pub(super) fn build(
     }
     let mut pre = Pre {
         modules: Vec::new(),
-        schema_fields: HashMap::new(),
-        schema_names: HashMap::new(),
+        schema_fields: HashMap::default(),
+        schema_names: HashMap::default(),
         schema_ids,
-        family: HashMap::new(),
-        paths: HashMap::new(),
+        family: HashMap::default(),
+        paths: HashMap::default(),
+        empty: Rc::default(),
         suggest_left: crate::eval::SUGGEST_BUDGET,
     };
     for (m, info) in graph.modules.iter().enumerate() {
@@ -107,14 +114,14 @@ pub(super) fn build(
                     si += 1;
                     pm.types
                         .insert(s.name.name.to_string(), TypeRes::Schema(id));
-                    let mut fields = HashMap::new();
+                    let mut fields = HashMap::default();
                     let refs: Vec<&ast::Member> = s.body.members.iter().collect();
                     collect_decls(&refs, m, &env, &pre.schema_ids, &mut fields);
                     let mut names: FrameNames = fields
                         .iter()
                         .map(|(k, d)| (k.clone(), Some(d.span)))
                         .collect();
-                    for (k, s) in static_keys(&refs) {
+                    for (k, s) in static_keys(&s.body.members) {
                         names.entry(k).or_insert(Some(s));
                     }
                     pre.schema_fields.insert(id, fields);
@@ -132,7 +139,7 @@ pub(super) fn build(
             }
         }
         collect_decls(&top, m, &env, &pre.schema_ids, &mut pm.decls);
-        pm.keys = static_keys(&top);
+        pm.keys = static_keys(top.iter().copied());
         pre.modules.push(pm);
     }
     let mut sema = Sema {
@@ -280,13 +287,12 @@ fn collect_decls(
 /// The static keys `members` define (through `for`/`if` bodies too).
 /// A computed key (`"${k}" = ...`) is never a name in scope: evaluation
 /// looks names up among static keys only (`Evaluator::has_field`).
-fn static_keys(members: &[&ast::Member]) -> Names {
-    let mut out = Names::new();
+fn static_keys<'m>(members: impl IntoIterator<Item = &'m ast::Member>) -> Names {
+    let mut out = Names::default();
     fn go(members: &[ast::Member], out: &mut Names) {
-        let refs: Vec<&ast::Member> = members.iter().collect();
-        go_refs(&refs, out);
+        go_refs(members, out);
     }
-    fn go_refs(members: &[&ast::Member], out: &mut Names) {
+    fn go_refs<'m>(members: impl IntoIterator<Item = &'m ast::Member>, out: &mut Names) {
         for m in members {
             let key = match &m.kind {
                 ast::MemberKind::Decl { name, .. } => Some(name),
@@ -329,7 +335,7 @@ fn static_keys(members: &[&ast::Member]) -> Names {
 /// object's fields are then not static).
 fn path_keys(members: &[&ast::Member], path: &[String], out: &mut Names) -> bool {
     let Some((first, rest)) = path.split_first() else {
-        for (k, s) in static_keys(members) {
+        for (k, s) in static_keys(members.iter().copied()) {
             out.entry(k).or_insert(s);
         }
         return true;
@@ -485,7 +491,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 _ => None,
             })
             .collect();
-        let lets = self.collect_lets(&members, body);
+        let lets = self.collect_lets(members.iter().copied(), body);
         self.scopes.push(Scope::Lets(lets));
         self.cur_body = Some(body);
         let (mut si, mut ai) = (0u32, 0u32);
@@ -543,7 +549,7 @@ impl<'w, 'g> Walker<'w, 'g> {
             });
         }
         let names = self.pre.schema_names.get(&id).cloned().unwrap_or_default();
-        let frame = Frame::Closed(names, Rc::new(Names::new()));
+        let frame = Frame::Closed(names, self.pre.empty.clone());
         self.cur_body = Some(parent);
         self.walk_body(
             BodyKind::Schema(id),
@@ -626,8 +632,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         if let Some(f) = frame {
             self.scopes.push(Scope::Frame(f));
         }
-        let refs: Vec<&ast::Member> = body.members.iter().collect();
-        let lets = self.collect_lets(&refs, id);
+        let lets = self.collect_lets(&body.members, id);
         if !lets.is_empty() {
             self.scopes.push(Scope::Lets(lets));
         }
@@ -643,7 +648,11 @@ impl<'w, 'g> Walker<'w, 'g> {
         id
     }
 
-    fn collect_lets(&mut self, members: &[&ast::Member], body: BodyId) -> Vec<(String, LetId)> {
+    fn collect_lets<'m>(
+        &mut self,
+        members: impl IntoIterator<Item = &'m ast::Member>,
+        body: BodyId,
+    ) -> Vec<(String, LetId)> {
         let mut out = Vec::new();
         for m in members {
             if let ast::MemberKind::Let { name, .. } = &m.kind {
@@ -673,13 +682,13 @@ impl<'w, 'g> Walker<'w, 'g> {
     fn module_frame(&mut self, m: ModuleId) -> Frame {
         if let Some(f) = self.pre.family.get(&m) {
             return match f {
-                Some(n) => Frame::Closed(n.clone(), Rc::new(Names::new())),
+                Some(n) => Frame::Closed(n.clone(), self.pre.empty.clone()),
                 None => Frame::Open,
             };
         }
         let family = self.family(m);
         let chain = self.graph.amends_chain(m);
-        let mut names = FrameNames::new();
+        let mut names = FrameNames::default();
         let mut open = false;
         for &x in &family {
             let Some(info) = self.graph.get(x) else {
@@ -706,7 +715,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         let f = (!open).then(|| Rc::new(names));
         self.pre.family.insert(m, f.clone());
         match f {
-            Some(n) => Frame::Closed(n, Rc::new(Names::new())),
+            Some(n) => Frame::Closed(n, self.pre.empty.clone()),
             None => Frame::Open,
         }
     }
@@ -722,15 +731,11 @@ impl<'w, 'g> Walker<'w, 'g> {
         match ty {
             BodyType::Schema(s) => {
                 let names = self.pre.schema_names.get(s).cloned().unwrap_or_default();
-                let refs: Vec<&ast::Member> = members.iter().collect();
-                Frame::Closed(names, Rc::new(static_keys(&refs)))
+                Frame::Closed(names, Rc::new(static_keys(members)))
             }
             BodyType::Map(_) => Frame::Map,
             BodyType::Module(m) => match self.module_frame(*m) {
-                Frame::Closed(names, _) => {
-                    let refs: Vec<&ast::Member> = members.iter().collect();
-                    Frame::Closed(names, Rc::new(static_keys(&refs)))
-                }
+                Frame::Closed(names, _) => Frame::Closed(names, Rc::new(static_keys(members))),
                 f => f,
             },
             BodyType::Unknown => match path {
@@ -761,11 +766,11 @@ impl<'w, 'g> Walker<'w, 'g> {
         let key = (self.module, path.to_vec());
         if let Some(f) = self.pre.paths.get(&key) {
             return match f {
-                Some(n) => Frame::Closed(n.clone(), Rc::new(Names::new())),
+                Some(n) => Frame::Closed(n.clone(), self.pre.empty.clone()),
                 None => Frame::Open,
             };
         }
-        let mut names = FrameNames::new();
+        let mut names = FrameNames::default();
         let mut ok = !path.is_empty();
         let chain = self.graph.amends_chain(self.module);
         for x in self.family(self.module) {
@@ -784,7 +789,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                     _ => None,
                 })
                 .collect();
-            let mut found = Names::new();
+            let mut found = Names::default();
             ok &= path_keys(&top, path, &mut found);
             let own = chain.contains(&x);
             for (k, s) in found {
@@ -794,7 +799,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         let f = ok.then(|| Rc::new(names));
         self.pre.paths.insert(key, f.clone());
         match f {
-            Some(n) => Frame::Closed(n, Rc::new(Names::new())),
+            Some(n) => Frame::Closed(n, self.pre.empty.clone()),
             None => Frame::Open,
         }
     }
@@ -1062,7 +1067,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 let frame = match &bt {
                     BodyType::Schema(s) => Frame::Closed(
                         self.pre.schema_names.get(s).cloned().unwrap_or_default(),
-                        Rc::new(Names::new()),
+                        self.pre.empty.clone(),
                     ),
                     BodyType::Map(_) => Frame::Map,
                     _ => match prefix(i) {
