@@ -69,7 +69,7 @@ struct Pre {
 /// Builds the model of `graph`, keeping the model `reuse` gives for a
 /// module; with `record` false, only the diagnostics: the same walk, which
 /// stores no body, member, name, type or slot (nobody will query them), so
-/// every module model is empty and [`Sema::diagnostics`] is all it holds.
+/// each module model holds only its diagnostics.
 pub(super) fn build(
     graph: &ModuleGraph,
     sources: &SourceMap,
