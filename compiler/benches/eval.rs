@@ -8,6 +8,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use digit_compiler::lower::Options;
 use digit_compiler::modules::GraphBuilder;
+use digit_compiler::sema::Sema;
 use digit_compiler::value::{Value, ValueKind};
 use digit_compiler::{
     build_file, check_file, eval_file, eval_file_pretty_at, with_root, MemLoader,
@@ -126,6 +127,26 @@ fn bench(c: &mut Criterion) {
             b.iter(|| eval_file_pretty_at(l, Path::new("env/qa.dg"), &[]))
         });
     }
+    group.finish();
+
+    // The semantic stage alone on a loaded graph: the model the language
+    // server queries (`model`), and the diagnostics-only walk `check`,
+    // `eval` and `build` run (`check`).
+    let mut group = c.benchmark_group("sema");
+    group.sample_size(10);
+    let n = 1500;
+    let loader = platform(n);
+    let mut builder = GraphBuilder::new(&loader);
+    builder
+        .load_entry(Path::new("env/qa.dg"))
+        .expect("the generated platform loads");
+    let (graph, sources) = (&builder.graph, &builder.sources);
+    group.bench_function(BenchmarkId::new("model", n), |b| {
+        b.iter(|| Sema::build(graph, sources))
+    });
+    group.bench_function(BenchmarkId::new("check", n), |b| {
+        b.iter(|| Sema::check(graph, sources))
+    });
     group.finish();
 
     // The floors `eval_text` is measured against (issue 11): serde_json

@@ -96,7 +96,7 @@ fn finish(b: GraphBuilder<'_>, mut problems: Problems, entries: Vec<ModuleId>) -
 /// load or parse cleanly is left to its own errors (its `Error` nodes can
 /// hide declarations).
 fn add_sema(b: &GraphBuilder<'_>, problems: &mut Problems) {
-    let sema = crate::sema::Sema::build(&b.graph, &b.sources);
+    let sema = crate::sema::Sema::check(&b.graph, &b.sources);
     let broken = broken_files(&b.problems);
     // Nor in a file whose configuration reaches a syntax error: what it
     // names may be declared in the part the parser had to guess.
@@ -108,14 +108,12 @@ fn add_sema(b: &GraphBuilder<'_>, problems: &mut Problems) {
     let seen: HashSet<(&str, digit_lang::Span)> =
         problems.iter().map(|d| (d.code, d.span)).collect();
     let mut new: Vec<Diagnostic> = sema
-        .diagnostics()
-        .iter()
+        .into_iter()
         .filter(|d| {
             !broken.contains(&d.span.file)
                 && !guessed.contains(&d.span.file)
                 && !seen.contains(&(d.code, d.span))
         })
-        .cloned()
         .collect();
     // As many problems as one evaluation keeps, the rest counted (E0523).
     let room = crate::eval::MAX_PROBLEMS.saturating_sub(problems.len());

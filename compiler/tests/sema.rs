@@ -196,6 +196,50 @@ fn every_valid_file_of_the_repository_resolves_statically() {
     );
 }
 
+/// The command line's walk, which keeps no model (`Sema::check`), finds
+/// exactly what the language server's does (`Sema::build`): the same
+/// diagnostics in the same order, for every `.dg` file of the repository,
+/// valid or not (syntax errors, undefined names, misspelt types, broken
+/// amends chains, and the example).
+#[test]
+fn the_diagnostics_only_walk_finds_what_the_model_finds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut files = Vec::new();
+    for d in [
+        "examples",
+        "stdlib/dg",
+        "compiler/tests",
+        "lang/tests",
+        "tests",
+    ] {
+        walk(&root.join(d), &mut files);
+    }
+    files.sort();
+    assert!(files.len() > 200, "found only {} files", files.len());
+    let mut found = 0;
+    for f in &files {
+        let mut b = digit_compiler::modules::GraphBuilder::new(&FsLoader);
+        b.load_entry(f);
+        let model = digit_compiler::sema::Sema::build(&b.graph, &b.sources);
+        let check = digit_compiler::sema::Sema::check(&b.graph, &b.sources);
+        assert_eq!(check, model.diagnostics(), "{}", f.display());
+        found += check.len();
+    }
+    let src = "schema Unused {\n  port: Prot = 8080\n  name: String = 42\n}\nx = if false then undefined_name else 1\n";
+    let loader = MemLoader::new().with("main.dg", src);
+    let mut b = digit_compiler::modules::GraphBuilder::new(&loader);
+    b.load_entry(Path::new("main.dg"));
+    let check = digit_compiler::sema::Sema::check(&b.graph, &b.sources);
+    let mut codes: Vec<&str> = check.iter().map(|d| d.code).collect();
+    codes.sort();
+    assert_eq!(codes, ["E0301", "E0302", "E0401"]);
+    assert_eq!(
+        check,
+        digit_compiler::sema::Sema::build(&b.graph, &b.sources).diagnostics()
+    );
+    assert!(found > 30, "only {found} diagnostics in the fixtures");
+}
+
 /// The standard library alone, as loaded by `digit:environment`, is clean.
 #[test]
 fn the_standard_library_is_clean() {

@@ -16,9 +16,13 @@ use crate::suggest;
 use crate::types::{Ty, TypeEnv, BUILTIN_TYPES};
 use digit_lang::ast::{self, ExprKind, Item, StrPart, TypeKind};
 use digit_lang::{Diagnostic, SourceMap, Span, ToDiagnostic};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
 use std::sync::Arc;
+
+/// The walk's maps, keyed by names and ids: hashed as the evaluator's are
+/// (their order is never observed: lookups only, or sorted).
+type HashMap<K, V> = std::collections::HashMap<K, V, crate::eval::FastHash>;
 
 /// Names with the span of their declaration (or first definition).
 type Names = HashMap<String, Span>;
@@ -55,15 +59,22 @@ struct Pre {
     family: HashMap<ModuleId, Option<Rc<FrameNames>>>,
     /// Frames of untyped objects at a static path of a module's value.
     paths: HashMap<(ModuleId, Vec<String>), Option<Rc<FrameNames>>>,
+    /// The own names of a frame that has none beyond its declared ones.
+    empty: Rc<Names>,
     /// Candidates the did-you-mean suggestions may still compare
     /// (evaluation's budget: many undefined names stay cheap).
     suggest_left: u64,
 }
 
+/// Builds the model of `graph`, keeping the model `reuse` gives for a
+/// module; with `record` false, only the diagnostics: the same walk, which
+/// stores no body, member, name, type or slot (nobody will query them), so
+/// each module model holds only its diagnostics.
 pub(super) fn build(
     graph: &ModuleGraph,
     sources: &SourceMap,
     reuse: &dyn Fn(ModuleId) -> Option<Arc<ModuleModel>>,
+    record: bool,
 ) -> Sema {
     let env = TypeEnv::new(graph);
     let mut schema_ids = Vec::new();
@@ -81,11 +92,12 @@ pub(super) fn build(
     }
     let mut pre = Pre {
         modules: Vec::new(),
-        schema_fields: HashMap::new(),
-        schema_names: HashMap::new(),
+        schema_fields: HashMap::default(),
+        schema_names: HashMap::default(),
         schema_ids,
-        family: HashMap::new(),
-        paths: HashMap::new(),
+        family: HashMap::default(),
+        paths: HashMap::default(),
+        empty: Rc::default(),
         suggest_left: crate::eval::SUGGEST_BUDGET,
     };
     for (m, info) in graph.modules.iter().enumerate() {
@@ -102,14 +114,14 @@ pub(super) fn build(
                     si += 1;
                     pm.types
                         .insert(s.name.name.to_string(), TypeRes::Schema(id));
-                    let mut fields = HashMap::new();
+                    let mut fields = HashMap::default();
                     let refs: Vec<&ast::Member> = s.body.members.iter().collect();
                     collect_decls(&refs, m, &env, &pre.schema_ids, &mut fields);
                     let mut names: FrameNames = fields
                         .iter()
                         .map(|(k, d)| (k.clone(), Some(d.span)))
                         .collect();
-                    for (k, s) in static_keys(&refs) {
+                    for (k, s) in static_keys(&s.body.members) {
                         names.entry(k).or_insert(Some(s));
                     }
                     pre.schema_fields.insert(id, fields);
@@ -127,7 +139,7 @@ pub(super) fn build(
             }
         }
         collect_decls(&top, m, &env, &pre.schema_ids, &mut pm.decls);
-        pm.keys = static_keys(&top);
+        pm.keys = static_keys(top.iter().copied());
         pre.modules.push(pm);
     }
     let mut sema = Sema {
@@ -161,7 +173,9 @@ pub(super) fn build(
             env: &env,
             pre: &mut pre,
             module: m,
+            record,
             out: ModuleModel::default(),
+            counts: Counts::default(),
             scopes: Vec::new(),
             cur_body: None,
             cur_member: None,
@@ -273,13 +287,12 @@ fn collect_decls(
 /// The static keys `members` define (through `for`/`if` bodies too).
 /// A computed key (`"${k}" = ...`) is never a name in scope: evaluation
 /// looks names up among static keys only (`Evaluator::has_field`).
-fn static_keys(members: &[&ast::Member]) -> Names {
-    let mut out = Names::new();
+fn static_keys<'m>(members: impl IntoIterator<Item = &'m ast::Member>) -> Names {
+    let mut out = Names::default();
     fn go(members: &[ast::Member], out: &mut Names) {
-        let refs: Vec<&ast::Member> = members.iter().collect();
-        go_refs(&refs, out);
+        go_refs(members, out);
     }
-    fn go_refs(members: &[&ast::Member], out: &mut Names) {
+    fn go_refs<'m>(members: impl IntoIterator<Item = &'m ast::Member>, out: &mut Names) {
         for m in members {
             let key = match &m.kind {
                 ast::MemberKind::Decl { name, .. } => Some(name),
@@ -319,7 +332,7 @@ fn static_keys(members: &[&ast::Member]) -> Names {
 /// The static keys `members` define directly (not in `for`/`if` bodies,
 /// whose keys exist only when the generator produces them).
 fn direct_keys(members: &[ast::Member]) -> Names {
-    let mut out = Names::new();
+    let mut out = Names::default();
     for m in members {
         let key = match &m.kind {
             ast::MemberKind::Decl { name, .. } => Some(name),
@@ -343,7 +356,7 @@ fn direct_keys(members: &[ast::Member]) -> Names {
 /// object's fields are then not static).
 fn path_keys(members: &[&ast::Member], path: &[String], out: &mut Names) -> bool {
     let Some((first, rest)) = path.split_first() else {
-        for (k, s) in static_keys(members) {
+        for (k, s) in static_keys(members.iter().copied()) {
             out.entry(k).or_insert(s);
         }
         return true;
@@ -453,11 +466,23 @@ struct Walker<'w, 'g> {
     env: &'w TypeEnv<'g>,
     pre: &'w mut Pre,
     module: ModuleId,
+    /// Whether to store the model in `out` (else only diagnostics).
+    record: bool,
     out: ModuleModel,
+    /// The ids given so far (`out`'s lengths when recording).
+    counts: Counts,
     scopes: Vec<Scope>,
     cur_body: Option<BodyId>,
     cur_member: Option<MemberId>,
     diags: &'w mut Vec<Diagnostic>,
+}
+
+/// How many bodies, members and `let`s of the module have ids.
+#[derive(Default)]
+struct Counts {
+    bodies: u32,
+    members: u32,
+    lets: u32,
 }
 
 /// How a literal fits a type, without evaluating.
@@ -472,11 +497,12 @@ impl<'w, 'g> Walker<'w, 'g> {
         let Some(info) = self.graph.get(self.module) else {
             return;
         };
+        let module = self.module;
         let body = self.new_body(
             BodyKind::Module,
             info.ast.span,
-            BodyType::Module(self.module),
-            Some(Vec::new()),
+            || BodyType::Module(module),
+            || Some(Vec::new()),
         );
         self.scopes.push(Scope::Root);
         let frame = self.module_frame(self.module);
@@ -490,7 +516,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 _ => None,
             })
             .collect();
-        let lets = self.collect_lets(&members, body);
+        let lets = self.collect_lets(members.iter().copied(), body);
         self.scopes.push(Scope::Lets(lets));
         self.cur_body = Some(body);
         let (mut si, mut ai) = (0u32, 0u32);
@@ -521,6 +547,9 @@ impl<'w, 'g> Walker<'w, 'g> {
                     };
                     ai += 1;
                     let ty = self.resolve_type(&t.ty);
+                    if !self.record {
+                        continue;
+                    }
                     self.out.aliases.push(Alias {
                         id,
                         name: t.name.name.to_string(),
@@ -532,7 +561,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 }
                 Item::Member(m) => {
                     let id = self.walk_member(m, body, &BodyType::Module(self.module), Some(&[]));
-                    self.out.bodies[body.index as usize].members.push(id);
+                    self.add_member(body, id);
                 }
             }
         }
@@ -542,18 +571,20 @@ impl<'w, 'g> Walker<'w, 'g> {
     fn walk_schema(&mut self, s: &ast::Schema, id: SchemaId, parent: BodyId) {
         let body_id = BodyId {
             module: self.module,
-            index: self.out.bodies.len() as u32,
+            index: self.counts.bodies,
         };
-        self.out.schemas.push(Schema {
-            id,
-            name: s.name.name.to_string(),
-            name_span: s.name.span,
-            span: s.span,
-            doc: s.doc.as_ref().map(|d| d.text.clone()),
-            body: body_id,
-        });
+        if self.record {
+            self.out.schemas.push(Schema {
+                id,
+                name: s.name.name.to_string(),
+                name_span: s.name.span,
+                span: s.span,
+                doc: s.doc.as_ref().map(|d| d.text.clone()),
+                body: body_id,
+            });
+        }
         let names = self.pre.schema_names.get(&id).cloned().unwrap_or_default();
-        let frame = Frame::Closed(names, Rc::new(Names::new()));
+        let frame = Frame::Closed(names, self.pre.empty.clone());
         self.cur_body = Some(parent);
         self.walk_body(
             BodyKind::Schema(id),
@@ -566,28 +597,40 @@ impl<'w, 'g> Walker<'w, 'g> {
         self.cur_body = Some(parent);
     }
 
+    /// A new body's id; its record, when recording (`ty` and `path` are
+    /// asked for only then).
     fn new_body(
         &mut self,
         kind: BodyKind,
         span: Span,
-        ty: BodyType,
-        path: Option<Vec<String>>,
+        ty: impl FnOnce() -> BodyType,
+        path: impl FnOnce() -> Option<Vec<String>>,
     ) -> BodyId {
         let id = BodyId {
             module: self.module,
-            index: self.out.bodies.len() as u32,
+            index: self.counts.bodies,
         };
-        self.out.bodies.push(Body {
-            id,
-            kind,
-            span,
-            parent: self.cur_body,
-            owner: self.cur_member,
-            members: Vec::new(),
-            ty,
-            path,
-        });
+        self.counts.bodies += 1;
+        if self.record {
+            self.out.bodies.push(Body {
+                id,
+                kind,
+                span,
+                parent: self.cur_body,
+                owner: self.cur_member,
+                members: Vec::new(),
+                ty: ty(),
+                path: path(),
+            });
+        }
         id
+    }
+
+    /// Records `member` as one of `body`'s members.
+    fn add_member(&mut self, body: BodyId, member: MemberId) {
+        if let Some(b) = self.out.bodies.get_mut(body.index as usize) {
+            b.members.push(member);
+        }
     }
 
     /// Walks a `{ ... }` body with its frame (none for `for`/`if` bodies,
@@ -616,7 +659,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         frame: Option<Frame>,
         vars: Option<Vec<(String, Span)>>,
     ) -> BodyId {
-        let id = self.new_body(kind, body.span, ty.clone(), path.clone());
+        let id = self.new_body(kind, body.span, || ty.clone(), || path.clone());
         let depth = self.scopes.len();
         if let Some(v) = vars {
             self.scopes.push(Scope::Vars(v));
@@ -624,8 +667,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         if let Some(f) = frame {
             self.scopes.push(Scope::Frame(f));
         }
-        let refs: Vec<&ast::Member> = body.members.iter().collect();
-        let lets = self.collect_lets(&refs, id);
+        let lets = self.collect_lets(&body.members, id);
         if !lets.is_empty() {
             self.scopes.push(Scope::Lets(lets));
         }
@@ -633,7 +675,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         self.cur_body = Some(id);
         for m in &body.members {
             let mid = self.walk_member(m, id, &ty, path.as_deref());
-            self.out.bodies[id.index as usize].members.push(mid);
+            self.add_member(id, mid);
         }
         self.cur_body = saved_body;
         self.cur_member = saved_member;
@@ -641,21 +683,28 @@ impl<'w, 'g> Walker<'w, 'g> {
         id
     }
 
-    fn collect_lets(&mut self, members: &[&ast::Member], body: BodyId) -> Vec<(String, LetId)> {
+    fn collect_lets<'m>(
+        &mut self,
+        members: impl IntoIterator<Item = &'m ast::Member>,
+        body: BodyId,
+    ) -> Vec<(String, LetId)> {
         let mut out = Vec::new();
         for m in members {
             if let ast::MemberKind::Let { name, .. } = &m.kind {
                 let id = LetId {
                     module: self.module,
-                    index: self.out.lets.len() as u32,
+                    index: self.counts.lets,
                 };
-                self.out.lets.push(Let {
-                    id,
-                    name: name.name.to_string(),
-                    name_span: name.span,
-                    member: None,
-                    body,
-                });
+                self.counts.lets += 1;
+                if self.record {
+                    self.out.lets.push(Let {
+                        id,
+                        name: name.name.to_string(),
+                        name_span: name.span,
+                        member: None,
+                        body,
+                    });
+                }
                 out.push((name.name.to_string(), id));
             }
         }
@@ -668,13 +717,13 @@ impl<'w, 'g> Walker<'w, 'g> {
     fn module_frame(&mut self, m: ModuleId) -> Frame {
         if let Some(f) = self.pre.family.get(&m) {
             return match f {
-                Some(n) => Frame::Closed(n.clone(), Rc::new(Names::new())),
+                Some(n) => Frame::Closed(n.clone(), self.pre.empty.clone()),
                 None => Frame::Open,
             };
         }
         let family = self.family(m);
         let chain = self.graph.amends_chain(m);
-        let mut names = FrameNames::new();
+        let mut names = FrameNames::default();
         let mut open = false;
         for &x in &family {
             let Some(info) = self.graph.get(x) else {
@@ -701,7 +750,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         let f = (!open).then(|| Rc::new(names));
         self.pre.family.insert(m, f.clone());
         match f {
-            Some(n) => Frame::Closed(n, Rc::new(Names::new())),
+            Some(n) => Frame::Closed(n, self.pre.empty.clone()),
             None => Frame::Open,
         }
     }
@@ -712,7 +761,7 @@ impl<'w, 'g> Walker<'w, 'g> {
     /// them has an `amends` that did not load.
     fn chain_frame(&self, m: ModuleId) -> Frame {
         let chain = self.graph.amends_chain(m);
-        let mut names = FrameNames::new();
+        let mut names = FrameNames::default();
         for &x in &chain {
             if let Some(info) = self.graph.get(x) {
                 if info.ast.amends.is_some() && info.amends.is_none() {
@@ -732,7 +781,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 }
             }
         }
-        Frame::Closed(Rc::new(names), Rc::new(Names::new()))
+        Frame::Closed(Rc::new(names), self.pre.empty.clone())
     }
 
     /// The frame of an object of type `ty` whose body is `members`, stored
@@ -746,15 +795,11 @@ impl<'w, 'g> Walker<'w, 'g> {
         match ty {
             BodyType::Schema(s) => {
                 let names = self.pre.schema_names.get(s).cloned().unwrap_or_default();
-                let refs: Vec<&ast::Member> = members.iter().collect();
-                Frame::Closed(names, Rc::new(static_keys(&refs)))
+                Frame::Closed(names, Rc::new(static_keys(members)))
             }
             BodyType::Map(_) => Frame::Map,
             BodyType::Module(m) => match self.module_frame(*m) {
-                Frame::Closed(names, _) => {
-                    let refs: Vec<&ast::Member> = members.iter().collect();
-                    Frame::Closed(names, Rc::new(static_keys(&refs)))
-                }
+                Frame::Closed(names, _) => Frame::Closed(names, Rc::new(static_keys(members))),
                 f => f,
             },
             BodyType::Unknown => {
@@ -791,11 +836,11 @@ impl<'w, 'g> Walker<'w, 'g> {
         let key = (self.module, path.to_vec());
         if let Some(f) = self.pre.paths.get(&key) {
             return match f {
-                Some(n) => Frame::Closed(n.clone(), Rc::new(Names::new())),
+                Some(n) => Frame::Closed(n.clone(), self.pre.empty.clone()),
                 None => Frame::Open,
             };
         }
-        let mut names = FrameNames::new();
+        let mut names = FrameNames::default();
         let mut ok = !path.is_empty();
         let chain = self.graph.amends_chain(self.module);
         for x in self.family(self.module) {
@@ -814,7 +859,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                     _ => None,
                 })
                 .collect();
-            let mut found = Names::new();
+            let mut found = Names::default();
             ok &= path_keys(&top, path, &mut found);
             let own = chain.contains(&x);
             for (k, s) in found {
@@ -824,7 +869,7 @@ impl<'w, 'g> Walker<'w, 'g> {
         let f = ok.then(|| Rc::new(names));
         self.pre.paths.insert(key, f.clone());
         match f {
-            Some(n) => Frame::Closed(n, Rc::new(Names::new())),
+            Some(n) => Frame::Closed(n, self.pre.empty.clone()),
             None => Frame::Open,
         }
     }
@@ -861,17 +906,20 @@ impl<'w, 'g> Walker<'w, 'g> {
     ) -> MemberId {
         let id = MemberId {
             module: self.module,
-            index: self.out.members.len() as u32,
+            index: self.counts.members,
         };
-        self.out.members.push(Member {
-            id,
-            body,
-            span: m.span,
-            doc: m.doc.as_ref().map(|d| d.text.clone()),
-            kind: MemberKind::Error,
-            target_ty: None,
-            value_body: None,
-        });
+        self.counts.members += 1;
+        if self.record {
+            self.out.members.push(Member {
+                id,
+                body,
+                span: m.span,
+                doc: m.doc.as_ref().map(|d| d.text.clone()),
+                kind: MemberKind::Error,
+                target_ty: None,
+                value_body: None,
+            });
+        }
         let saved = self.cur_member;
         self.cur_member = Some(id);
         self.cur_body = Some(body);
@@ -889,7 +937,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                     _ => None,
                 };
                 if let Some(n) = &n {
-                    self.out.names.push(NameUse {
+                    self.push_name(NameUse {
                         name: n.as_str().into(),
                         span: name.span(),
                         res: Res::Field {
@@ -905,17 +953,21 @@ impl<'w, 'g> Walker<'w, 'g> {
                     }
                     value_body = self.walk_value(d, Some(&t), path);
                 }
-                target_ty = Some(t.clone());
-                MemberKind::Decl {
-                    name: n.unwrap_or_default(),
-                    name_span: name.span(),
-                    ty_text: self.sources.snippet(ty.span).to_string(),
-                    ty_span: ty.span,
-                    ty: t,
-                    default: default
-                        .as_ref()
-                        .map(|d| self.sources.snippet(d.span).to_string()),
-                    default_span: default.as_ref().map(|d| d.span),
+                if !self.record {
+                    MemberKind::Error
+                } else {
+                    target_ty = Some(t.clone());
+                    MemberKind::Decl {
+                        name: n.unwrap_or_default(),
+                        name_span: name.span(),
+                        ty_text: self.sources.snippet(ty.span).to_string(),
+                        ty_span: ty.span,
+                        ty: t,
+                        default: default
+                            .as_ref()
+                            .map(|d| self.sources.snippet(d.span).to_string()),
+                        default_span: default.as_ref().map(|d| d.span),
+                    }
                 }
             }
             ast::MemberKind::Assign { path, value } | ast::MemberKind::Append { path, value } => {
@@ -951,10 +1003,7 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             ast::MemberKind::Let { name, value } => {
                 value_body = self.walk_value(value, None, None);
-                let let_id = self
-                    .out
-                    .lets
-                    .iter()
+                let let_id = (self.out.lets.iter())
                     .rposition(|l| l.name_span == name.span)
                     .map(|i| {
                         self.out.lets[i].member = Some(id);
@@ -1028,10 +1077,11 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             ast::MemberKind::Error => MemberKind::Error,
         };
-        let slot = &mut self.out.members[id.index as usize];
-        slot.kind = kind;
-        slot.value_body = value_body;
-        slot.target_ty = target_ty;
+        if let Some(slot) = self.out.members.get_mut(id.index as usize) {
+            slot.kind = kind;
+            slot.value_body = value_body;
+            slot.target_ty = target_ty;
+        }
         self.cur_member = saved;
         self.cur_body = Some(body);
         id
@@ -1058,7 +1108,7 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             Some(p)
         };
-        let mut segs = Vec::with_capacity(path.len());
+        let mut segs = Vec::with_capacity(if self.record { path.len() } else { 0 });
         let mut ty = bty.clone();
         let mut last = None;
         for (i, k) in path.iter().enumerate() {
@@ -1067,25 +1117,27 @@ impl<'w, 'g> Walker<'w, 'g> {
             }
             let name = k.as_static();
             let (decl, t) = self.field_decl(&ty, name);
-            if let Some(n) = name {
-                self.out.names.push(NameUse {
-                    name: n.into(),
+            if self.record {
+                if let Some(n) = name {
+                    self.push_name(NameUse {
+                        name: n.into(),
+                        span: k.span(),
+                        res: Res::Field { decl },
+                        dynamic: false,
+                        key: true,
+                    });
+                }
+                segs.push(PathSeg {
+                    name: name.map(Into::into),
                     span: k.span(),
-                    res: Res::Field { decl },
-                    dynamic: false,
-                    key: true,
                 });
             }
-            segs.push(PathSeg {
-                name: name.map(Into::into),
-                span: k.span(),
-            });
             if i + 1 < path.len() {
                 let bt = body_type(t.as_ref());
                 let frame = match &bt {
                     BodyType::Schema(s) => Frame::Closed(
                         self.pre.schema_names.get(s).cloned().unwrap_or_default(),
-                        Rc::new(Names::new()),
+                        self.pre.empty.clone(),
                     ),
                     BodyType::Map(_) => Frame::Map,
                     _ => match prefix(i) {
@@ -1140,6 +1192,9 @@ impl<'w, 'g> Walker<'w, 'g> {
     }
 
     fn slot(&mut self, span: Span, ty: &SType) {
+        if !self.record {
+            return;
+        }
         self.out.slots.push(Slot {
             span,
             ty: ty.clone(),
@@ -1174,7 +1229,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 };
                 match ty {
                     Some((res, t)) => {
-                        self.out.names.push(NameUse {
+                        self.push_name(NameUse {
                             name: id.name.clone(),
                             span: id.span,
                             res,
@@ -1212,14 +1267,14 @@ impl<'w, 'g> Walker<'w, 'g> {
                         // `alias.Name { }` names the import's type, even
                         // where a field or `let` of the alias's name is in
                         // scope (as evaluation does).
-                        self.out.names.push(NameUse {
+                        self.push_name(NameUse {
                             name: alias.name.clone(),
                             span: alias.span,
                             res: Res::Import { span, target },
                             dynamic: false,
                             key: false,
                         });
-                        self.out.names.push(NameUse {
+                        self.push_name(NameUse {
                             name: n.into(),
                             span: name.span(),
                             res,
@@ -1364,7 +1419,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 name: func.name.to_string(),
                 help,
             });
-            self.out.names.push(NameUse {
+            self.push_name(NameUse {
                 name: func.name.clone(),
                 span: func.span,
                 res: Res::Undefined,
@@ -1373,7 +1428,7 @@ impl<'w, 'g> Walker<'w, 'g> {
             });
             return;
         };
-        self.out.names.push(NameUse {
+        self.push_name(NameUse {
             name: name.into(),
             span: func.span,
             res: Res::Builtin(sig),
@@ -1396,6 +1451,13 @@ impl<'w, 'g> Walker<'w, 'g> {
                     args.len()
                 ),
             });
+        }
+    }
+
+    /// Records a name as used (when recording).
+    fn push_name(&mut self, n: NameUse) {
+        if self.record {
+            self.out.names.push(n);
         }
     }
 
@@ -1545,7 +1607,7 @@ impl<'w, 'g> Walker<'w, 'g> {
                 });
             }
         }
-        self.out.names.push(NameUse {
+        self.push_name(NameUse {
             name: id.name.clone(),
             span: id.span,
             res,
@@ -1582,7 +1644,9 @@ impl<'w, 'g> Walker<'w, 'g> {
 
     /// Resolves a written type, naming each type name in it.
     fn resolve_type(&mut self, ty: &ast::Type) -> SType {
-        self.name_types(ty);
+        if self.record {
+            self.name_types(ty);
+        }
         to_stype(&self.env.resolve(ty, self.module), &self.pre.schema_ids)
     }
 

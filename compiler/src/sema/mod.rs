@@ -422,7 +422,15 @@ pub struct Sema {
 impl Sema {
     /// Resolves every name and type of `graph`.
     pub fn build(graph: &ModuleGraph, sources: &SourceMap) -> Sema {
-        build::build(graph, sources, &|_| None)
+        build::build(graph, sources, &|_| None, true)
+    }
+
+    /// What [`Sema::build`] would report ([`Sema::diagnostics`], the same
+    /// list in the same order), without keeping a model: for a run that
+    /// asks no query (`digitc check`, `eval`, `build`). The walk is the
+    /// same; it only stores no body, member, name, type or slot.
+    pub fn check(graph: &ModuleGraph, sources: &SourceMap) -> Vec<Diagnostic> {
+        build::build(graph, sources, &|_| None, false).diagnostics
     }
 
     /// [`Sema::build`], keeping the model `reuse` gives for a module (one
@@ -432,7 +440,7 @@ impl Sema {
         sources: &SourceMap,
         reuse: &dyn Fn(ModuleId) -> Option<Arc<ModuleModel>>,
     ) -> Sema {
-        build::build(graph, sources, reuse)
+        build::build(graph, sources, reuse, true)
     }
 
     /// What the stage found: undefined names and types, unknown functions,
