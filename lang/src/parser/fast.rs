@@ -572,7 +572,7 @@ impl<'a> P<'a> {
     /// pieces go straight into the literal (as [`string_lit`] would put
     /// them), without the list of raw pieces the indent pass needs.
     fn single_line_string(&mut self, start: usize) -> Option<Expr> {
-        let mut parts = Vec::new();
+        let mut parts = Vec::with_capacity(self.string_pieces());
         loop {
             match self.peek()? {
                 Kind::StrText => {
@@ -595,6 +595,27 @@ impl<'a> P<'a> {
             multiline: false,
         };
         Some(Expr::new(ExprKind::Str(lit), self.span_from(start)))
+    }
+
+    /// How many pieces (texts and interpolations) the string whose first
+    /// piece is at the cursor has: its parts vector is made that size (one
+    /// text, nearly always), where growing it from empty would reserve four.
+    fn string_pieces(&self) -> usize {
+        let mut depth = 0usize;
+        let mut n = 0;
+        for t in self.toks.get(self.pos..).unwrap_or_default() {
+            match t.kind {
+                Kind::InterpStart => {
+                    n += usize::from(depth == 0);
+                    depth += 1;
+                }
+                Kind::InterpEnd => depth = depth.saturating_sub(1),
+                Kind::StrText if depth == 0 => n += 1,
+                Kind::StrEnd if depth == 0 => break,
+                _ => {}
+            }
+        }
+        n
     }
 
     /// A type: alternatives separated by `|`.
