@@ -1,5 +1,9 @@
 //! Lexer: source text in, tokens, comments and lexing diagnostics out.
 //!
+//! Tokens are stored compact ([`Tok`]: a [`Kind`] and byte offsets, the
+//! file id once in [`Compact`]); [`lex`] expands them into [`Token`]s with
+//! payloads and spans for the grammar and the language server.
+//!
 //! Normal-mode tokens come from a logos state machine ([`token::Raw`]). A
 //! small driver around it keeps a mode stack for strings: inside a string it
 //! scans text by hand and emits [`Token::StrText`] chunks; `${` pushes

@@ -1,16 +1,19 @@
 //! Parser: source text in, a syntax tree, its comments and its problems out.
 //!
-//! [`parse`] lexes the text ([`crate::lexer`]) and checks delimiters and
-//! nesting depth on the token stream ([`delims`]). Then two parsers read
-//! the same token slice:
+//! [`parse`] lexes the text into compact tokens ([`crate::lexer::Tok`])
+//! and checks delimiters and nesting depth on them ([`delims`]). Then two
+//! parsers read the tokens:
 //!
 //! - [`fast`], a hand-written recursive descent for files without
-//!   mistakes. It builds the tree the grammar would build, or gives up at
-//!   the first thing it does not accept (including everything the grammar
-//!   would report on an otherwise parsed tree). It runs only when the
-//!   delimiter check left the stream alone.
-//! - [`grammar`], the chumsky grammar with error recovery, which runs when
-//!   the fast parser gave up: first with errors that carry nothing, and
+//!   mistakes, on the compact tokens. It builds the tree the grammar would
+//!   build, or gives up at the first thing it does not accept (including
+//!   everything the grammar would report on an otherwise parsed tree). It
+//!   runs only when the delimiter check would leave the stream alone
+//!   ([`delims::balanced`]).
+//! - [`grammar`], the chumsky grammar with error recovery, on the tokens
+//!   expanded with their payloads and spans, after the full delimiter
+//!   check and its repairs ([`delims::check`]); it runs when the fast
+//!   parser gave up or was not tried: first with errors that carry nothing, and
 //!   again with rich errors only if that pass found any. Broken pieces
 //!   become `Error` nodes with the span they skipped; its errors are turned
 //!   into [`Diagnostic`]s with stable codes ([`errors`]). It is the only

@@ -1,5 +1,7 @@
-//! Token kinds: the raw kinds logos recognises, and the [`Token`]s the
-//! parser reads (raw kinds plus the pieces of string literals).
+//! Token kinds: the raw kinds logos recognises, the [`Token`]s the
+//! grammar reads (raw kinds plus the pieces of string literals, with their
+//! payloads), and the compact [`Tok`]s the lexer stores (a [`Kind`] and
+//! two offsets, the payload left in the source).
 
 use crate::span::{FileId, Span};
 use logos::Logos;
