@@ -629,3 +629,47 @@ fn is_stray_ascii(c: char) -> bool {
     matches!(c, '@' | '#' | '$' | '^' | '~' | '`' | '\'' | '\\' | '&')
         || (c.is_ascii_control() && !c.is_ascii_whitespace())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The compact tokens give back the payloads the grammar reads: names
+    /// and string text as written, integers without underscores, floats,
+    /// quantities split at their suffix; a literal the lexer reported
+    /// stays a `BadLit`.
+    #[test]
+    fn compact_tokens_expand_to_their_payloads() {
+        let src = "a_1 = [1_000, 2.5, 512Mi, 1.5Gi, \"x${y}z\", 99999999999999999999, 3GB]";
+        let file = FileId(3);
+        let compact = lex_compact(file, src);
+        let lexed = lex(file, src);
+        assert_eq!(compact.tokens.len(), lexed.tokens.len());
+        for (tok, (full, span)) in compact.tokens.iter().zip(&lexed.tokens) {
+            assert_eq!(tok.kind, full.kind());
+            assert_eq!(tok.span(file), *span);
+        }
+        let payloads: Vec<Token<'_>> = lexed
+            .tokens
+            .iter()
+            .map(|(t, _)| *t)
+            .filter(|t| t.text().is_empty())
+            .collect();
+        assert_eq!(
+            payloads,
+            [
+                Token::Ident("a_1"),
+                Token::Int(1000),
+                Token::Float(2.5),
+                Token::Quantity("512Mi", 3),
+                Token::Quantity("1.5Gi", 3),
+                Token::StrText("x"),
+                Token::Ident("y"),
+                Token::StrText("z"),
+                Token::BadLit,
+                Token::BadLit,
+            ]
+        );
+        assert_eq!(lexed.diagnostics.len(), 2, "{:?}", lexed.diagnostics);
+    }
+}
