@@ -28,7 +28,7 @@ fn bench(c: &mut Criterion) {
     group.sample_size(20);
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("lex_1MB", |b| {
-        b.iter(|| lexer::lex(FileId(0), black_box(&text)))
+        b.iter(|| lexer::lex_compact(FileId(0), black_box(&text)))
     });
     group.bench_function("lex_parse_1MB", |b| {
         b.iter(|| parse(FileId(0), black_box(&text)))

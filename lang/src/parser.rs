@@ -1,16 +1,19 @@
 //! Parser: source text in, a syntax tree, its comments and its problems out.
 //!
-//! [`parse`] lexes the text ([`crate::lexer`]) and checks delimiters and
-//! nesting depth on the token stream ([`delims`]). Then two parsers read
-//! the same token slice:
+//! [`parse`] lexes the text into compact tokens ([`crate::lexer::Tok`])
+//! and checks delimiters and nesting depth on them ([`delims`]). Then two
+//! parsers read the tokens:
 //!
 //! - [`fast`], a hand-written recursive descent for files without
-//!   mistakes. It builds the tree the grammar would build, or gives up at
-//!   the first thing it does not accept (including everything the grammar
-//!   would report on an otherwise parsed tree). It runs only when the
-//!   delimiter check left the stream alone.
-//! - [`grammar`], the chumsky grammar with error recovery, which runs when
-//!   the fast parser gave up: first with errors that carry nothing, and
+//!   mistakes, on the compact tokens. It builds the tree the grammar would
+//!   build, or gives up at the first thing it does not accept (including
+//!   everything the grammar would report on an otherwise parsed tree). It
+//!   runs only when the delimiter check would leave the stream alone
+//!   ([`delims::balanced`]).
+//! - [`grammar`], the chumsky grammar with error recovery, on the tokens
+//!   expanded with their payloads and spans, after the full delimiter
+//!   check and its repairs ([`delims::check`]); it runs when the fast
+//!   parser gave up or was not tried: first with errors that carry nothing, and
 //!   again with rich errors only if that pass found any. Broken pieces
 //!   become `Error` nodes with the span they skipped; its errors are turned
 //!   into [`Diagnostic`]s with stable codes ([`errors`]). It is the only
@@ -37,7 +40,7 @@ mod types;
 use crate::ast::{Comment, Module};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::lexer::{self, DocBlock, Token};
+use crate::lexer::{self, DocBlock, Kind, Token};
 use crate::span::{FileId, Span};
 use chumsky::input::Input as _;
 use chumsky::Parser as _;
@@ -121,40 +124,78 @@ pub fn differential(file: FileId, text: &str) -> Differential {
 /// whether the fast parser gave the tree, and how many errors the grammar
 /// produced before filtering.
 fn parse_with(file: FileId, text: &str, try_fast: bool) -> (Parse, bool, usize) {
-    let lexed = lexer::lex(file, text);
-    let mut diagnostics = lexed.diagnostics;
+    let lexed = lexer::lex_compact(file, text);
     let eof = Span::from_range(file, text.len()..text.len());
+    // The fast parser only sees streams the delimiter check would leave
+    // alone, which the compact tokens tell.
+    if try_fast && delims::balanced(&lexed.tokens) {
+        return match parse_fast(lexed, text, eof) {
+            Ok(parse) => (parse, true, 0),
+            Err(lexed) => parse_grammar(lexed, text, eof),
+        };
+    }
+    parse_grammar(lexed, text, eof)
+}
 
-    let checked = delims::check(&lexed.tokens, eof, text);
+/// The fast parser's tree and the lexer's diagnostics, or the lexer's
+/// output back when the fast parser gave up.
+fn parse_fast(lexed: lexer::Compact, text: &str, eof: Span) -> Result<Parse, lexer::Compact> {
+    let first = lexed.tokens.first().map(|t| (t.kind, t.start));
+    let skip = usize::from(is_module_doc(&lexed.docs, first));
+    let ctx = grammar::Ctx {
+        docs: lexed.docs.get(skip..).unwrap_or_default(),
+        line_starts: &[],
+    };
+    // See `parse_grammar` for the stack.
+    let module = stacker::maybe_grow(PARSE_STACK / 2, PARSE_STACK, || {
+        fast::parse_module(&lexed.tokens, text, ctx, eof)
+    });
+    let Some(mut module) = module else {
+        return Err(lexed);
+    };
+    module.span = Span::from_range(eof.file, 0..text.len());
+    module.doc = lexed
+        .docs
+        .into_iter()
+        .next()
+        .filter(|_| skip == 1)
+        .map(|b| b.doc);
+    let mut diagnostics = lexed.diagnostics;
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    broken_decls::mark(&mut module, &diagnostics, text);
+    Ok(Parse {
+        module,
+        comments: lexed.comments,
+        diagnostics,
+    })
+}
+
+/// Parses with the grammar, after the delimiter check (and its repairs),
+/// on tokens with their payloads. Also returns how many errors the
+/// grammar produced before filtering.
+fn parse_grammar(lexed: lexer::Compact, text: &str, eof: Span) -> (Parse, bool, usize) {
+    let file = eof.file;
+    let all = lexer::expand(&lexed.tokens, file, text);
+    drop(lexed.tokens);
+    let mut diagnostics = lexed.diagnostics;
+
+    let checked = delims::check(&all, eof, text);
     let tokens = match &checked.repaired {
         Some(repaired) => &repaired[..],
-        None => &lexed.tokens[..checked.cut],
+        None => &all[..checked.cut],
     };
     let mut docs = lexed.docs;
-    let module_doc = take_module_doc(&mut docs, tokens);
-    // The fast parser only sees streams the delimiter check left alone.
-    let clean = checked.repaired.is_none()
-        && checked.cut == lexed.tokens.len()
-        && checked.diagnostics.is_empty();
+    let first = tokens.first().map(|(t, s)| (t.kind(), s.start));
+    let module_doc = is_module_doc(&docs, first).then(|| docs.remove(0).doc);
     // One recursion step of the grammar takes up to ~72 KiB of stack in a
     // debug build, more than the red zone chumsky keeps when it grows the
     // stack itself, so give the whole parse a stack deep enough for
     // `MAX_DEPTH` levels up front (only touched pages are committed).
-    // Computed only when the grammar runs.
-    let starts = std::cell::OnceCell::new();
-    let (module, errs, used_fast) = stacker::maybe_grow(PARSE_STACK / 2, PARSE_STACK, || {
-        if try_fast && clean {
-            let ctx = grammar::Ctx {
-                docs: &docs,
-                line_starts: &[],
-            };
-            if let Some(module) = fast::parse_module(tokens, text, ctx, eof) {
-                return (Some(module), Vec::new(), true);
-            }
-        }
+    let starts = line_starts(text, tokens);
+    let (module, errs) = stacker::maybe_grow(PARSE_STACK / 2, PARSE_STACK, || {
         let ctx = grammar::Ctx {
             docs: &docs,
-            line_starts: starts.get_or_init(|| line_starts(text, tokens)),
+            line_starts: &starts,
         };
         // A fast pass with errors that carry nothing; only a file with
         // mistakes is parsed again to describe them.
@@ -163,13 +204,12 @@ fn parse_with(file: FileId, text: &str, try_fast: bool) -> (Parse, bool, usize) 
                 .parse(tokens.map(eof, |(t, s)| (t, s)))
                 .into_output_errors()
         });
-        let (module, errs) = match quick {
+        match quick {
             (Some(module), errs) if errs.is_empty() => (Some(module), errs),
             _ => grammar::module_parser(ctx)
                 .parse(tokens.map(eof, |(t, s)| (t, s)))
                 .into_output_errors(),
-        };
-        (module, errs, false)
+        }
     });
     let grammar_errors = errs.len();
     let mut module = module.unwrap_or_else(|| grammar::empty_module(eof));
@@ -206,7 +246,7 @@ fn parse_with(file: FileId, text: &str, try_fast: bool) -> (Parse, bool, usize) 
         comments: lexed.comments,
         diagnostics,
     };
-    (parse, used_fast, grammar_errors)
+    (parse, false, grammar_errors)
 }
 
 /// Invalid UTF-8 sequences shown as labels of the one diagnostic, after
@@ -279,25 +319,20 @@ pub fn parse_source(
     }
 }
 
-/// The first doc block documents the module when it starts the file and is
-/// followed by a blank line or by `amends`/`import`.
-fn take_module_doc(
-    docs: &mut Vec<DocBlock>,
-    tokens: &[(Token<'_>, Span)],
-) -> Option<crate::ast::Doc> {
-    let first = docs.first()?;
-    let next = tokens.first();
-    let is_module_doc = match next {
-        None => true,
-        Some((tok, span)) => {
-            span.start == first.next_token
-                && (first.blank_line_after || matches!(tok, Token::Amends | Token::Import))
-        }
+/// Whether the first doc block documents the module: it starts the file
+/// and is followed by a blank line or by `amends`/`import`. `first` is the
+/// first token's kind and start.
+fn is_module_doc(docs: &[DocBlock], first: Option<(Kind, u32)>) -> bool {
+    let Some(doc) = docs.first() else {
+        return false;
     };
-    if is_module_doc && next.is_none_or(|(_, s)| s.start == first.next_token) {
-        return Some(docs.remove(0).doc);
+    match first {
+        None => true,
+        Some((kind, start)) => {
+            start == doc.next_token
+                && (doc.blank_line_after || matches!(kind, Kind::Amends | Kind::Import))
+        }
     }
-    None
 }
 
 /// Start offsets of the tokens that are the first on their line.

@@ -20,7 +20,7 @@
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::lexer::Token;
+use crate::lexer::{Kind, Tok, Token};
 use crate::span::Span;
 
 /// Deepest nesting of brackets, braces, parentheses and interpolations.
@@ -88,6 +88,35 @@ fn is_closer(t: &Token<'_>) -> bool {
         t,
         Token::RParen | Token::RBracket | Token::RBrace | Token::InterpEnd
     )
+}
+
+/// Whether the plain matching finds nothing to report in the compact
+/// stream: every closer closes the innermost open group, no group is left
+/// open and nesting stays within [`MAX_DEPTH`]. Exactly then [`check`]
+/// leaves the stream alone and reports nothing, so a valid file is checked
+/// on its compact tokens, without their payloads.
+pub(crate) fn balanced(tokens: &[Tok]) -> bool {
+    let mut stack: Vec<Kind> = Vec::new();
+    for tok in tokens {
+        let close = match tok.kind {
+            Kind::LParen => Kind::RParen,
+            Kind::LBracket => Kind::RBracket,
+            Kind::LBrace => Kind::RBrace,
+            Kind::InterpStart => Kind::InterpEnd,
+            k @ (Kind::RParen | Kind::RBracket | Kind::RBrace | Kind::InterpEnd) => {
+                if stack.pop() != Some(k) {
+                    return false;
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if stack.len() >= MAX_DEPTH {
+            return false;
+        }
+        stack.push(close);
+    }
+    stack.is_empty()
 }
 
 pub(crate) fn check<'src>(tokens: &[(Token<'src>, Span)], eof: Span, text: &str) -> Checked<'src> {

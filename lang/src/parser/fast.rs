@@ -27,8 +27,8 @@ use super::grammar::{string_lit, text_part, Ctx, Raw};
 use super::member::if_member_chain;
 use super::MAX_CHAIN;
 use crate::ast::*;
-use crate::lexer::Token;
-use crate::span::Span;
+use crate::lexer::{Kind, Tok};
+use crate::span::{FileId, Span};
 
 /// Deepest recursion (expressions, types, bodies) before giving up: well
 /// past what [`super::MAX_DEPTH`] nested delimiters need, and a bound for
@@ -37,14 +37,10 @@ const MAX_RECURSION: usize = 4 * super::MAX_DEPTH;
 
 /// Parses a whole file, or returns `None` where it would need the grammar.
 /// The module's span and doc are left for the caller to set.
-pub(crate) fn parse_module(
-    tokens: &[(Token<'_>, Span)],
-    text: &str,
-    ctx: Ctx<'_>,
-    eof: Span,
-) -> Option<Module> {
+pub(crate) fn parse_module(tokens: &[Tok], text: &str, ctx: Ctx<'_>, eof: Span) -> Option<Module> {
     let mut p = P {
         toks: tokens,
+        file: eof.file,
         pos: 0,
         depth: 0,
         text,
@@ -56,8 +52,10 @@ pub(crate) fn parse_module(
 }
 
 /// The parser's state: the tokens and the position in them.
-struct P<'a, 'src> {
-    toks: &'a [(Token<'src>, Span)],
+struct P<'a> {
+    toks: &'a [Tok],
+    /// The file the tokens are from (for spans).
+    file: FileId,
     pos: usize,
     depth: usize,
     text: &'a str,
@@ -70,21 +68,21 @@ struct P<'a, 'src> {
     exprs: Vec<Expr>,
 }
 
-impl<'src> P<'_, 'src> {
-    fn peek(&self) -> Option<Token<'src>> {
-        self.toks.get(self.pos).map(|(t, _)| *t)
+impl<'a> P<'a> {
+    fn peek(&self) -> Option<Kind> {
+        self.toks.get(self.pos).map(|t| t.kind)
     }
 
-    fn peek_at(&self, i: usize) -> Option<Token<'src>> {
-        self.toks.get(i).map(|(t, _)| *t)
+    fn peek_at(&self, i: usize) -> Option<Kind> {
+        self.toks.get(i).map(|t| t.kind)
     }
 
-    fn at(&self, tok: Token<'_>) -> bool {
+    fn at(&self, tok: Kind) -> bool {
         self.peek() == Some(tok)
     }
 
     /// Consumes `tok` or gives up.
-    fn expect(&mut self, tok: Token<'_>) -> Option<()> {
+    fn expect(&mut self, tok: Kind) -> Option<()> {
         if self.at(tok) {
             self.pos += 1;
             Some(())
@@ -94,15 +92,20 @@ impl<'src> P<'_, 'src> {
     }
 
     /// Consumes `tok` when it is next.
-    fn eat(&mut self, tok: Token<'_>) -> bool {
+    fn eat(&mut self, tok: Kind) -> bool {
         let here = self.at(tok);
         self.pos += usize::from(here);
         here
     }
 
+    /// The text of the current token ("" at the end).
+    fn text_here(&self) -> &'a str {
+        self.toks.get(self.pos).map_or("", |t| t.text(self.text))
+    }
+
     /// The span of the current token (which must exist).
     fn span_here(&self) -> Option<Span> {
-        self.toks.get(self.pos).map(|(_, s)| *s)
+        self.toks.get(self.pos).map(|t| t.span(self.file))
     }
 
     /// The span from token `start` to the last consumed token.
@@ -111,8 +114,8 @@ impl<'src> P<'_, 'src> {
             self.toks.get(start),
             self.toks.get(self.pos.wrapping_sub(1)),
         ) {
-            (Some((_, a)), Some((_, b))) if start < self.pos => a.to(*b),
-            (Some((_, a)), _) => a.start_point(),
+            (Some(a), Some(b)) if start < self.pos => a.span(self.file).to(b.span(self.file)),
+            (Some(a), _) => a.span(self.file).start_point(),
             _ => Span::default(),
         }
     }
@@ -130,11 +133,15 @@ impl<'src> P<'_, 'src> {
     /// An identifier.
     fn ident(&mut self) -> Option<Ident> {
         match self.toks.get(self.pos) {
-            Some((Token::Ident(name), span)) => {
+            Some(
+                t @ Tok {
+                    kind: Kind::Ident, ..
+                },
+            ) => {
                 self.pos += 1;
                 Some(Ident {
-                    name: (*name).into(),
-                    span: *span,
+                    name: t.text(self.text).into(),
+                    span: t.span(self.file),
                 })
             }
             _ => None,
@@ -142,7 +149,7 @@ impl<'src> P<'_, 'src> {
     }
 
     fn skip_seps(&mut self) {
-        while matches!(self.peek(), Some(Token::Semi | Token::Comma)) {
+        while matches!(self.peek(), Some(Kind::Semi | Kind::Comma)) {
             self.pos += 1;
         }
     }
@@ -150,14 +157,14 @@ impl<'src> P<'_, 'src> {
     /// The whole file: `amends`, imports, then items.
     fn module(&mut self, eof: Span) -> Option<Module> {
         self.skip_seps();
-        let amends = if self.at(Token::Amends) && !self.keyword_is_key() {
-            Some(self.header_path(Token::Amends)?.0)
+        let amends = if self.at(Kind::Amends) && !self.keyword_is_key() {
+            Some(self.header_path(Kind::Amends)?.0)
         } else {
             None
         };
         self.skip_seps();
         let mut imports = Vec::new();
-        while self.at(Token::Import) && !self.keyword_is_key() {
+        while self.at(Kind::Import) && !self.keyword_is_key() {
             imports.push(self.import()?);
             self.skip_seps();
         }
@@ -165,14 +172,14 @@ impl<'src> P<'_, 'src> {
         loop {
             match self.peek() {
                 None => break,
-                Some(Token::Semi | Token::Comma) => self.pos += 1,
+                Some(Kind::Semi | Kind::Comma) => self.pos += 1,
                 Some(t) if t.is_contextual() && self.keyword_is_key() => {
                     items.push(Item::Member(self.member()?))
                 }
-                Some(Token::Schema) => items.push(self.schema()?),
-                Some(Token::Type) => items.push(self.alias()?),
+                Some(Kind::Schema) => items.push(self.schema()?),
+                Some(Kind::Type) => items.push(self.alias()?),
                 // A second or misplaced header is reported by the grammar.
-                Some(Token::Amends | Token::Import) => return None,
+                Some(Kind::Amends | Kind::Import) => return None,
                 Some(_) => items.push(Item::Member(self.member()?)),
             }
         }
@@ -187,7 +194,7 @@ impl<'src> P<'_, 'src> {
 
     /// `KEYWORD "path"`; the path must be plain text. Returns the module
     /// path and the index of the keyword.
-    fn header_path(&mut self, keyword: Token<'_>) -> Option<(ModulePath, usize)> {
+    fn header_path(&mut self, keyword: Kind) -> Option<(ModulePath, usize)> {
         let start = self.pos;
         self.expect(keyword)?;
         let s = self.string()?;
@@ -207,8 +214,8 @@ impl<'src> P<'_, 'src> {
 
     /// `import "path" as name`
     fn import(&mut self) -> Option<Import> {
-        let (mut path, start) = self.header_path(Token::Import)?;
-        self.expect(Token::As)?;
+        let (mut path, start) = self.header_path(Kind::Import)?;
+        self.expect(Kind::As)?;
         let alias = self.ident()?;
         path.stmt_span = self.span_from(start);
         Some(Import { path, alias })
@@ -217,7 +224,7 @@ impl<'src> P<'_, 'src> {
     /// `schema Name { members }`
     fn schema(&mut self) -> Option<Item> {
         let start = self.pos;
-        self.expect(Token::Schema)?;
+        self.expect(Kind::Schema)?;
         let name = self.ident()?;
         let body = self.body()?;
         let span = self.span_from(start);
@@ -232,9 +239,9 @@ impl<'src> P<'_, 'src> {
     /// `type Name = Type`
     fn alias(&mut self) -> Option<Item> {
         let start = self.pos;
-        self.expect(Token::Type)?;
+        self.expect(Kind::Type)?;
         let name = self.ident()?;
-        self.expect(Token::Eq)?;
+        self.expect(Kind::Eq)?;
         let ty = self.type_()?;
         let span = self.span_from(start);
         Some(Item::TypeAlias(TypeAlias {
@@ -249,12 +256,12 @@ impl<'src> P<'_, 'src> {
     fn body(&mut self) -> Option<Body> {
         self.enter()?;
         let start = self.pos;
-        self.expect(Token::LBrace)?;
+        self.expect(Kind::LBrace)?;
         let base = self.members.len();
         loop {
             match self.peek()? {
-                Token::RBrace => break,
-                Token::Semi | Token::Comma => self.pos += 1,
+                Kind::RBrace => break,
+                Kind::Semi | Kind::Comma => self.pos += 1,
                 _ => {
                     let member = self.member()?;
                     self.members.push(member);
@@ -275,12 +282,12 @@ impl<'src> P<'_, 'src> {
         let start = self.pos;
         let kind = match self.peek()? {
             t if t.is_contextual() && self.keyword_is_key() => self.field()?,
-            Token::Let => self.let_()?,
-            Token::For => self.for_()?,
-            Token::If => self.if_member()?,
-            Token::Check => self.check()?,
-            Token::LBracket => self.every()?,
-            Token::Ident(_) | Token::StrStart | Token::MlStrStart => self.field()?,
+            Kind::Let => self.let_()?,
+            Kind::For => self.for_()?,
+            Kind::If => self.if_member()?,
+            Kind::Check => self.check()?,
+            Kind::LBracket => self.every()?,
+            Kind::Ident | Kind::StrStart | Kind::MlStrStart => self.field()?,
             _ => return None,
         };
         let span = self.span_from(start);
@@ -297,9 +304,9 @@ impl<'src> P<'_, 'src> {
     fn keyword_is_key(&self) -> bool {
         matches!(
             self.peek_at(self.pos + 1),
-            Some(Token::Eq | Token::PlusEq | Token::Colon | Token::Dot | Token::LBrace)
-        ) && !(self.peek() == Some(Token::Schema)
-            && self.peek_at(self.pos + 1) == Some(Token::LBrace))
+            Some(Kind::Eq | Kind::PlusEq | Kind::Colon | Kind::Dot | Kind::LBrace)
+        ) && !(self.peek() == Some(Kind::Schema)
+            && self.peek_at(self.pos + 1) == Some(Kind::LBrace))
     }
 
     /// A key: a name, a declaration keyword (`type`), `"quoted"` or
@@ -307,9 +314,9 @@ impl<'src> P<'_, 'src> {
     /// reports it), nor is `schema {`.
     fn key(&mut self) -> Option<Key> {
         match self.peek()? {
-            Token::Ident(_) => self.ident().map(Key::Name),
+            Kind::Ident => self.ident().map(Key::Name),
             t if t.is_contextual() => {
-                if t == Token::Schema && self.peek_at(self.pos + 1) == Some(Token::LBrace) {
+                if t == Kind::Schema && self.peek_at(self.pos + 1) == Some(Kind::LBrace) {
                     return None;
                 }
                 let span = self.span_here()?;
@@ -319,7 +326,7 @@ impl<'src> P<'_, 'src> {
                     span,
                 }))
             }
-            Token::StrStart | Token::MlStrStart => {
+            Kind::StrStart | Kind::MlStrStart => {
                 let s = self.string()?;
                 let plain = match &s.kind {
                     ExprKind::Str(lit) => lit.as_plain(),
@@ -337,14 +344,14 @@ impl<'src> P<'_, 'src> {
     /// `path = v`, `path += v`, `path { }`, `name: Type [= v]`.
     fn field(&mut self) -> Option<MemberKind> {
         let mut path = vec![self.key()?];
-        while self.eat(Token::Dot) {
+        while self.eat(Kind::Dot) {
             path.push(self.key()?);
         }
         match self.peek()? {
-            Token::Colon if path.len() == 1 => {
+            Kind::Colon if path.len() == 1 => {
                 self.pos += 1;
                 let ty = self.type_()?;
-                let default = if self.at(Token::Eq) {
+                let default = if self.at(Kind::Eq) {
                     Some(Box::new(self.value()?))
                 } else {
                     None
@@ -352,15 +359,15 @@ impl<'src> P<'_, 'src> {
                 let name = path.pop()?;
                 Some(MemberKind::Decl { name, ty, default })
             }
-            Token::Eq => Some(MemberKind::Assign {
+            Kind::Eq => Some(MemberKind::Assign {
                 path,
                 value: self.value()?,
             }),
-            Token::PlusEq => Some(MemberKind::Append {
+            Kind::PlusEq => Some(MemberKind::Append {
                 path,
                 value: self.value()?,
             }),
-            Token::LBrace => Some(MemberKind::Amend {
+            Kind::LBrace => Some(MemberKind::Amend {
                 path,
                 body: self.body()?,
             }),
@@ -378,9 +385,9 @@ impl<'src> P<'_, 'src> {
 
     /// `let name = value`
     fn let_(&mut self) -> Option<MemberKind> {
-        self.expect(Token::Let)?;
+        self.expect(Kind::Let)?;
         let name = self.ident()?;
-        if !self.at(Token::Eq) {
+        if !self.at(Kind::Eq) {
             return None;
         }
         let value = self.value()?;
@@ -390,7 +397,7 @@ impl<'src> P<'_, 'src> {
     /// `[key,] value` after `for`.
     fn loop_vars(&mut self) -> Option<(Option<Ident>, Ident)> {
         let first = self.ident()?;
-        if self.eat(Token::Comma) {
+        if self.eat(Kind::Comma) {
             Some((Some(first), self.ident()?))
         } else {
             Some((None, first))
@@ -399,9 +406,9 @@ impl<'src> P<'_, 'src> {
 
     /// `for [k,] v in iter { members }`
     fn for_(&mut self) -> Option<MemberKind> {
-        self.expect(Token::For)?;
+        self.expect(Kind::For)?;
         let (key_var, value_var) = self.loop_vars()?;
-        self.expect(Token::In)?;
+        self.expect(Kind::In)?;
         let iter = self.expr(false)?;
         let body = self.body()?;
         Some(MemberKind::For {
@@ -419,17 +426,17 @@ impl<'src> P<'_, 'src> {
         let mut else_body = None;
         loop {
             let at = self.span_here()?;
-            self.expect(Token::If)?;
+            self.expect(Kind::If)?;
             let cond = self.expr(false)?;
             let then_body = self.body()?;
             clauses.push((at, cond, then_body));
             if clauses.len() > MAX_CHAIN {
                 return None;
             }
-            if !self.eat(Token::Else) {
+            if !self.eat(Kind::Else) {
                 break;
             }
-            if !self.at(Token::If) {
+            if !self.at(Kind::If) {
                 else_body = Some(self.body()?);
                 break;
             }
@@ -439,18 +446,18 @@ impl<'src> P<'_, 'src> {
 
     /// `[*] { members }`
     fn every(&mut self) -> Option<MemberKind> {
-        self.expect(Token::LBracket)?;
-        self.expect(Token::Star)?;
-        self.expect(Token::RBracket)?;
+        self.expect(Kind::LBracket)?;
+        self.expect(Kind::Star)?;
+        self.expect(Kind::RBracket)?;
         let body = self.body()?;
         Some(MemberKind::Every { body })
     }
 
     /// `check cond : message`
     fn check(&mut self) -> Option<MemberKind> {
-        self.expect(Token::Check)?;
+        self.expect(Kind::Check)?;
         let cond = self.expr(true)?;
-        self.expect(Token::Colon)?;
+        self.expect(Kind::Colon)?;
         let message = self.expr(true)?;
         Some(MemberKind::Check {
             cond: Box::new(cond),
@@ -464,12 +471,12 @@ impl<'src> P<'_, 'src> {
     /// looser than the grammar's, which only costs a fallback.
     fn value_follows(&self) -> Option<()> {
         match self.peek()? {
-            Token::RBrace
-            | Token::RBracket
-            | Token::RParen
-            | Token::Semi
-            | Token::Comma
-            | Token::InterpEnd => None,
+            Kind::RBrace
+            | Kind::RBracket
+            | Kind::RParen
+            | Kind::Semi
+            | Kind::Comma
+            | Kind::InterpEnd => None,
             _ if self.at_line_start(self.pos) && self.looks_like_member(self.pos) => None,
             _ => Some(()),
         }
@@ -480,9 +487,9 @@ impl<'src> P<'_, 'src> {
         let Some(prev) = i.checked_sub(1).and_then(|j| self.toks.get(j)) else {
             return true;
         };
-        let start = self.toks.get(i).map_or(prev.1.end, |(_, s)| s.start);
+        let start = self.toks.get(i).map_or(prev.end, |t| t.start);
         self.text
-            .get(prev.1.end as usize..start as usize)
+            .get(prev.end as usize..start as usize)
             .is_some_and(crate::source::has_line_break)
     }
 
@@ -492,23 +499,20 @@ impl<'src> P<'_, 'src> {
     fn looks_like_member(&self, mut i: usize) -> bool {
         loop {
             match self.peek_at(i) {
-                Some(Token::StrStart | Token::MlStrStart) => match self.skip_string(i) {
+                Some(Kind::StrStart | Kind::MlStrStart) => match self.skip_string(i) {
                     Some(next) => i = next,
                     None => return true,
                 },
-                Some(t) if matches!(t, Token::Ident(_)) || t.is_keyword() => i += 1,
+                Some(t) if matches!(t, Kind::Ident) || t.is_keyword() => i += 1,
                 _ => return false,
             }
-            if self.peek_at(i) == Some(Token::Dot) {
+            if self.peek_at(i) == Some(Kind::Dot) {
                 i += 1;
             } else {
                 break;
             }
         }
-        matches!(
-            self.peek_at(i),
-            Some(Token::Eq | Token::PlusEq | Token::Colon)
-        )
+        matches!(self.peek_at(i), Some(Kind::Eq | Kind::PlusEq | Kind::Colon))
     }
 
     /// The index after the string starting at `i`, counting nested strings.
@@ -516,8 +520,8 @@ impl<'src> P<'_, 'src> {
         let mut depth = 0usize;
         loop {
             match self.peek_at(i)? {
-                Token::StrStart | Token::MlStrStart => depth += 1,
-                Token::StrEnd => {
+                Kind::StrStart | Kind::MlStrStart => depth += 1,
+                Kind::StrEnd => {
                     depth -= 1;
                     if depth == 0 {
                         return Some(i + 1);
@@ -534,8 +538,8 @@ impl<'src> P<'_, 'src> {
         self.enter()?;
         let start = self.pos;
         let multiline = match self.peek()? {
-            Token::StrStart => false,
-            Token::MlStrStart => true,
+            Kind::StrStart => false,
+            Kind::MlStrStart => true,
             _ => return None,
         };
         self.pos += 1;
@@ -545,16 +549,16 @@ impl<'src> P<'_, 'src> {
         let mut raw = Vec::new();
         loop {
             match self.peek()? {
-                Token::StrText(t) => {
+                Kind::StrText => {
+                    raw.push(Raw::Text(self.text_here()));
                     self.pos += 1;
-                    raw.push(Raw::Text(t));
                 }
-                Token::InterpStart => {
+                Kind::InterpStart => {
                     self.pos += 1;
                     raw.push(Raw::Interp(self.expr(true)?));
-                    self.expect(Token::InterpEnd)?;
+                    self.expect(Kind::InterpEnd)?;
                 }
-                Token::StrEnd => break,
+                Kind::StrEnd => break,
                 _ => return None,
             }
         }
@@ -568,19 +572,19 @@ impl<'src> P<'_, 'src> {
     /// pieces go straight into the literal (as [`string_lit`] would put
     /// them), without the list of raw pieces the indent pass needs.
     fn single_line_string(&mut self, start: usize) -> Option<Expr> {
-        let mut parts = Vec::new();
+        let mut parts = Vec::with_capacity(self.string_pieces());
         loop {
             match self.peek()? {
-                Token::StrText(t) => {
+                Kind::StrText => {
+                    parts.extend(text_part(self.text_here()));
                     self.pos += 1;
-                    parts.extend(text_part(t));
                 }
-                Token::InterpStart => {
+                Kind::InterpStart => {
                     self.pos += 1;
                     parts.push(StrPart::Interp(Box::new(self.expr(true)?)));
-                    self.expect(Token::InterpEnd)?;
+                    self.expect(Kind::InterpEnd)?;
                 }
-                Token::StrEnd => break,
+                Kind::StrEnd => break,
                 _ => return None,
             }
         }
@@ -593,12 +597,33 @@ impl<'src> P<'_, 'src> {
         Some(Expr::new(ExprKind::Str(lit), self.span_from(start)))
     }
 
+    /// How many pieces (texts and interpolations) the string whose first
+    /// piece is at the cursor has: its parts vector is made that size (one
+    /// text, nearly always), where growing it from empty would reserve four.
+    fn string_pieces(&self) -> usize {
+        let mut depth = 0usize;
+        let mut n = 0;
+        for t in self.toks.get(self.pos..).unwrap_or_default() {
+            match t.kind {
+                Kind::InterpStart => {
+                    n += usize::from(depth == 0);
+                    depth += 1;
+                }
+                Kind::InterpEnd => depth = depth.saturating_sub(1),
+                Kind::StrText if depth == 0 => n += 1,
+                Kind::StrEnd if depth == 0 => break,
+                _ => {}
+            }
+        }
+        n
+    }
+
     /// A type: alternatives separated by `|`.
     fn type_(&mut self) -> Option<Type> {
         self.enter()?;
         let start = self.pos;
         let mut alts = vec![self.optional_type()?];
-        while self.eat(Token::Pipe) {
+        while self.eat(Kind::Pipe) {
             alts.push(self.optional_type()?);
         }
         self.leave();
@@ -616,7 +641,7 @@ impl<'src> P<'_, 'src> {
         let start = self.pos;
         let mut ty = self.primary_type()?;
         let mut n = 0;
-        while self.eat(Token::Question) {
+        while self.eat(Kind::Question) {
             n += 1;
             if n > MAX_CHAIN {
                 return None;
@@ -633,33 +658,33 @@ impl<'src> P<'_, 'src> {
     fn primary_type(&mut self) -> Option<Type> {
         let start = self.pos;
         let kind = match self.peek()? {
-            Token::Ident(_) => {
+            Kind::Ident => {
                 let mut name = vec![self.ident()?];
-                while self.eat(Token::Dot) {
+                while self.eat(Kind::Dot) {
                     name.push(self.ident()?);
                 }
-                let range = if self.at(Token::LParen) {
+                let range = if self.at(Kind::LParen) {
                     Some(Box::new(self.type_range()?))
                 } else {
                     None
                 };
                 TypeKind::Named { name, range }
             }
-            Token::LBracket => {
+            Kind::LBracket => {
                 self.pos += 1;
                 let t = self.type_()?;
-                self.expect(Token::RBracket)?;
+                self.expect(Kind::RBracket)?;
                 TypeKind::List(Box::new(t))
             }
-            Token::LBrace => {
+            Kind::LBrace => {
                 self.pos += 1;
                 let k = self.type_()?;
-                self.expect(Token::Colon)?;
+                self.expect(Kind::Colon)?;
                 let v = self.type_()?;
-                self.expect(Token::RBrace)?;
+                self.expect(Kind::RBrace)?;
                 TypeKind::Map(Box::new(k), Box::new(v))
             }
-            Token::StrStart | Token::MlStrStart => {
+            Kind::StrStart | Kind::MlStrStart => {
                 let s = self.string()?;
                 match &s.kind {
                     ExprKind::Str(lit) => TypeKind::Literal(lit.as_plain()?.into()),
@@ -677,23 +702,23 @@ impl<'src> P<'_, 'src> {
     /// `(lo..hi)` after a type name, either bound optional.
     fn type_range(&mut self) -> Option<TypeRange> {
         let start = self.pos;
-        self.expect(Token::LParen)?;
-        let lo = if self.at(Token::DotDot) {
+        self.expect(Kind::LParen)?;
+        let lo = if self.at(Kind::DotDot) {
             None
         } else {
             Some(self.expr(true)?)
         };
-        self.expect(Token::DotDot)?;
+        self.expect(Kind::DotDot)?;
         // `...` is reported by the grammar.
-        if self.at(Token::Dot) {
+        if self.at(Kind::Dot) {
             return None;
         }
-        let hi = if self.at(Token::RParen) {
+        let hi = if self.at(Kind::RParen) {
             None
         } else {
             Some(self.expr(true)?)
         };
-        self.expect(Token::RParen)?;
+        self.expect(Kind::RParen)?;
         Some(TypeRange {
             lo,
             hi,

@@ -7,7 +7,8 @@
 
 use super::P;
 use crate::ast::*;
-use crate::lexer::Token;
+use crate::lexer::token::{float_value, int_value, quantity_suffix_at};
+use crate::lexer::Kind;
 use crate::parser::expr::{bin, if_chain};
 use crate::parser::MAX_CHAIN;
 use crate::span::Span;
@@ -19,30 +20,30 @@ const CMP: u8 = 3;
 
 /// A binary operator other than `??` and its binding power, from `||`
 /// (1) to `* / %` (5).
-fn binary_op(tok: Token<'_>) -> Option<(BinaryOp, u8)> {
+fn binary_op(tok: Kind) -> Option<(BinaryOp, u8)> {
     Some(match tok {
-        Token::OrOr => (BinaryOp::Or, OR),
-        Token::AndAnd => (BinaryOp::And, 2),
-        Token::EqEq => (BinaryOp::Eq, CMP),
-        Token::Ne => (BinaryOp::Ne, CMP),
-        Token::Lt => (BinaryOp::Lt, CMP),
-        Token::Le => (BinaryOp::Le, CMP),
-        Token::Gt => (BinaryOp::Gt, CMP),
-        Token::Ge => (BinaryOp::Ge, CMP),
-        Token::Plus => (BinaryOp::Add, 4),
-        Token::Minus => (BinaryOp::Sub, 4),
-        Token::Star => (BinaryOp::Mul, 5),
-        Token::Slash => (BinaryOp::Div, 5),
-        Token::Percent => (BinaryOp::Rem, 5),
+        Kind::OrOr => (BinaryOp::Or, OR),
+        Kind::AndAnd => (BinaryOp::And, 2),
+        Kind::EqEq => (BinaryOp::Eq, CMP),
+        Kind::Ne => (BinaryOp::Ne, CMP),
+        Kind::Lt => (BinaryOp::Lt, CMP),
+        Kind::Le => (BinaryOp::Le, CMP),
+        Kind::Gt => (BinaryOp::Gt, CMP),
+        Kind::Ge => (BinaryOp::Ge, CMP),
+        Kind::Plus => (BinaryOp::Add, 4),
+        Kind::Minus => (BinaryOp::Sub, 4),
+        Kind::Star => (BinaryOp::Mul, 5),
+        Kind::Slash => (BinaryOp::Div, 5),
+        Kind::Percent => (BinaryOp::Rem, 5),
         _ => return None,
     })
 }
 
-impl P<'_, '_> {
+impl P<'_> {
     /// A whole expression.
     pub(super) fn expr(&mut self, amend: bool) -> Option<Expr> {
         self.enter()?;
-        let e = if self.at(Token::If) {
+        let e = if self.at(Kind::If) {
             self.if_expr(amend)?
         } else {
             self.coalesce(amend)?
@@ -56,20 +57,20 @@ impl P<'_, '_> {
         let mut clauses: Vec<(Span, Expr, Expr)> = Vec::new();
         loop {
             let at = self.span_here()?;
-            self.expect(Token::If)?;
+            self.expect(Kind::If)?;
             let cond = self.expr(true)?;
-            self.expect(Token::Then)?;
+            self.expect(Kind::Then)?;
             let value = self.expr(amend)?;
             clauses.push((at, cond, value));
             if clauses.len() > MAX_CHAIN {
                 return None;
             }
-            if !(self.at(Token::Else) && self.peek_at(self.pos + 1) == Some(Token::If)) {
+            if !(self.at(Kind::Else) && self.peek_at(self.pos + 1) == Some(Kind::If)) {
                 break;
             }
             self.pos += 1;
         }
-        self.expect(Token::Else)?;
+        self.expect(Kind::Else)?;
         let last = self.expr(amend)?;
         Some(if_chain(clauses, last))
     }
@@ -78,7 +79,7 @@ impl P<'_, '_> {
     fn coalesce(&mut self, amend: bool) -> Option<Expr> {
         let first = self.binary(amend)?;
         let mut rest = Vec::new();
-        while self.eat(Token::QQ) {
+        while self.eat(Kind::QQ) {
             rest.push(self.binary(amend)?);
             if rest.len() > MAX_CHAIN {
                 return None;
@@ -144,8 +145,8 @@ impl P<'_, '_> {
         let mut ops = Vec::new();
         loop {
             let op = match self.peek()? {
-                Token::Bang => UnaryOp::Not,
-                Token::Minus => UnaryOp::Neg,
+                Kind::Bang => UnaryOp::Not,
+                Kind::Minus => UnaryOp::Neg,
                 _ => break,
             };
             ops.push((op, self.span_here()?));
@@ -175,7 +176,7 @@ impl P<'_, '_> {
         loop {
             let start = self.pos;
             let kind = match self.peek() {
-                Some(Token::Dot) => {
+                Some(Kind::Dot) => {
                     self.pos += 1;
                     let name = self.key()?;
                     ExprKind::Field {
@@ -185,19 +186,19 @@ impl P<'_, '_> {
                 }
                 // `[*]` starts the next member (`a = x` then `[*] { }`):
                 // no index starts with `*`.
-                Some(Token::LBracket) if self.peek_at(self.pos + 1) == Some(Token::Star) => {
+                Some(Kind::LBracket) if self.peek_at(self.pos + 1) == Some(Kind::Star) => {
                     return Some(e);
                 }
-                Some(Token::LBracket) => {
+                Some(Kind::LBracket) => {
                     self.pos += 1;
                     let index = self.expr(true)?;
-                    self.expect(Token::RBracket)?;
+                    self.expect(Kind::RBracket)?;
                     ExprKind::Index {
                         target: Box::new(e),
                         index: Box::new(index),
                     }
                 }
-                Some(Token::LBrace) if amend => ExprKind::Amend {
+                Some(Kind::LBrace) if amend => ExprKind::Amend {
                     base: Box::new(e),
                     body: self.body()?,
                 },
@@ -220,26 +221,30 @@ impl P<'_, '_> {
     /// Literals, strings, names, calls, lists, comprehensions, parentheses
     /// and records.
     fn atom(&mut self) -> Option<Expr> {
-        let (tok, span) = *self.toks.get(self.pos)?;
-        let kind = match tok {
-            Token::None => ExprKind::None,
-            Token::True => ExprKind::Bool(true),
-            Token::False => ExprKind::Bool(false),
-            Token::Int(n) => ExprKind::Int(n),
-            Token::Float(f) => ExprKind::Float(f),
-            Token::Quantity(text, at) => crate::parser::expr::quantity(text, at),
-            Token::StrStart | Token::MlStrStart => return self.string(),
-            Token::Ident(_) => return self.name_or_call(),
-            Token::LBracket => return self.list(),
-            Token::LParen => {
+        let tok = *self.toks.get(self.pos)?;
+        let span = tok.span(self.file);
+        let kind = match tok.kind {
+            Kind::None => ExprKind::None,
+            Kind::True => ExprKind::Bool(true),
+            Kind::False => ExprKind::Bool(false),
+            Kind::Int => ExprKind::Int(int_value(tok.text(self.text))?),
+            Kind::Float => ExprKind::Float(float_value(tok.text(self.text))?),
+            Kind::Quantity => {
+                let text = tok.text(self.text);
+                crate::parser::expr::quantity(text, quantity_suffix_at(text) as u32)
+            }
+            Kind::StrStart | Kind::MlStrStart => return self.string(),
+            Kind::Ident => return self.name_or_call(),
+            Kind::LBracket => return self.list(),
+            Kind::LParen => {
                 let start = self.pos;
                 self.pos += 1;
                 let inner = self.expr(true)?;
-                self.expect(Token::RParen)?;
+                self.expect(Kind::RParen)?;
                 let kind = ExprKind::Paren(Box::new(inner));
                 return Some(Expr::new(kind, self.span_from(start)));
             }
-            Token::LBrace => {
+            Kind::LBrace => {
                 let body = self.body()?;
                 let span = body.span;
                 return Some(Expr::new(ExprKind::Record(body), span));
@@ -254,23 +259,23 @@ impl P<'_, '_> {
     fn name_or_call(&mut self) -> Option<Expr> {
         let start = self.pos;
         let name = self.ident()?;
-        if !self.eat(Token::LParen) {
+        if !self.eat(Kind::LParen) {
             let span = name.span;
             return Some(Expr::new(ExprKind::Name(name), span));
         }
-        let args = self.items(Token::RParen)?;
+        let args = self.items(Kind::RParen)?;
         let kind = ExprKind::Call { func: name, args };
         Some(Expr::new(kind, self.span_from(start)))
     }
 
     /// Expressions separated by `,` (a trailing one allowed) up to and
     /// including `close`.
-    fn items(&mut self, close: Token<'_>) -> Option<Vec<Expr>> {
+    fn items(&mut self, close: Kind) -> Option<Vec<Expr>> {
         let base = self.exprs.len();
         while !self.at(close) {
             let item = self.expr(true)?;
             self.exprs.push(item);
-            if !self.eat(Token::Comma) {
+            if !self.eat(Kind::Comma) {
                 break;
             }
         }
@@ -281,13 +286,13 @@ impl P<'_, '_> {
     /// `[items]` or `[for x in xs ...: e]`.
     fn list(&mut self) -> Option<Expr> {
         let start = self.pos;
-        self.expect(Token::LBracket)?;
-        let kind = if self.at(Token::For) {
+        self.expect(Kind::LBracket)?;
+        let kind = if self.at(Kind::For) {
             let k = self.comprehension()?;
-            self.expect(Token::RBracket)?;
+            self.expect(Kind::RBracket)?;
             k
         } else {
-            ExprKind::List(self.items(Token::RBracket)?)
+            ExprKind::List(self.items(Kind::RBracket)?)
         };
         Some(Expr::new(kind, self.span_from(start)))
     }
@@ -297,10 +302,10 @@ impl P<'_, '_> {
         let mut clauses = Vec::new();
         loop {
             match self.peek()? {
-                Token::For => {
+                Kind::For => {
                     self.pos += 1;
                     let (key_var, value_var) = self.loop_vars()?;
-                    self.expect(Token::In)?;
+                    self.expect(Kind::In)?;
                     let iter = self.expr(true)?;
                     clauses.push(CompClause::For {
                         key_var,
@@ -308,11 +313,11 @@ impl P<'_, '_> {
                         iter,
                     });
                 }
-                Token::If if !clauses.is_empty() => {
+                Kind::If if !clauses.is_empty() => {
                     self.pos += 1;
                     clauses.push(CompClause::If(self.expr(true)?));
                 }
-                Token::Colon if !clauses.is_empty() => break,
+                Kind::Colon if !clauses.is_empty() => break,
                 _ => return None,
             }
         }
