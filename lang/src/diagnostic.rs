@@ -450,6 +450,23 @@ struct JsonDiagnostic<'a> {
     /// The notes, as the human form prints them.
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     notes: &'a [String],
+    /// The label under the primary span.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    /// Related places (the declaration, the other definition), each with
+    /// its position and message.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonLabel<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    message: &'a str,
 }
 
 /// One JSON object (no trailing newline); lines and columns are 1-based.
@@ -468,6 +485,23 @@ pub fn render_json(d: &Diagnostic, map: &SourceMap) -> String {
         help: d.help.as_deref(),
         entries: d.entries.iter().map(|f| map.name(*f)).collect(),
         notes: &d.notes,
+        label: d.label.as_deref(),
+        related: d
+            .labels
+            .iter()
+            .map(|l| {
+                let (line, column) = map.line_col(l.span.file, l.span.start);
+                let (end_line, end_column) = map.line_col(l.span.file, l.span.end);
+                JsonLabel {
+                    file: map.name(l.span.file),
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    message: &l.message,
+                }
+            })
+            .collect(),
     };
     serde_json::to_string(&j).unwrap_or_default()
 }
