@@ -174,6 +174,12 @@ impl Problems {
         self.diagnostics.extend(ds);
     }
 
+    /// The `i`th problem kept, to add to it (another place the same
+    /// mistake shows).
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut Diagnostic> {
+        self.diagnostics.get_mut(i)
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }

@@ -198,12 +198,17 @@ impl<'a> Evaluator<'a> {
                     } else {
                         format!("`{path}`")
                     };
-                    self.report(EvalError::MissingKey {
-                        span: key_span,
-                        key: key.to_string(),
-                        owner,
-                        help,
-                    });
+                    self.report_missing(
+                        o.id,
+                        key,
+                        key_span,
+                        EvalError::MissingKey {
+                            span: key_span,
+                            key: key.to_string(),
+                            owner,
+                            help,
+                        },
+                    );
                     Value::invalid(span)
                 }
             },

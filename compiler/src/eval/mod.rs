@@ -89,6 +89,20 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
+/// The label of another read of a missing key (see
+/// [`Evaluator::report_missing`]).
+const ALSO_READ: &str = "also read here";
+
+/// A missing key's problem (E0501): its position among the problems kept,
+/// its span, and the reads past [`MAX_ALSO_READ`] counted in a note.
+type MissingRead = (usize, Span, u32);
+
+/// The note counting the reads of a missing key past [`MAX_ALSO_READ`].
+const MORE_READS: &str = "also read in ";
+
+/// The most other reads of one missing key labelled; the rest are counted.
+const MAX_ALSO_READ: usize = 5;
+
 /// Steps one evaluation may take before it is stopped.
 pub const DEFAULT_FUEL: u64 = 10_000_000;
 
@@ -162,6 +176,10 @@ pub struct Evaluator<'a> {
     pub(crate) reported_twice: RefCell<FastSet<(Span, Span)>>,
     /// What names bound, when recording ([`bindings`]).
     bindings: RefCell<Option<FastSet<bindings::BindingUse>>>,
+    /// Keys read and missing (E0501), by object and key: the problem's
+    /// position among those kept and its span, so that reading the same
+    /// missing key again adds a place to that one problem.
+    missing_reads: RefCell<FastMap<(ObjId, Rc<str>), MissingRead>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -190,6 +208,7 @@ impl<'a> Evaluator<'a> {
             spare_defs: RefCell::new(Vec::new()),
             names: RefCell::new(FastMap::default()),
             reported_twice: RefCell::new(FastSet::default()),
+            missing_reads: RefCell::new(FastMap::default()),
             bindings: RefCell::new(None),
         }
     }
@@ -321,6 +340,39 @@ impl<'a> Evaluator<'a> {
             return;
         }
         problems.push(e);
+    }
+
+    /// Reports `e`, key `key` of `obj` read and missing at `span`, once:
+    /// a later read of the same missing key adds its place to the first
+    /// problem (a missing `secrets.db` read for two variables is one
+    /// mistake), up to [`MAX_ALSO_READ`] places, then counted in a note.
+    pub(crate) fn report_missing(&self, obj: ObjId, key: &str, span: Span, e: EvalError) {
+        let id = (obj, Rc::from(key));
+        let mut reads = self.missing_reads.borrow_mut();
+        if let Some((i, at, more)) = reads.get_mut(&id) {
+            let mut problems = self.problems.borrow_mut();
+            if let Some(d) = problems.get_mut(*i).filter(|d| d.span == *at) {
+                let also = d.labels.iter().filter(|l| l.message == ALSO_READ).count();
+                if also < MAX_ALSO_READ {
+                    d.labels.push(digit_lang::diagnostic::Label {
+                        span,
+                        message: ALSO_READ.into(),
+                    });
+                } else {
+                    *more += 1;
+                    let counted = |n: &String| n.starts_with(MORE_READS);
+                    d.notes.retain(|n| !counted(n));
+                    let places = if *more == 1 { "place" } else { "places" };
+                    d.notes.push(format!("{MORE_READS}{more} more {places}"));
+                }
+                return;
+            }
+        }
+        let at = self.problems.borrow().len();
+        self.report(e);
+        if self.problems.borrow().len() > at {
+            reads.insert(id, (at, span, 0));
+        }
     }
 
     /// Problems found so far, type resolution included.
