@@ -193,6 +193,7 @@ impl<'a> Evaluator<'a> {
                         })
                         .or_else(shadow);
                     let path = o.path(&self.arena);
+                    let help = help.or_else(|| self.secret_group_help(o, &path, key));
                     let owner = if path.is_empty() {
                         o.describe()
                     } else {
@@ -539,6 +540,18 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+    }
+
+    /// For a group missing from the environment's `secrets`: how to add
+    /// one (`??` would only hide that the environment lacks it). The same
+    /// words for every environment, so that one base read by several is
+    /// one problem naming them.
+    fn secret_group_help(&self, o: &super::Object<'a>, path: &str, key: &str) -> Option<String> {
+        (path == "secrets" && o.is_map()).then(|| {
+            format!(
+                "secrets are stored in each environment file: `digitc secret set ENV.dg {key}.KEY` encrypts a value read from stdin into it"
+            )
+        })
     }
 
     /// A new object from `layers`, typed by the expected type.
