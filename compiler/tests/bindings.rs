@@ -20,6 +20,8 @@
 //! per-name resolution sema records (`TypeUse`) is its own lookup, so each
 //! one is compared with what evaluation's `TypeEnv` finds in that module.
 
+mod support;
+
 use digit_compiler::eval::bindings::{BindingUse, Bound};
 use digit_compiler::sema::{analyze, BodyKind, NameUse, Res, Sema, SemaAnalysis, TypeRes};
 use digit_compiler::types::{Ty, BUILTIN_TYPES};
@@ -29,38 +31,12 @@ use digit_lang::Span;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.extension().is_some_and(|e| e == "dg") {
-            out.push(p);
-        }
-    }
-}
-
 /// The valid `.dg` files of the repository: those `sema.rs` resolves
 /// statically, and the platform the port cases start from.
 fn valid_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let mut files = Vec::new();
-    for d in [
-        "examples",
-        "stdlib/dg",
-        "compiler/tests/fixtures/eval",
-        "compiler/tests/fixtures/build",
-        "compiler/tests/fixtures/rules",
-        "tests/fixtures/build",
-        "tests/port/platform",
-    ] {
-        walk(&root.join(d), &mut files);
-    }
-    files.sort();
-    files
+    let mut dirs = support::VALID_DIRS.to_vec();
+    dirs.push("tests/port/platform");
+    support::dg_files(&dirs)
 }
 
 /// What the comparison found.
@@ -652,17 +628,12 @@ fn names_where_scopes_compete_bind_the_same() {
 /// undefined names included.
 #[test]
 fn names_in_files_with_errors_bind_the_same() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let mut files = Vec::new();
-    for d in [
+    let files = support::dg_files(&[
         "compiler/tests/fixtures/errors",
         "compiler/tests/fixtures/build/errors",
         "lang/tests/fixtures",
         "tests/port/cases",
-    ] {
-        walk(&root.join(d), &mut files);
-    }
-    files.sort();
+    ]);
     assert!(files.len() > 100, "found only {} files", files.len());
     let mut t = Tally::default();
     for f in &files {

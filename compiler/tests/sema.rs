@@ -2,6 +2,8 @@
 //! every `.dg` file of the repository resolving statically, the queries
 //! the language server asks, and re-analysis after an edit.
 
+mod support;
+
 use digit_compiler::sema::{
     analyze, DefinitionKind, Res, ResolvedKind, SType, SemaAnalysis, Workspace,
 };
@@ -91,39 +93,13 @@ fn names(a: &SemaAnalysis, name: &str) -> Vec<Res> {
         .collect()
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.extension().is_some_and(|e| e == "dg") {
-            out.push(p);
-        }
-    }
-}
-
 /// Every `.dg` file of the repository that is meant to be valid (the
 /// examples, the standard library, the fixtures that evaluate, build or
 /// are checked by the platform rules) resolves every name and type
 /// statically: no diagnostic, no name left to evaluation.
 #[test]
 fn every_valid_file_of_the_repository_resolves_statically() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let mut files = Vec::new();
-    for d in [
-        "examples",
-        "stdlib/dg",
-        "compiler/tests/fixtures/eval",
-        "compiler/tests/fixtures/build",
-        "compiler/tests/fixtures/rules",
-        "tests/fixtures/build",
-    ] {
-        walk(&root.join(d), &mut files);
-    }
-    files.sort();
+    let files = support::dg_files(support::VALID_DIRS);
     assert!(files.len() > 40, "found only {} files", files.len());
     let mut names = 0;
     let mut open_first = 0;
@@ -203,18 +179,13 @@ fn every_valid_file_of_the_repository_resolves_statically() {
 /// amends chains, and the example).
 #[test]
 fn the_diagnostics_only_walk_finds_what_the_model_finds() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let mut files = Vec::new();
-    for d in [
+    let files = support::dg_files(&[
         "examples",
         "stdlib/dg",
         "compiler/tests",
         "lang/tests",
         "tests",
-    ] {
-        walk(&root.join(d), &mut files);
-    }
-    files.sort();
+    ]);
     assert!(files.len() > 200, "found only {} files", files.len());
     let mut found = 0;
     for f in &files {
@@ -556,9 +527,8 @@ fn a_workspace_parses_only_what_changed() {
 /// `--nocapture` (figures from a debug build are only relative).
 #[test]
 fn reanalysis_of_the_example_platform_after_an_edit() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let mut files = Vec::new();
-    walk(&root.join("examples"), &mut files);
+    let root = support::repo_root();
+    let files = support::dg_files(&["examples"]);
     let mut loader = MemLoader::new();
     for f in &files {
         let rel = f.strip_prefix(root).unwrap();
