@@ -475,10 +475,17 @@ struct JsonLabel<'a> {
     message: &'a str,
 }
 
+/// Where `span` starts and ends, as JSON gives it: line, column, end line,
+/// end column, 1-based.
+fn json_position(map: &SourceMap, span: Span) -> (u32, u32, u32, u32) {
+    let (line, column) = map.line_col(span.file, span.start);
+    let (end_line, end_column) = map.line_col(span.file, span.end);
+    (line, column, end_line, end_column)
+}
+
 /// One JSON object (no trailing newline); lines and columns are 1-based.
 pub fn render_json(d: &Diagnostic, map: &SourceMap) -> String {
-    let (line, column) = map.line_col(d.span.file, d.span.start);
-    let (end_line, end_column) = map.line_col(d.span.file, d.span.end);
+    let (line, column, end_line, end_column) = json_position(map, d.span);
     let j = JsonDiagnostic {
         file: map.name(d.span.file),
         line,
@@ -496,8 +503,7 @@ pub fn render_json(d: &Diagnostic, map: &SourceMap) -> String {
             .labels
             .iter()
             .map(|l| {
-                let (line, column) = map.line_col(l.span.file, l.span.start);
-                let (end_line, end_column) = map.line_col(l.span.file, l.span.end);
+                let (line, column, end_line, end_column) = json_position(map, l.span);
                 JsonLabel {
                     file: map.name(l.span.file),
                     line,
